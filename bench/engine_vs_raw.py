@@ -1,0 +1,144 @@
+"""Time the complaint process: raw SpiffWorkflow in memory vs the persisted engine.
+
+    .venv/bin/python bench/engine_vs_raw.py --cases 200
+
+Raw: SpiffWorkflow's own CamundaParser and script engine, spec parsed once, every case run
+start to end in memory (no serialization, no database). Persisted: the product's services
+(`start_case`, `complete_task`), each step one database transaction with compare-and-set,
+task and timer indexes and the hash-chained event log, on SQLite (WAL) and PostgreSQL.
+Both walk the same journey: a PKH complaint referred to Kemensos and answered.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+START = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+JOURNEY = [  # (element id, officer, form data)
+    ("Task_Telaah", "fo.cianjur", {"jenis_keluhan": "pengaduan", "kategori": "non_kepesertaan", "program": "PKH",
+                                   "pokok_masalah": "penyaluran_bantuan"}),
+    ("Task_BackOffice", "bo.sosial", {"ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.",
+                                      "pokok_masalah": "penyaluran_bantuan"}),
+    ("Task_SetujuiRujukan", "manajer.cianjur", {"keputusan_manajer": "setuju"}),
+    ("Task_TanggapiRujukan", "pp.kemensos", {"tanggapan_rujukan": "diterima", "isi_tanggapan": "Ditindaklanjuti."}),
+    ("Task_BeriTahu", "fo.cianjur", {"cara_penyampaian": "telepon", "puas": True, "banding": False}),
+]
+
+
+def intake_payload(village):
+    return {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pengaduan", "program": "PKH",
+            "uraian": "Bantuan PKH belum diterima.", "pelapor": {"nik": "3203014506850001", "nama": "Euis"}}
+
+
+def raw_start_data(village):
+    data = {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pengaduan", "program": "PKH",
+            "uraian": "Bantuan PKH belum diterima.", "pelapor": {"nama": "Euis"}, "rahasia": True,
+            "terdaftar_dtks": True, "program_dtks": ["PKH"]}
+    from engine.domain.vocabulary import CASE_DEFAULTS
+
+    return {**CASE_DEFAULTS, **data}
+
+
+def run_raw(n, village):
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.camunda.parser import CamundaParser
+    from SpiffWorkflow.util.task import TaskState
+    from lxml import etree
+
+    parser = CamundaParser()
+    for path in sorted((ROOT / "workflows").glob("*.bpmn")):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(">P5D<", '>"P5D"<').replace(">P3D<", '>"P3D"<')  # raw Spiff evaluates timers as Python
+        parser.add_bpmn_xml(etree.ElementTree(etree.fromstring(text.encode())), filename=path.name)
+    parser.add_dmn_files([str(p) for p in sorted((ROOT / "rules").glob("*.dmn"))])
+    spec, subs = parser.get_spec("keluhan"), parser.get_subprocess_specs("keluhan")
+    started = time.perf_counter()
+    for _ in range(n):
+        workflow = BpmnWorkflow(spec, subs)
+        workflow.get_tasks(state=TaskState.READY)[0].data.update(raw_start_data(village))
+        workflow.do_engine_steps()
+        for element, _user, data in JOURNEY:
+            (task,) = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+                       if t.task_spec.name == element]
+            task.data.update(data)
+            task.run()
+            workflow.do_engine_steps()
+        assert workflow.completed
+    return (time.perf_counter() - started) / n
+
+
+def run_persisted(n, url, label):
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from engine.config import load_settings
+    from engine.domain.actor import Actor
+    from engine.services import cases, diagrams, seed
+    from engine.store.models import HumanTask, User, db
+    from web import create_app
+
+    settings = load_settings(overrides={"database_url": url})
+    app = create_app(settings=settings)
+    with app.app_context():
+        upgrade()
+        diagrams.sync_from_disk(settings, START)
+        seed.seed_demo(START)
+        actors = {u.username: Actor.of(u) for u in db.session.scalars(select(User))}
+        now = START
+        cases.forget_cached_workflows()
+        started = time.perf_counter()
+        for _ in range(n):
+            now += timedelta(seconds=1)
+            case_id = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
+            for element, user, data in JOURNEY:
+                task_id = db.session.scalar(select(HumanTask.id).where(
+                    HumanTask.case_id == case_id, HumanTask.status == "siap", HumanTask.element_id == element))
+                cases.complete_task(actors[user], task_id, data, now)
+        elapsed = (time.perf_counter() - started) / n
+        db.session.remove()
+        db.engine.dispose()
+    return elapsed
+
+
+def postgres_url(admin, name):
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--pg-admin", default=os.environ.get("SLRT_TEST_PG_ADMIN",
+                                                             "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    from engine.services.seed import DEMO_VILLAGE
+
+    run_raw(5, DEMO_VILLAGE)  # warm-up: imports and first-call costs
+    raw = run_raw(args.cases, DEMO_VILLAGE)
+    results = [("raw SpiffWorkflow (memory)", raw)]
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(("persisted engine, SQLite", run_persisted(args.cases, f"sqlite:///{tmp}/bench.db", "sqlite")))
+    if not args.skip_postgres:
+        url = postgres_url(args.pg_admin, "slrt_bench")
+        results.append(("persisted engine, PostgreSQL", run_persisted(args.cases, url, "postgres")))
+    steps = len(JOURNEY) + 1
+    print(f"complaint journey: intake + {len(JOURNEY)} task completions, {args.cases} cases each")
+    print(f"{'engine':<32}{'ms/case':>10}{'ms/step':>10}{'× raw':>8}")
+    for label, seconds in results:
+        print(f"{label:<32}{seconds * 1000:>10.2f}{seconds * 1000 / steps:>10.2f}{seconds / raw:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()

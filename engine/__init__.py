@@ -1,0 +1,1 @@
+"""SLRT complaint-routing engine: domain, BPMN adapter, storage and use cases."""

@@ -1,0 +1,1 @@
+"""The only package that imports SpiffWorkflow: parse, check, serialize and run diagrams."""

@@ -1,0 +1,181 @@
+"""Task forms from `camunda:formData`: read once from the spec, and validate submissions."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.errors import DiagramError, InvalidInput
+
+FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
+_FIELD_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TRUE = {"true", "1", "on", "ya", "yes"}
+_FALSE = {"false", "0", "off", "tidak", "no", ""}
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a task form, with the constraints the diagram gives it."""
+
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    readonly: bool = False
+    options: tuple = ()
+    default: object = None
+    min: int | None = None
+    max: int | None = None
+    minlength: int | None = None
+    maxlength: int | None = None
+    properties: dict = field(default_factory=dict)
+
+    def to_dict(self):
+        return {
+            "id": self.id, "label": self.label, "type": self.type, "required": self.required,
+            "readonly": self.readonly, "options": [{"id": k, "label": v} for k, v in self.options],
+            "default": self.default, "min": self.min, "max": self.max,
+            "minlength": self.minlength, "maxlength": self.maxlength,
+        }
+
+
+def form_of(task_spec):
+    """Return the FormField list of a Camunda user task spec (empty when it has no form)."""
+    form = getattr(task_spec, "form", None)
+    if form is None:
+        return []
+    fields = []
+    seen = set()
+    for raw in form.fields:
+        if not raw.id or not _FIELD_ID.match(raw.id):
+            raise DiagramError(f"id kolom formulir '{raw.id}' tidak valid")
+        if raw.id in seen:
+            raise DiagramError(f"kolom formulir '{raw.id}' muncul dua kali")
+        seen.add(raw.id)
+        if raw.type not in FIELD_TYPES:
+            raise DiagramError(f"tipe kolom '{raw.type}' pada '{raw.id}' tidak didukung ({', '.join(FIELD_TYPES)})")
+        constraints = {v.name: v.config for v in raw.validation}
+        options = tuple((o.id, o.name or o.id) for o in getattr(raw, "options", []))
+        if raw.type == "enum" and not options:
+            raise DiagramError(f"kolom pilihan '{raw.id}' tidak punya nilai")
+        fields.append(FormField(
+            id=raw.id, label=raw.label or raw.id, type=raw.type,
+            required="required" in constraints, readonly="readonly" in constraints,
+            options=options, default=_default(raw),
+            min=_int_config(raw.id, constraints, "min"), max=_int_config(raw.id, constraints, "max"),
+            minlength=_int_config(raw.id, constraints, "minlength"),
+            maxlength=_int_config(raw.id, constraints, "maxlength"),
+            properties={p.id: p.value for p in raw.properties},
+        ))
+    return fields
+
+
+def _default(raw):
+    value = raw.default_value
+    if value in (None, ""):
+        return None
+    if raw.type == "boolean":
+        return str(value).lower() in _TRUE
+    if raw.type == "long":
+        try:
+            return int(value)
+        except ValueError:
+            raise DiagramError(f"nilai bawaan '{value}' pada '{raw.id}' bukan bilangan bulat")
+    return value
+
+
+def _int_config(field_id, constraints, name):
+    if name not in constraints:
+        return None
+    try:
+        return int(constraints[name])
+    except (TypeError, ValueError):
+        raise DiagramError(f"batasan {name} pada '{field_id}' harus bilangan bulat")
+
+
+def validate_submission(fields, submitted, current):
+    """Return the values to merge into the case data, or raise InvalidInput naming each bad field."""
+    if not isinstance(submitted, dict):
+        raise InvalidInput("Data formulir harus berupa objek", errors={"data": "harus berupa objek"})
+    errors = {}
+    by_id = {f.id: f for f in fields}
+    for key in submitted:
+        if key not in by_id:
+            errors[key] = "kolom ini tidak ada pada formulir tugas"
+    values = {}
+    for form_field in fields:
+        if form_field.readonly:
+            continue
+        raw = submitted.get(form_field.id)
+        if _is_blank(raw):
+            if form_field.required:
+                errors[form_field.id] = f"{form_field.label} wajib diisi"
+            elif form_field.id not in current:
+                values[form_field.id] = form_field.default
+            continue
+        try:
+            values[form_field.id] = _coerce(form_field, raw)
+        except ValueError as exc:
+            errors[form_field.id] = str(exc)
+    if errors:
+        raise InvalidInput("Data formulir tidak valid", errors=errors)
+    return values
+
+
+def _is_blank(raw):
+    return raw is None or (isinstance(raw, str) and raw.strip() == "")
+
+
+def _coerce(form_field, raw):
+    coerce = {"string": _string, "long": _long, "boolean": _boolean, "date": _date, "enum": _enum}
+    return coerce[form_field.type](form_field, raw)
+
+
+def _string(form_field, raw):
+    if not isinstance(raw, str):
+        raise ValueError(f"{form_field.label} harus berupa teks")
+    value = raw.strip()
+    if form_field.minlength is not None and len(value) < form_field.minlength:
+        raise ValueError(f"{form_field.label} minimal {form_field.minlength} karakter")
+    if form_field.maxlength is not None and len(value) > form_field.maxlength:
+        raise ValueError(f"{form_field.label} maksimal {form_field.maxlength} karakter")
+    return value
+
+
+def _long(form_field, raw):
+    if isinstance(raw, bool):
+        raise ValueError(f"{form_field.label} harus berupa bilangan bulat")
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", raw):
+        value = int(raw)
+    else:
+        raise ValueError(f"{form_field.label} harus berupa bilangan bulat")
+    if form_field.min is not None and value < form_field.min:
+        raise ValueError(f"{form_field.label} tidak boleh kurang dari {form_field.min}")
+    if form_field.max is not None and value > form_field.max:
+        raise ValueError(f"{form_field.label} tidak boleh lebih dari {form_field.max}")
+    return value
+
+
+def _boolean(form_field, raw):
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise ValueError(f"{form_field.label} harus ya atau tidak")
+
+
+def _date(form_field, raw):
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"{form_field.label} harus berupa tanggal (TTTT-BB-HH)")
+
+
+def _enum(form_field, raw):
+    allowed = [key for key, _label in form_field.options]
+    if raw not in allowed:
+        raise ValueError(f"{form_field.label} harus salah satu dari: {', '.join(allowed)}")
+    return raw

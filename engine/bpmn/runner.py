@@ -1,0 +1,176 @@
+"""Run cases on a ProcessBundle: start, list ready human tasks, complete, fire timers.
+
+This is the only place that drives SpiffWorkflow at run time. Every call takes `now`; the
+script engine is set again after every load because SpiffWorkflow does not serialize it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.forms import validate_submission
+from engine.bpmn.sandbox import SandboxedScriptEngine
+from engine.bpmn.serializer import StateSerializer
+from engine.errors import Conflict, NotFound, SlrtError, WorkflowFailure
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A human task waiting for an officer."""
+
+    id: str
+    element_id: str
+    name: str
+    lane: str
+    role: str
+    form: list
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """An armed timer and the instant it falls due."""
+
+    task_id: str
+    element_id: str
+    name: str
+    due: datetime
+
+
+class Runner:
+    """Drives workflows of any bundle; holds no per-case state."""
+
+    def __init__(self, functions=None):
+        self.functions = dict(functions or {})
+        self.serializer = StateSerializer()
+
+    def _engine(self, now):
+        return SandboxedScriptEngine(self.functions, now=now)
+
+    def start(self, bundle, data, now):
+        """Create a workflow with `data` as the start data and run it to its first wait."""
+        workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self._engine(now))
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        self._run_engine(workflow)
+        return workflow
+
+    def load(self, bundle, state, now):
+        """Rebuild a workflow from its stored state."""
+        workflow = self.serializer.loads(state, bundle)
+        workflow.script_engine = self._engine(now)
+        return workflow
+
+    def dump(self, workflow):
+        """The workflow's state as a JSON string (without its specs)."""
+        return self.serializer.dumps(workflow)
+
+    def set_clock(self, workflow, now):
+        workflow.script_engine.now = now
+
+    def ready_tasks(self, bundle, workflow):
+        """Human tasks that are ready, in a stable order."""
+        ready = []
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            info = bundle.user_tasks.get(task.task_spec.name)
+            if info is None:
+                continue
+            ready.append(ReadyTask(str(task.id), info.bpmn_id, info.name, info.lane, info.role, info.form))
+        return ready
+
+    def complete(self, bundle, workflow, task_id, submitted, now):
+        """Validate `submitted` against the task's form, complete it and run on to the next wait.
+
+        Returns the values that were merged into the task data.
+        """
+        task = self._find_task(workflow, task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise Conflict("Tugas ini sudah tidak menunggu penyelesaian", task_id=task_id)
+        info = bundle.user_tasks.get(task.task_spec.name)
+        values = validate_submission(info.form if info else [], submitted, task.data)
+        self.set_clock(workflow, now)
+        task.data.update(values)
+        try:
+            task.run()
+        except SlrtError:
+            raise
+        except SpiffWorkflowException as exc:
+            raise _failure(exc) from exc
+        self._run_engine(workflow)
+        return values
+
+    def waiting_timers(self, workflow):
+        """Every armed timer with its due instant (UTC)."""
+        timers = []
+        for task in workflow.event_manager.tasks.values():
+            definition = task.task_spec.event_definition
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task.internal_data.get("event_value")
+            if isinstance(value, dict):
+                value = value.get("next")
+            if value is None:
+                continue
+            timers.append(WaitingTimer(
+                str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                TimerEventDefinition.get_datetime(value),
+            ))
+        return sorted(timers, key=lambda t: (t.due, t.task_id))
+
+    def fire_due_timers(self, workflow, now):
+        """Fire every timer due at `now` and run on; return the timers that fired."""
+        due = [t for t in self.waiting_timers(workflow) if t.due <= now]
+        if not due:
+            return []
+        self.set_clock(workflow, now)
+        try:
+            workflow.refresh_timers()
+        except SpiffWorkflowException as exc:
+            raise _failure(exc) from exc
+        self._run_engine(workflow)
+        return due
+
+    def case_data(self, workflow):
+        """The case's current variables: the last completed step, overlaid by what is ready."""
+        data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            data.update(task.data)
+        if not data:
+            data = dict(workflow.task_tree.data)
+        return data
+
+    def completed_steps(self, workflow):
+        """BPMN ids of the flow nodes that have completed, in order."""
+        done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)]
+        return [t.task_spec.bpmn_id for t in sorted(done, key=lambda t: t.last_state_change)]
+
+    def _run_engine(self, workflow):
+        try:
+            workflow.do_engine_steps()
+        except SlrtError:
+            raise
+        except SpiffWorkflowException as exc:
+            raise _failure(exc) from exc
+
+    @staticmethod
+    def _find_task(workflow, task_id):
+        try:
+            task = workflow.get_task_from_id(UUID(str(task_id)))
+        except (ValueError, TypeError, KeyError):
+            task = None
+        if task is None:
+            raise NotFound("Tugas tidak ditemukan", task_id=task_id)
+        return task
+
+
+def _failure(exc):
+    cause = exc.__cause__ or getattr(exc, "exception", None)
+    if isinstance(cause, SlrtError):
+        return cause
+    task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
+    element = getattr(task_spec, "bpmn_id", None) or getattr(exc, "task_id", None)
+    return WorkflowFailure(f"Diagram gagal dijalankan: {exc}", element_id=element)

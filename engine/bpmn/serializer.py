@@ -1,0 +1,68 @@
+"""Serialize running workflows without their spec; the spec lives once per diagram version."""
+
+import json
+from copy import deepcopy
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+
+from engine.bpmn.timers import CLOCKED
+
+STATE_FORMAT = "slrt-state-1"
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Converts a top-level workflow, leaving out the process and subprocess specs."""
+
+    def to_dict(self, workflow):
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _config(workflow_converter):
+    config = deepcopy(CAMUNDA_CONFIG)
+    for original, clocked in CLOCKED.items():
+        config[clocked] = config[original]
+    config[BpmnWorkflow] = workflow_converter
+    return config
+
+
+class StateSerializer:
+    """Turns a workflow into a JSON string and back, given the bundle it runs on."""
+
+    def __init__(self):
+        self._state = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config(SpeclessWorkflowConverter)))
+        self._full = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config(BpmnWorkflowConverter)))
+
+    def dumps(self, workflow):
+        """The workflow's state as JSON, without its specs."""
+        dct = self._state.to_dict(workflow)
+        dct["format"] = STATE_FORMAT
+        return json.dumps(dct, separators=(",", ":"), ensure_ascii=False)
+
+    def loads(self, text, bundle):
+        """Rebuild a workflow from `dumps` output and the bundle's specs."""
+        dct = json.loads(text)
+        dct.pop("format", None)
+        return self._state.from_dict(dct, spec=bundle.spec, subprocess_specs=bundle.subprocess_specs)
+
+    def spec_json(self, bundle):
+        """The bundle's process and subprocess specs as JSON, stored once per diagram version."""
+        return json.dumps({
+            "spec": self._full.to_dict(bundle.spec),
+            "subprocess_specs": {k: self._full.to_dict(v) for k, v in bundle.subprocess_specs.items()},
+        }, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Pure Python: roles and access rules, regions, tickets, the case vocabulary."""

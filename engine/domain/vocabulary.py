@@ -1,0 +1,19 @@
+"""The case vocabulary shared by diagrams, forms, the API and reports (ARCHITECTURE.md)."""
+
+KANAL = ("sekretariat", "puskesos", "fasilitator")
+JENIS_KELUHAN = ("pertanyaan", "saran", "pengaduan")
+PROGRAM = ("PKH", "BPNT", "PIP", "PIS-PBI", "DAERAH", "NONPEMERINTAH", "LAINNYA")
+KATEGORI = ("kepesertaan", "non_kepesertaan")
+SEKTOR = ("kesehatan", "pendidikan", "sosial", "ekonomi", "kependudukan", "lainnya")
+JENIS_SEKOLAH = ("umum", "madrasah")
+
+# Variables every case starts with, so that diagram conditions never meet an unknown name.
+CASE_DEFAULTS = {
+    "kategori": None, "sektor": None, "pokok_masalah": None, "jenis_sekolah": None,
+    "tujuan_rujukan": None, "saluran_rujukan": None, "keputusan_manajer": None,
+    "tanggapan_rujukan": None, "hasil_verifikasi": None, "hasil_akhir": None,
+    "ditangani_langsung": None,
+}
+
+# Case columns kept in step with the case variables after every change.
+INDEXED_VARIABLES = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "program")

@@ -1,0 +1,1 @@
+"""Use cases, one module each; every state change is one transaction."""

@@ -1,0 +1,88 @@
+"""Users, passwords (Argon2) and API tokens (random, stored hashed, expiring, revocable)."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from engine.domain.actor import Actor
+from engine.domain.roles import ALL_ROLES
+from engine.errors import AuthenticationFailed, InvalidInput
+from engine.store.database import write_transaction
+from engine.store.models import ApiToken, User, db
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a failed sign-in the same whether the user exists or not.
+_DUMMY_HASH = _hasher.hash("tidak-ada-pengguna")
+
+
+def create_user(username, password, full_name, role, wilayah="", sektor=None, instansi=None, now=None):
+    errors = {}
+    if not username or len(username) > 80:
+        errors["username"] = "nama pengguna wajib diisi (maksimal 80 karakter)"
+    if role not in ALL_ROLES:
+        errors["role"] = f"peran harus salah satu dari: {', '.join(ALL_ROLES)}"
+    if not password or len(password) < 8:
+        errors["password"] = "kata sandi minimal 8 karakter"
+    if errors:
+        raise InvalidInput("Data pengguna tidak valid", errors=errors)
+    with write_transaction() as session:
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            raise InvalidInput("Data pengguna tidak valid", errors={"username": "nama pengguna sudah dipakai"})
+        user = User(username=username, password_hash=_hasher.hash(password), full_name=full_name, role=role,
+                    wilayah=wilayah or "", sektor=sektor, instansi=instansi, active=True, created_at=now)
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def authenticate(username, password):
+    """The Actor for valid credentials of an active user, else AuthenticationFailed."""
+    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or not user.active:
+        raise AuthenticationFailed("Nama pengguna atau kata sandi salah")
+    return Actor.of(user)
+
+
+def issue_token(actor, now, ttl_hours, label="api"):
+    """A new bearer token for the actor; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    with write_transaction() as session:
+        session.add(ApiToken(user_id=actor.id, token_hash=_digest(token), label=label, created_at=now,
+                             expires_at=now + timedelta(hours=ttl_hours)))
+    return token, now + timedelta(hours=ttl_hours)
+
+
+def actor_for_token(token, now):
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token))) if token else None
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise AuthenticationFailed("Token tidak valid atau sudah kedaluwarsa")
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthenticationFailed("Pengguna tidak aktif")
+    return Actor.of(user)
+
+
+def actor_for_user_id(user_id):
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
+        raise AuthenticationFailed("Sesi tidak valid")
+    return Actor.of(user)
+
+
+def revoke_token(token, now):
+    with write_transaction() as session:
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = now
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

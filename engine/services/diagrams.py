@@ -1,0 +1,94 @@
+"""Diagram versions: register the files on disk as a published version, and load bundles."""
+
+import json
+import threading
+
+from sqlalchemy import func, select
+
+from engine.bpmn.parser import content_hash, load_bundle
+from engine.bpmn.serializer import StateSerializer
+from engine.errors import NotFound
+from engine.store.models import DiagramVersion, db
+
+_bundles = {}
+_lock = threading.Lock()
+
+
+def read_diagram_files(settings):
+    """{filename: text} of every workflows/*.bpmn and rules/*.dmn."""
+    files = {}
+    for folder, pattern in ((settings.workflows_dir, "*.bpmn"), (settings.rules_dir, "*.dmn")):
+        for path in sorted(settings.path(folder).glob(pattern)):
+            files[f"{folder}/{path.name}"] = path.read_text(encoding="utf-8")
+    return files
+
+
+def publish(files, process_id, actor, now):
+    """Check the files and store them as the newest published version of `process_id`.
+
+    Publishing the same content twice returns the existing version.
+    """
+    digest = content_hash(files)
+    existing = db.session.scalar(
+        select(DiagramVersion).where(DiagramVersion.process_id == process_id, DiagramVersion.content_hash == digest)
+    )
+    if existing is not None:
+        return existing
+    bundle = load_bundle(files, process_id)
+    latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
+    version = DiagramVersion(
+        process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="published",
+        content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
+        created_by=actor, created_at=now,
+    )
+    db.session.add(version)
+    db.session.flush()
+    with _lock:
+        _bundles[version.id] = bundle
+    return version
+
+
+def sync_from_disk(settings, now, actor="sistem"):
+    """Publish the diagrams on disk for the main process if they changed; return the version."""
+    version = publish(read_diagram_files(settings), settings.main_process, actor, now)
+    db.session.commit()
+    return version
+
+
+def latest_version(process_id):
+    version = db.session.scalar(
+        select(DiagramVersion)
+        .where(DiagramVersion.process_id == process_id, DiagramVersion.status == "published")
+        .order_by(DiagramVersion.version.desc())
+        .limit(1)
+    )
+    if version is None:
+        raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
+    return version
+
+
+def bundle_for(version_id):
+    """The parsed bundle of a stored version, parsed once per process."""
+    bundle = _bundles.get(version_id)
+    if bundle is not None:
+        return bundle
+    version = db.session.get(DiagramVersion, version_id)
+    if version is None:
+        raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+    sources = version.sources if isinstance(version.sources, dict) else json.loads(version.sources)
+    bundle = load_bundle(sources, version.process_id)
+    with _lock:
+        _bundles[version_id] = bundle
+    return bundle
+
+
+def forget_cached_bundles():
+    """Drop parsed bundles (tests that recreate the database call this)."""
+    with _lock:
+        _bundles.clear()
+
+
+def list_versions(actor):
+    """Every stored diagram version, newest first (any signed-in officer may read the list)."""
+    return list(db.session.scalars(
+        select(DiagramVersion).order_by(DiagramVersion.process_id, DiagramVersion.version.desc())))

@@ -1,0 +1,32 @@
+"""The hash-chained event log: build the next event of a case."""
+
+import hashlib
+import json
+
+from engine.store.models import Event
+
+GENESIS = "0" * 64
+
+
+def canonical(fields):
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_hash(prev_hash, fields):
+    return hashlib.sha256((prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
+
+
+def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, task_id=None,
+               element_id=None, data=None):
+    """The Event row that follows `prev_hash` in a case's chain (not yet added to the session)."""
+    body = canonical(data or {})
+    fields = {
+        "case_id": case_id, "seq": seq, "type": type, "at": at.isoformat(), "actor": actor,
+        "diagram_version_id": diagram_version_id, "task_id": task_id, "element_id": element_id,
+        "data": body,
+    }
+    prev = prev_hash or GENESIS
+    return Event(
+        case_id=case_id, seq=seq, type=type, at=at, actor=actor, diagram_version_id=diagram_version_id,
+        task_id=task_id, element_id=element_id, data=body, prev_hash=prev, hash=event_hash(prev, fields),
+    )

@@ -1,0 +1,193 @@
+"""Read side: inboxes, case lists and case views from the indexed tables, scoped to the caller."""
+
+import json
+
+from sqlalchemy import and_, case as sql_case, or_, select
+
+from engine.domain import access, roles
+from engine.errors import Forbidden, NotFound
+from engine.services import diagrams
+from engine.store.models import Case, Event, HumanTask, Timer, db
+
+DUE_SOON_HOURS = 24
+
+
+def _area(column, actor):
+    return column.like(f"{actor.wilayah}%") if actor.wilayah else column.isnot(None)
+
+
+def task_scope(actor):
+    """SQL condition: the open tasks this actor may act on, or that are claimed by them."""
+    fits = and_(HumanTask.role == actor.role, _area(HumanTask.wilayah, actor))
+    if actor.role == roles.BACK_OFFICE and actor.sektor:
+        fits = and_(fits, HumanTask.sektor == actor.sektor)
+    if actor.role == roles.PENGELOLA_PROGRAM:
+        fits = and_(fits, HumanTask.instansi == (actor.instansi or ""))
+    return or_(fits, HumanTask.assignee_id == actor.id) if actor.id is not None else fits
+
+
+def case_scope(actor):
+    """SQL condition: the cases this actor may see."""
+    if actor.role == roles.PENGELOLA_PROGRAM:
+        return and_(Case.tujuan_rujukan == (actor.instansi or ""), _area(Case.wilayah, actor))
+    if actor.role in access.AREA_CASE_ROLES:
+        return _area(Case.wilayah, actor)
+    return Case.id.is_(None)
+
+
+def inbox(actor, now, program=None, kategori=None, kanal=None, wilayah=None, limit=200):
+    """Open tasks for the actor: overdue first, then due soonest, then oldest."""
+    query = (
+        select(HumanTask, Case.ticket, Case.program, Case.kategori, Case.kanal, Case.jenis_keluhan)
+        .join(Case, Case.id == HumanTask.case_id)
+        .where(HumanTask.status == "siap", task_scope(actor))
+    )
+    for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
+        if value:
+            query = query.where(column == value)
+    if wilayah:
+        query = query.where(HumanTask.wilayah.like(f"{wilayah}%"))
+    overdue_first = sql_case((and_(HumanTask.due_at.isnot(None), HumanTask.due_at <= now), 0), else_=1)
+    no_due_last = sql_case((HumanTask.due_at.is_(None), 1), else_=0)
+    query = query.order_by(overdue_first, no_due_last, HumanTask.due_at, HumanTask.created_at).limit(limit)
+    return [_task_summary(row, ticket, program_, kategori_, kanal_, jenis, now)
+            for row, ticket, program_, kategori_, kanal_, jenis in db.session.execute(query)]
+
+
+def _task_summary(row, ticket, program, kategori, kanal, jenis, now):
+    overdue = row.due_at is not None and row.due_at <= now
+    due_soon = (row.due_at is not None and not overdue
+                and (row.due_at - now).total_seconds() <= DUE_SOON_HOURS * 3600)
+    return {
+        "id": row.id, "case_id": row.case_id, "ticket": ticket, "element_id": row.element_id,
+        "name": row.name, "role": row.role, "wilayah": row.wilayah, "sektor": row.sektor,
+        "instansi": row.instansi, "status": row.status, "assignee_id": row.assignee_id,
+        "claimed_at": row.claimed_at, "due_at": row.due_at, "overdue": overdue, "due_soon": due_soon,
+        "created_at": row.created_at, "program": program, "kategori": kategori, "kanal": kanal,
+        "jenis_keluhan": jenis,
+    }
+
+
+def list_cases(actor, status=None, limit=100, offset=0):
+    query = select(Case).where(case_scope(actor))
+    if status:
+        query = query.where(Case.status == status)
+    query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(min(limit, 500)).offset(offset)
+    return [_case_summary(c) for c in db.session.scalars(query)]
+
+
+def _case_summary(case):
+    return {
+        "id": case.id, "ticket": case.ticket, "status": case.status, "tahap": case.tahap,
+        "wilayah": case.wilayah, "kanal": case.kanal, "jenis_keluhan": case.jenis_keluhan,
+        "program": case.program, "kategori": case.kategori, "sektor": case.sektor,
+        "tujuan_rujukan": case.tujuan_rujukan, "saluran_rujukan": case.saluran_rujukan,
+        "hasil_akhir": case.hasil_akhir, "rahasia": case.rahasia, "created_at": case.created_at,
+        "updated_at": case.updated_at, "closed_at": case.closed_at, "revision": case.revision,
+    }
+
+
+def find_case(key):
+    """A case by numeric id or ticket number (NotFound otherwise)."""
+    case = None
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        case = db.session.get(Case, int(key))
+    if case is None and isinstance(key, str):
+        case = db.session.scalar(select(Case).where(Case.ticket == key))
+    if case is None:
+        raise NotFound("Kasus tidak ditemukan", case=str(key))
+    return case
+
+
+def case_view(actor, key, now):
+    """One case as the actor may see it: summary, variables (identity masked), tasks, timers."""
+    case = find_case(key)
+    if not access.may_view_case(actor, case):
+        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+    view = _case_summary(case)
+    variables = json.loads(case.data or "{}")
+    if not access.may_see_identity(actor, case):
+        variables["pelapor"] = mask_identity(variables.get("pelapor") or {})
+    view["data"] = variables
+    tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)
+                               .order_by(HumanTask.created_at, HumanTask.id))
+    view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
+                                   case.jenis_keluhan, now) for t in tasks]
+    timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
+    view["timers"] = [{"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at,
+                       "status": t.status, "fired_at": t.fired_at} for t in timers]
+    return view
+
+
+def mask_identity(pelapor):
+    """The complainant's record with NIK, KK, name, phone and address hidden."""
+    masked = dict(pelapor)
+    for key in ("nik", "no_kk", "telepon"):
+        if masked.get(key):
+            masked[key] = "*" * (len(masked[key]) - 4) + masked[key][-4:] if key != "telepon" else "********"
+    if masked.get("nama"):
+        masked["nama"] = masked["nama"][0] + "***"
+    if masked.get("alamat"):
+        masked["alamat"] = "(dirahasiakan)"
+    return masked
+
+
+def task_view(actor, task_id, now):
+    """One task with its form fields and the case it belongs to."""
+    task = db.session.get(HumanTask, str(task_id))
+    if task is None:
+        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+    case = db.session.get(Case, task.case_id)
+    if not (access.may_act_on_task(actor, task) or task.assignee_id == actor.id
+            or access.may_view_case(actor, case)):
+        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+    view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
+    info = diagrams.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
+    view["form"] = [f.to_dict() for f in (info.form if info else [])]
+    view["case"] = _case_summary(case)
+    return view
+
+
+def events(actor, key):
+    case = find_case(key)
+    if not access.may_view_case(actor, case):
+        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+    rows = db.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
+    out = []
+    for e in rows:
+        data = json.loads(e.data)
+        if e.type == "kasus_dibuat" and not access.may_see_identity(actor, case):
+            data["pelapor"] = mask_identity(data.get("pelapor") or {})
+        out.append({"seq": e.seq, "type": e.type, "at": e.at, "actor": e.actor, "task_id": e.task_id,
+                    "element_id": e.element_id, "diagram_version_id": e.diagram_version_id,
+                    "data": data, "prev_hash": e.prev_hash, "hash": e.hash})
+    return out
+
+
+PUBLIC_STAGES = {
+    "selesai": "Pengaduan Anda telah selesai ditangani.",
+    "terbuka": "Pengaduan Anda sedang ditangani.",
+}
+PUBLIC_RESULTS = {
+    "dijawab": "Pertanyaan Anda telah dijawab.",
+    "selesai_lokal": "Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT.",
+    "ditolak_manajer": "Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya.",
+    "rujukan_diterima": "Rujukan Anda telah diterima oleh pengelola program.",
+    "rujukan_ditolak": "Rujukan Anda ditolak oleh pengelola program.",
+    "pradaftar_layak": "Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu.",
+    "pradaftar_tidak_layak": "Hasil verifikasi: keluarga Anda belum memenuhi syarat.",
+    "saran_diterima": "Saran/usulan Anda telah diterima pengelola program.",
+}
+
+
+def public_status(ticket, code):
+    """What the complainant may read: stage and result in plain language, nothing else."""
+    case = db.session.scalar(select(Case).where(Case.ticket == ticket))
+    if case is None or not code or case.tracking_code != str(code).strip().upper():
+        raise NotFound("Nomor tiket atau kode pelacakan tidak cocok")
+    return {
+        "ticket": case.ticket, "status": case.status,
+        "tahap": PUBLIC_STAGES.get(case.status, ""),
+        "hasil": PUBLIC_RESULTS.get(case.hasil_akhir or "", None),
+        "diterima_pada": case.created_at, "diperbarui_pada": case.updated_at,
+    }

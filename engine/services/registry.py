@@ -1,0 +1,103 @@
+"""The DTKS registry: look a citizen up by NIK or No. KK, and import households from CSV."""
+
+import csv
+import io
+import re
+
+from sqlalchemy import select
+
+from engine.errors import InvalidInput
+from engine.store.database import write_transaction
+from engine.store.models import Household, HouseholdMember, Region, db
+from engine.domain.vocabulary import PROGRAM
+
+_SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
+CSV_COLUMNS = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "disabilitas",
+               "wilayah", "alamat", "desil", "program")
+
+
+def lookup(nik=None, no_kk=None):
+    """Registry status of a citizen: {'terdaftar', 'no_kk', 'wilayah', 'program', 'anggota'}."""
+    household = None
+    member = None
+    if nik:
+        member = db.session.get(HouseholdMember, nik)
+        if member is not None:
+            household = db.session.get(Household, member.no_kk)
+    if household is None and no_kk:
+        household = db.session.get(Household, no_kk)
+    if household is None:
+        return {"terdaftar": False, "no_kk": None, "wilayah": None, "program": [], "anggota": 0, "desil": None,
+                "nik_cocok": False}
+    count = len(db.session.scalars(select(HouseholdMember.nik).where(HouseholdMember.no_kk == household.no_kk)).all())
+    return {
+        "terdaftar": True, "no_kk": household.no_kk, "wilayah": household.wilayah,
+        "program": list(household.programs or []), "anggota": count, "desil": household.desil,
+        "nik_cocok": member is not None,
+    }
+
+
+def import_csv(text, now):
+    """Upsert households and members from CSV text; all rows or none. Returns (households, members)."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput("Kolom CSV tidak lengkap", errors={"kolom": f"tidak ada: {', '.join(missing)}"})
+    rows, errors = [], {}
+    villages = set(db.session.scalars(select(Region.code).where(Region.level == "desa")))
+    for row in reader:
+        line = reader.line_num
+        problem = _row_problem(row, villages)
+        if problem:
+            errors[f"baris {line}"] = problem
+            if len(errors) >= 50:
+                break
+        else:
+            rows.append(row)
+    if errors:
+        raise InvalidInput("Impor dibatalkan: ada baris yang tidak valid, tidak ada data yang disimpan",
+                           errors=errors)
+    households, members = {}, 0
+    with write_transaction() as session:
+        for row in rows:
+            kk = row["no_kk"].strip()
+            if kk not in households:
+                household = session.get(Household, kk) or Household(no_kk=kk)
+                household.wilayah = row["wilayah"].strip()
+                household.alamat = row["alamat"].strip()
+                household.desil = int(row["desil"]) if row["desil"].strip() else None
+                household.programs = [p.strip() for p in row["program"].split(";") if p.strip()]
+                household.updated_at = now
+                session.add(household)
+                households[kk] = household
+            session.flush()
+            member = session.get(HouseholdMember, row["nik"].strip()) or HouseholdMember(nik=row["nik"].strip())
+            member.no_kk = kk
+            member.nama = row["nama"].strip()
+            member.jenis_kelamin = row["jenis_kelamin"].strip().upper()
+            member.tanggal_lahir = row["tanggal_lahir"].strip() or None
+            member.hubungan = row["hubungan"].strip()
+            member.disabilitas = row["disabilitas"].strip().lower() in ("1", "true", "ya")
+            session.add(member)
+            members += 1
+    return len(households), members
+
+
+def _row_problem(row, villages):
+    if not _SIXTEEN_DIGITS.match((row.get("no_kk") or "").strip()):
+        return "no_kk harus 16 angka"
+    if not _SIXTEEN_DIGITS.match((row.get("nik") or "").strip()):
+        return "nik harus 16 angka"
+    if not (row.get("nama") or "").strip():
+        return "nama wajib diisi"
+    if (row.get("jenis_kelamin") or "").strip().upper() not in ("L", "P"):
+        return "jenis_kelamin harus L atau P"
+    if (row.get("wilayah") or "").strip() not in villages:
+        return "wilayah bukan kode desa/kelurahan yang dikenal"
+    desil = (row.get("desil") or "").strip()
+    if desil and (not desil.isdigit() or not 1 <= int(desil) <= 10):
+        return "desil harus 1 sampai 10"
+    unknown = [p for p in (row.get("program") or "").split(";") if p.strip() and p.strip() not in PROGRAM]
+    if unknown:
+        return f"program tidak dikenal: {', '.join(unknown)}"
+    return None

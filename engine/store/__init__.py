@@ -1,0 +1,5 @@
+"""Flask-SQLAlchemy models and the queries over them."""
+
+from engine.store.models import db
+
+__all__ = ["db"]

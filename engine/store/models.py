@@ -1,0 +1,212 @@
+"""Tables: diagram versions, cases and their indexes, the event log, people, regions, registry."""
+
+from datetime import timezone
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on every database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; the engine works in aware UTC")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(12))  # provinsi, kabupaten, kecamatan, desa
+    parent_code: Mapped[str | None] = mapped_column(String(10), ForeignKey("regions.code"), index=True)
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20))  # nasional, daerah, nonpemerintah
+    description: Mapped[str] = mapped_column(Text, default="")
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Household(db.Model):
+    """A DTKS household, keyed by its family-card number."""
+
+    __tablename__ = "dtks_households"
+    no_kk: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wilayah: Mapped[str] = mapped_column(String(10), index=True)
+    alamat: Mapped[str] = mapped_column(String(300), default="")
+    desil: Mapped[int | None] = mapped_column(Integer)
+    programs: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class HouseholdMember(db.Model):
+    __tablename__ = "dtks_members"
+    nik: Mapped[str] = mapped_column(String(16), primary_key=True)
+    no_kk: Mapped[str] = mapped_column(String(16), ForeignKey("dtks_households.no_kk"), index=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    jenis_kelamin: Mapped[str] = mapped_column(String(1))
+    tanggal_lahir: Mapped[str | None] = mapped_column(String(10))
+    disabilitas: Mapped[bool] = mapped_column(Boolean, default=False)
+    hubungan: Mapped[str] = mapped_column(String(30), default="")
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30), index=True)
+    wilayah: Mapped[str] = mapped_column(String(10), default="")  # BPS code prefix; "" = nationwide
+    sektor: Mapped[str | None] = mapped_column(String(20))
+    instansi: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+    expires_at: Mapped[object] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[object | None] = mapped_column(UtcDateTime)
+
+
+class DiagramVersion(db.Model):
+    """An immutable published set of BPMN/DMN files for one process; the spec is kept here once."""
+
+    __tablename__ = "diagram_versions"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(12), default="published")  # draft, published, retired
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    sources: Mapped[dict] = mapped_column(JSON)
+    spec_json: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class TicketCounter(db.Model):
+    __tablename__ = "ticket_counters"
+    kabupaten: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(30), unique=True)
+    tracking_code: Mapped[str] = mapped_column(String(12))
+    diagram_version_id: Mapped[int] = mapped_column(ForeignKey("diagram_versions.id"), index=True)
+    wilayah: Mapped[str] = mapped_column(String(10), index=True)
+    kanal: Mapped[str] = mapped_column(String(20))
+    jenis_keluhan: Mapped[str] = mapped_column(String(20))
+    program: Mapped[str | None] = mapped_column(String(20))
+    kategori: Mapped[str | None] = mapped_column(String(20))
+    sektor: Mapped[str | None] = mapped_column(String(20))
+    tujuan_rujukan: Mapped[str | None] = mapped_column(String(40), index=True)
+    saluran_rujukan: Mapped[str | None] = mapped_column(String(20))
+    hasil_akhir: Mapped[str | None] = mapped_column(String(40))
+    rahasia: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(12), default="terbuka", index=True)
+    tahap: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[str] = mapped_column(Text, deferred=True)
+    data: Mapped[str] = mapped_column(Text, deferred=True)  # the case variables as JSON, for display
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
+    updated_at: Mapped[object] = mapped_column(UtcDateTime)
+    closed_at: Mapped[object | None] = mapped_column(UtcDateTime)
+
+
+class HumanTask(db.Model):
+    """The inbox index: one row per human task a case has had, with who may act on it."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_inbox", "status", "role", "wilayah"),
+        Index("ix_human_tasks_case", "case_id", "status"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    element_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    wilayah: Mapped[str] = mapped_column(String(10))
+    sektor: Mapped[str | None] = mapped_column(String(20))
+    instansi: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="siap")  # siap, selesai, dibatalkan
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    claimed_at: Mapped[object | None] = mapped_column(UtcDateTime)
+    due_at: Mapped[object | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+    completed_at: Mapped[object | None] = mapped_column(UtcDateTime)
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Timer(db.Model):
+    """The timer index: every armed timer with its due instant."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[object] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="menunggu")  # menunggu, terpicu, dibatalkan
+    fired_at: Mapped[object | None] = mapped_column(UtcDateTime)
+
+
+class Event(db.Model):
+    """The append-only event log, hash-chained per case."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(30))
+    at: Mapped[object] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    diagram_version_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

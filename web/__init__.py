@@ -1,0 +1,51 @@
+"""Flask app factory: settings, database, blueprints, error handlers, CLI."""
+
+from datetime import datetime, timezone
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from engine.config import load_settings
+from engine.store.database import configure_engine
+from engine.store.models import db
+
+migrate = Migrate()
+
+
+def utc_now():
+    return datetime.now(timezone.utc)
+
+
+def create_app(config=None, settings=None, clock=None):
+    """Build the app. `config` overrides Flask config, `settings` the SLRT settings, `clock` the time."""
+    settings = settings or load_settings()
+    app = Flask(__name__, instance_path=str(settings.path("instance")))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SLRT_SETTINGS=settings,
+        SLRT_CLOCK=clock or utc_now,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    settings.path("instance").mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.path("migrations")))
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from web import errors
+    from web.api.routes import bp as api_bp
+    from web.cli import register as register_cli
+    from web.ui.views import bp as ui_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(ui_bp)
+    errors.register(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,119 @@
+"""v1 endpoints: views parse the request, call one service, and render with a schema."""
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from engine.errors import InvalidInput
+from engine.services import auth, cases, diagrams, queries
+from web.api import schemas
+from web.auth import api_login_required, now
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _body():
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidInput("Badan permintaan harus JSON", errors={"_body": "harus berupa objek JSON"})
+    return body
+
+
+def _settings():
+    return current_app.config["SLRT_SETTINGS"]
+
+
+@bp.post("/auth/token")
+def create_token():
+    creds = schemas.TokenRequestSchema().load(_body())
+    actor = auth.authenticate(creds["username"], creds["password"])
+    token, expires = auth.issue_token(actor, now(), _settings().token_ttl_hours)
+    return jsonify(schemas.TokenSchema().dump(
+        {"token": token, "expires_at": expires, "role": actor.role, "wilayah": actor.wilayah})), 201
+
+
+@bp.post("/cases")
+@api_login_required
+def create_case():
+    payload = schemas.IntakeSchema().load(_body())
+    case_id = cases.start_case(g.actor, payload, now(), _settings())
+    view = queries.case_view(g.actor, case_id, now())
+    view["tracking_code"] = queries.find_case(case_id).tracking_code
+    body = schemas.CaseDetailSchema().dump(view)
+    body["tracking_code"] = view["tracking_code"]
+    return jsonify(body), 201
+
+
+@bp.get("/cases")
+@api_login_required
+def list_cases():
+    limit = request.args.get("limit", default=100, type=int)
+    offset = request.args.get("offset", default=0, type=int)
+    rows = queries.list_cases(g.actor, status=request.args.get("status"), limit=limit, offset=offset)
+    return jsonify(schemas.CaseSummarySchema(many=True).dump(rows))
+
+
+@bp.get("/cases/<key>")
+@api_login_required
+def get_case(key):
+    return jsonify(schemas.CaseDetailSchema().dump(queries.case_view(g.actor, key, now())))
+
+
+@bp.get("/cases/<key>/events")
+@api_login_required
+def case_events(key):
+    return jsonify(schemas.EventSchema(many=True).dump(queries.events(g.actor, key)))
+
+
+@bp.get("/tasks")
+@api_login_required
+def list_tasks():
+    args = request.args
+    rows = queries.inbox(g.actor, now(), program=args.get("program"), kategori=args.get("kategori"),
+                         kanal=args.get("kanal"), wilayah=args.get("wilayah"))
+    return jsonify(schemas.TaskSchema(many=True).dump(rows))
+
+
+@bp.get("/tasks/<task_id>")
+@api_login_required
+def get_task(task_id):
+    return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@api_login_required
+def claim_task(task_id):
+    cases.claim_task(g.actor, task_id, now())
+    return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
+
+
+@bp.post("/tasks/<task_id>/release")
+@api_login_required
+def release_task(task_id):
+    cases.claim_task(g.actor, task_id, now(), release=True)
+    return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
+
+
+@bp.post("/tasks/<task_id>/complete")
+@api_login_required
+def complete_task(task_id):
+    body = schemas.CompleteSchema().load(_body())
+    case_id = cases.complete_task(g.actor, task_id, body["data"], now())
+    return jsonify(schemas.CaseDetailSchema().dump(queries.case_view(g.actor, case_id, now())))
+
+
+@bp.get("/public/cases/<ticket>")
+def public_case(ticket):
+    status = queries.public_status(ticket, request.args.get("kode"))
+    return jsonify(schemas.PublicStatusSchema().dump(status))
+
+
+@bp.get("/workflows")
+@api_login_required
+def list_workflows():
+    return jsonify(schemas.DiagramVersionSchema(many=True).dump(diagrams.list_versions(g.actor)))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from web.api.openapi import document
+
+    return jsonify(document())

@@ -1,0 +1,192 @@
+"""Marshmallow schemas at the HTTP edge: request shapes (with Indonesian messages) and responses."""
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from engine.domain.vocabulary import JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM
+
+MESSAGES = {
+    "required": "wajib diisi",
+    "null": "tidak boleh kosong",
+    "invalid": "format tidak valid",
+    "unknown": "kolom tidak dikenal",
+}
+
+
+def _msg(**extra):
+    return {**MESSAGES, **extra}
+
+
+def one_of(choices):
+    return validate.OneOf(choices, error="harus salah satu dari: {choices}")
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": "kolom tidak dikenal", "type": "harus berupa objek JSON"}
+
+
+class PelaporSchema(StrictSchema):
+    nik = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{16}$", error="harus 16 angka"),
+                        error_messages=_msg())
+    no_kk = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{16}$", error="harus 16 angka"),
+                          error_messages=_msg())
+    nama = fields.String(required=True, validate=validate.Length(1, 200, error="1 sampai 200 karakter"),
+                         error_messages=_msg())
+    telepon = fields.String(allow_none=True, validate=validate.Length(max=30), error_messages=_msg())
+    alamat = fields.String(allow_none=True, validate=validate.Length(max=300), error_messages=_msg())
+    jenis_kelamin = fields.String(allow_none=True, validate=one_of(["L", "P"]), error_messages=_msg())
+    disabilitas = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
+    penerima_manfaat = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
+
+
+class IntakeSchema(StrictSchema):
+    kanal = fields.String(required=True, validate=one_of(KANAL), error_messages=_msg())
+    wilayah = fields.String(required=True, validate=validate.Regexp(r"^\d{10}$", error="harus kode desa 10 angka"),
+                            error_messages=_msg())
+    pelapor = fields.Nested(PelaporSchema, required=True, error_messages=_msg())
+    rahasia = fields.Boolean(load_default=True, error_messages=_msg(invalid="harus true atau false"))
+    jenis_keluhan = fields.String(required=True, validate=one_of(JENIS_KELUHAN), error_messages=_msg())
+    program = fields.String(required=True, validate=one_of(PROGRAM), error_messages=_msg())
+    uraian = fields.String(required=True, validate=validate.Length(5, 4000, error="5 sampai 4000 karakter"),
+                           error_messages=_msg())
+    kategori = fields.String(allow_none=True, validate=one_of(KATEGORI), error_messages=_msg())
+    jenis_sekolah = fields.String(allow_none=True, validate=one_of(JENIS_SEKOLAH), error_messages=_msg())
+    pokok_masalah = fields.String(allow_none=True, validate=validate.Length(max=60), error_messages=_msg())
+    nomor_antrian = fields.String(validate=validate.Length(max=20), error_messages=_msg())
+
+
+class CompleteSchema(StrictSchema):
+    data = fields.Dict(keys=fields.String(), required=True, error_messages=_msg(invalid="harus berupa objek"))
+
+
+class TokenRequestSchema(StrictSchema):
+    username = fields.String(required=True, error_messages=_msg())
+    password = fields.String(required=True, error_messages=_msg())
+
+
+class ErrorSchema(Schema):
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    role = fields.String()
+    wilayah = fields.String()
+
+
+class FormFieldSchema(Schema):
+    id = fields.String(required=True)
+    label = fields.String(required=True)
+    type = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    readonly = fields.Boolean()
+    options = fields.List(fields.Dict())
+    default = fields.Raw(allow_none=True)
+    min = fields.Integer(allow_none=True)
+    max = fields.Integer(allow_none=True)
+    minlength = fields.Integer(allow_none=True)
+    maxlength = fields.Integer(allow_none=True)
+
+
+class TaskSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    case_id = fields.Integer(required=True)
+    ticket = fields.String()
+    element_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    wilayah = fields.String()
+    sektor = fields.String(allow_none=True)
+    instansi = fields.String(allow_none=True)
+    status = fields.String()
+    assignee_id = fields.Integer(allow_none=True)
+    claimed_at = fields.DateTime(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    due_soon = fields.Boolean()
+    created_at = fields.DateTime()
+    program = fields.String(allow_none=True)
+    kategori = fields.String(allow_none=True)
+    kanal = fields.String(allow_none=True)
+    jenis_keluhan = fields.String(allow_none=True)
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    ticket = fields.String(required=True)
+    status = fields.String()
+    tahap = fields.String()
+    wilayah = fields.String()
+    kanal = fields.String()
+    jenis_keluhan = fields.String()
+    program = fields.String(allow_none=True)
+    kategori = fields.String(allow_none=True)
+    sektor = fields.String(allow_none=True)
+    tujuan_rujukan = fields.String(allow_none=True)
+    saluran_rujukan = fields.String(allow_none=True)
+    hasil_akhir = fields.String(allow_none=True)
+    rahasia = fields.Boolean()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    revision = fields.Integer()
+
+
+class TimerSchema(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    name = fields.String()
+    due_at = fields.DateTime()
+    status = fields.String()
+    fired_at = fields.DateTime(allow_none=True)
+
+
+class CaseDetailSchema(CaseSummarySchema):
+    data = fields.Dict()
+    tasks = fields.List(fields.Nested(TaskSchema))
+    timers = fields.List(fields.Nested(TimerSchema))
+
+
+class TaskDetailSchema(TaskSchema):
+    form = fields.List(fields.Nested(FormFieldSchema))
+    case = fields.Nested(CaseSummarySchema)
+
+
+class EventSchema(Schema):
+    seq = fields.Integer()
+    type = fields.String()
+    at = fields.DateTime()
+    actor = fields.String()
+    task_id = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    diagram_version_id = fields.Integer()
+    data = fields.Dict()
+    prev_hash = fields.String()
+    hash = fields.String()
+
+
+class PublicStatusSchema(Schema):
+    ticket = fields.String()
+    status = fields.String()
+    tahap = fields.String()
+    hasil = fields.String(allow_none=True)
+    diterima_pada = fields.DateTime()
+    diperbarui_pada = fields.DateTime()
+
+
+class DiagramVersionSchema(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    status = fields.String()
+    content_hash = fields.String()
+    created_by = fields.String()
+    created_at = fields.DateTime()

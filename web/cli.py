@@ -1,0 +1,175 @@
+"""The `slrt` command: database upgrade, demo data, registry import, users, tokens, serving."""
+
+import os
+import sys
+from datetime import datetime, timezone
+
+import click
+from flask.cli import with_appcontext
+
+from engine.domain.actor import Actor
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+@click.group(name="slrt")
+def cli():
+    """Mesin rujukan pengaduan SLRT."""
+
+
+def _settings():
+    from flask import current_app
+
+    return current_app.config["SLRT_SETTINGS"]
+
+
+@cli.command("upgrade")
+@with_appcontext
+def upgrade_cmd():
+    """Create or upgrade the database schema (Alembic) and register the diagrams on disk."""
+    from flask_migrate import upgrade
+
+    from engine.services import diagrams
+
+    upgrade()
+    version = diagrams.sync_from_disk(_settings(), _now())
+    click.echo(f"Basis data mutakhir. Diagram '{version.process_id}' versi {version.version} terbit.")
+
+
+@cli.command("demo")
+@click.option("--password", default="slrt-demo-2026", show_default=True)
+@with_appcontext
+def demo_cmd(password):
+    """Upgrade the database and load the demo district, officers and DTKS households (once)."""
+    from flask import current_app
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from engine.services import diagrams, seed
+    from engine.store.models import User, db
+
+    upgrade()
+    diagrams.sync_from_disk(_settings(), _now())
+    if db.session.scalar(select(User).limit(1)) is None:
+        summary = seed.seed_demo(_now(), password=password)
+        click.echo(f"Data demo dimuat: {summary['households']} rumah tangga DTKS, {len(summary['users'])} petugas.")
+    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    click.echo(f"\nAkun demo (kata sandi: {password}):")
+    for user in users:
+        scope = user.instansi or user.sektor or ""
+        click.echo(f"  {user.username:<22} {user.role:<18} wilayah {user.wilayah or 'nasional':<8} {scope}")
+    click.echo(f"\nBuka {current_app.config['SLRT_SETTINGS'].public_base_url}/masuk")
+
+
+@cli.command("import-registry")
+@click.argument("csv_file", type=click.File(encoding="utf-8"))
+@with_appcontext
+def import_registry_cmd(csv_file):
+    """Import DTKS households and members from a CSV file (all rows or none)."""
+    from engine.errors import InvalidInput
+    from engine.services import registry
+
+    try:
+        households, members = registry.import_csv(csv_file.read(), _now())
+    except InvalidInput as exc:
+        click.echo(exc.message, err=True)
+        for where, problem in exc.errors.items():
+            click.echo(f"  {where}: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Diimpor: {households} rumah tangga, {members} anggota.")
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--wilayah", default="")
+@click.option("--sektor", default=None)
+@click.option("--instansi", default=None)
+@click.password_option()
+@with_appcontext
+def create_user_cmd(username, role, full_name, wilayah, sektor, instansi, password):
+    """Create an officer account."""
+    from engine.services import auth
+
+    auth.create_user(username, password, full_name, role, wilayah, sektor, instansi, now=_now())
+    click.echo(f"Pengguna {username} dibuat.")
+
+
+@cli.command("create-token")
+@click.argument("username")
+@click.option("--hours", type=int, default=None, help="Masa berlaku (jam)")
+@with_appcontext
+def create_token_cmd(username, hours):
+    """Issue an API token for an existing user and print it once."""
+    from sqlalchemy import select
+
+    from engine.services import auth
+    from engine.store.models import User, db
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        click.echo(f"Pengguna {username} tidak ada.", err=True)
+        sys.exit(1)
+    token, expires = auth.issue_token(Actor.of(user), _now(), hours or _settings().token_ttl_hours, label="cli")
+    click.echo(token)
+    click.echo(f"berlaku sampai {expires.isoformat()}", err=True)
+
+
+@cli.command("fire-timers")
+@click.option("--as-of", "as_of", default=None, help="Waktu ISO-8601; bawaan: sekarang")
+@with_appcontext
+def fire_timers_cmd(as_of):
+    """Fire every timer due at the given instant."""
+    from sqlalchemy import select
+
+    from engine.domain.actor import SYSTEM
+    from engine.services import cases
+    from engine.store.models import Timer, db
+
+    instant = datetime.fromisoformat(as_of) if as_of else _now()
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    case_ids = db.session.scalars(
+        select(Timer.case_id).where(Timer.status == "menunggu", Timer.due_at <= instant).distinct()).all()
+    fired = sum(cases.fire_due_timers(case_id, instant, SYSTEM) for case_id in case_ids)
+    click.echo(f"{fired} timer terpicu pada {len(case_ids)} kasus.")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+def serve_cmd(host, port, workers, threads):
+    """Serve the product with gunicorn."""
+    argv = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--threads", str(threads), "--access-logfile", "-", "web.wsgi:app"]
+    os.execv(sys.executable, argv)
+
+
+def register(app):
+    app.cli.add_command(cli)
+
+
+def main():
+    from web import create_app
+
+    from flask.cli import ScriptInfo
+
+    from engine.errors import SlrtError
+
+    app = create_app()
+    with app.app_context():
+        try:
+            cli.main(prog_name="slrt", obj=ScriptInfo(create_app=lambda: app), standalone_mode=False)
+        except SlrtError as exc:
+            click.echo(f"Gagal: {exc}", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            sys.exit(1)

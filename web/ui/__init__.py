@@ -1,0 +1,1 @@
+"""Server-rendered pages for officers and the public."""

@@ -1,0 +1,49 @@
+"""Pages: sign-in, sign-out and a bare inbox (the full officer UI builds on these)."""
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+
+from engine.domain.roles import ROLE_LABELS
+from engine.errors import AuthenticationFailed
+from engine.services import auth, queries
+from web.auth import now, page_login_required
+
+bp = Blueprint("ui", __name__, template_folder="../templates")
+
+
+@bp.app_context_processor
+def labels():
+    return {"role_labels": ROLE_LABELS}
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("ui.inbox"))
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            actor = auth.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        except AuthenticationFailed as exc:
+            error = exc.message
+        else:
+            session.clear()
+            session["user_id"] = actor.id
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("ui.inbox"))
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/keluar")
+def logout():
+    session.clear()
+    return redirect(url_for("ui.login"))
+
+
+@bp.get("/kotak-masuk")
+@page_login_required
+def inbox():
+    tasks = queries.inbox(g.actor, now())
+    return render_template("inbox.html", actor=g.actor, tasks=tasks)
