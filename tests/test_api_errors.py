@@ -33,7 +33,7 @@ def test_completing_a_finished_task_is_a_conflict_that_changes_nothing(api):
 
 def test_two_officers_completing_the_same_task_at_once_exactly_one_wins(api, app, backend):
     _url, tokens = backend
-    auth.create_user("fo.cianjur2", "rahasia-sekali", "Dewi Lestari", "front_office", "3203")
+    auth.create_user("fo.cianjur2", "rahasia-sekali", "Dewi Lestari", "front_office", "3203", now=app.config["SLRT_CLOCK"]())
     token2, _ = auth.issue_token(auth.authenticate("fo.cianjur2", "rahasia-sekali"), app.config["SLRT_CLOCK"](), 1)
     case = intake(api)
     task = inbox_task(api, "fo.cianjur", case["id"], TELAAH)
@@ -145,7 +145,7 @@ def test_a_failure_half_way_through_a_completion_leaves_no_partial_write(api, ap
 
 
 def test_claimed_task_is_shown_as_taken_and_others_cannot_complete_it(api, app):
-    auth.create_user("fo.cianjur2", "rahasia-sekali", "Dewi Lestari", "front_office", "3203")
+    auth.create_user("fo.cianjur2", "rahasia-sekali", "Dewi Lestari", "front_office", "3203", now=app.config["SLRT_CLOCK"]())
     token2, _ = auth.issue_token(auth.authenticate("fo.cianjur2", "rahasia-sekali"), app.config["SLRT_CLOCK"](), 1)
     case = intake(api)
     task = inbox_task(api, "fo.cianjur", case["id"], TELAAH)

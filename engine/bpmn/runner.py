@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -29,6 +30,7 @@ class ReadyTask:
     lane: str
     role: str
     form: list
+    due: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,14 @@ class Runner:
         workflow.script_engine.now = now
 
     def ready_tasks(self, bundle, workflow):
-        """Human tasks that are ready, in a stable order."""
+        """Human tasks that are ready, in a stable order, each due when its first boundary timer is."""
         ready = []
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
             info = bundle.user_tasks.get(task.task_spec.name)
             if info is None:
                 continue
-            ready.append(ReadyTask(str(task.id), info.bpmn_id, info.name, info.lane, info.role, info.form))
+            ready.append(ReadyTask(str(task.id), info.bpmn_id, info.name, info.lane, info.role, info.form,
+                                   _boundary_due(task)))
         return ready
 
     def complete(self, bundle, workflow, task_id, submitted, now):
@@ -165,6 +168,22 @@ class Runner:
         if task is None:
             raise NotFound("Tugas tidak ditemukan", task_id=task_id)
         return task
+
+
+def _boundary_due(task):
+    """The earliest armed timer among the boundary events attached to this task (its siblings)."""
+    parent = task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    dues = []
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        value = sibling.internal_data.get("event_value") if isinstance(definition, TimerEventDefinition) else None
+        if isinstance(value, dict):
+            value = value.get("next")
+        if value:
+            dues.append(TimerEventDefinition.get_datetime(value))
+    return min(dues) if dues else None
 
 
 def _failure(exc):

@@ -202,7 +202,7 @@ def _sync_tasks(case, variables, ready, now, actor, completed_task):
             id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
             wilayah=case.wilayah, sektor=variables.get("sektor"),
             instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
-            status="siap", created_at=now,
+            status="siap", created_at=now, due_at=info.due,
         ))
 
 

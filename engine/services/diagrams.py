@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
-from engine.errors import NotFound
+from engine.domain.roles import ANALIS
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.store.database import write_transaction
 from engine.store.models import DiagramVersion, db
 
 _bundles = {}
@@ -92,3 +94,52 @@ def list_versions(actor):
     """Every stored diagram version, newest first (any signed-in officer may read the list)."""
     return list(db.session.scalars(
         select(DiagramVersion).order_by(DiagramVersion.process_id, DiagramVersion.version.desc())))
+
+
+def upload(actor, process_id, files, now):
+    """Check uploaded files and keep them as a draft version; DiagramError names what is wrong."""
+    _require_analyst(actor)
+    if not files:
+        raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
+    for name in files:
+        if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
+            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{name}' bukan .bpmn atau .dmn"})
+    with write_transaction() as session:
+        digest = content_hash(files)
+        same = session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
+                                                           DiagramVersion.content_hash == digest))
+        if same is not None:
+            return same.id
+        bundle = load_bundle(files, process_id)
+        latest = session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
+        version = DiagramVersion(process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="draft",
+                                 content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
+                                 created_by=actor.username, created_at=now)
+        session.add(version)
+        session.flush()
+        return version.id
+
+
+def publish_draft(actor, version_id):
+    """Make a draft version the one new cases start on; running cases keep theirs."""
+    _require_analyst(actor)
+    with write_transaction() as session:
+        version = session.get(DiagramVersion, version_id)
+        if version is None:
+            raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+        if version.status != "draft":
+            raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
+        version.status = "published"
+        return version.id
+
+
+def get_version(version_id):
+    version = db.session.get(DiagramVersion, version_id)
+    if version is None:
+        raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+    return version
+
+
+def _require_analyst(actor):
+    if actor.role != ANALIS:
+        raise Forbidden("Hanya analis yang boleh mengunggah atau menerbitkan diagram")

@@ -6,12 +6,15 @@ import re
 
 from sqlalchemy import select
 
-from engine.errors import InvalidInput
+from engine.domain import roles
+from engine.errors import Forbidden, InvalidInput
 from engine.store.database import write_transaction
 from engine.store.models import Household, HouseholdMember, Region, db
 from engine.domain.vocabulary import PROGRAM
 
 _SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
+REGISTRY_ROLES = frozenset({roles.FRONT_OFFICE, roles.BACK_OFFICE, roles.FASILITATOR, roles.SUPERVISOR,
+                            roles.MANAJER})
 CSV_COLUMNS = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "disabilitas",
                "wilayah", "alamat", "desil", "program")
 
@@ -35,6 +38,25 @@ def lookup(nik=None, no_kk=None):
         "program": list(household.programs or []), "anggota": count, "desil": household.desil,
         "nik_cocok": member is not None,
     }
+
+
+def lookup_for(actor, nik=None, no_kk=None):
+    """Registry status for officers who register or handle complaints; a household outside
+    the officer's area is reported only as registered, without its details."""
+    if actor.role not in REGISTRY_ROLES:
+        raise Forbidden("Anda tidak berwenang memeriksa DTKS")
+    errors = {}
+    for name, value in (("nik", nik), ("no_kk", no_kk)):
+        if value and not _SIXTEEN_DIGITS.match(value):
+            errors[name] = "harus 16 angka"
+    if not nik and not no_kk:
+        errors["nik"] = "isi NIK atau No. KK"
+    if errors:
+        raise InvalidInput("Permintaan pencarian tidak valid", errors=errors)
+    status = lookup(nik=nik, no_kk=no_kk)
+    if status["terdaftar"] and not status["wilayah"].startswith(actor.wilayah or ""):
+        status.update(no_kk=None, wilayah=None, program=[], anggota=0, desil=None)
+    return status
 
 
 def import_csv(text, now):

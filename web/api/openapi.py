@@ -44,7 +44,8 @@ def document():
     spec = APISpec(title="SLRT — Mesin Rujukan Pengaduan", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     for name in ("Error", "Token", "TokenRequest", "Intake", "Pelapor", "Complete", "Task", "TaskDetail",
-                 "CaseSummary", "CaseDetail", "Event", "PublicStatus", "DiagramVersion", "FormField", "Timer"):
+                 "CaseSummary", "CaseDetail", "Event", "PublicStatus", "DiagramVersion", "FormField", "Timer", "WorkflowUpload", "ReplayReport",
+                 "RegistryStatus"):
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
@@ -72,7 +73,20 @@ def document():
             "Status publik untuk pelapor", "PublicStatus", secured=False, errors=("404",),
             params=[_path_param("ticket", "nomor tiket"),
                     {"name": "kode", "in": "query", "required": True, "schema": {"type": "string"}}])},
-        "/api/v1/workflows": {"get": _op("Versi diagram", _many("DiagramVersion"), errors=("401",))},
+        "/api/v1/workflows": {
+            "get": _op("Versi diagram", _many("DiagramVersion"), errors=("401",)),
+            "post": _op("Unggah dan validasi diagram (draf)", "DiagramVersion", "WorkflowUpload", "201",
+                        errors=("401", "403", "422")),
+        },
+        "/api/v1/workflows/{version_id}/publish": {"post": _op(
+            "Terbitkan draf", "DiagramVersion", params=[_path_param("version_id", "id versi diagram")],
+            errors=("401", "403", "404", "409"))},
+        "/api/v1/cases/{key}/replay": {"post": _op("Verifikasi rantai dan putar ulang kasus", "ReplayReport",
+                                                   params=[case_key])},
+        "/api/v1/registry": {"get": _op(
+            "Cek status DTKS berdasarkan NIK atau No. KK", "RegistryStatus", errors=("401", "403", "422"),
+            params=[{"name": "nik", "in": "query", "schema": {"type": "string"}},
+                    {"name": "no_kk", "in": "query", "schema": {"type": "string"}}])},
     }
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, g, jsonify, request
 
 from engine.errors import InvalidInput
-from engine.services import auth, cases, diagrams, queries
+from engine.services import audit, auth, cases, diagrams, queries, registry
 from web.api import schemas
 from web.auth import api_login_required, now
 
@@ -110,6 +110,34 @@ def public_case(ticket):
 @api_login_required
 def list_workflows():
     return jsonify(schemas.DiagramVersionSchema(many=True).dump(diagrams.list_versions(g.actor)))
+
+
+@bp.post("/workflows")
+@api_login_required
+def upload_workflow():
+    body = schemas.WorkflowUploadSchema().load(_body())
+    version_id = diagrams.upload(g.actor, body["process_id"], body["files"], now())
+    return jsonify(schemas.DiagramVersionSchema().dump(diagrams.get_version(version_id))), 201
+
+
+@bp.post("/workflows/<int:version_id>/publish")
+@api_login_required
+def publish_workflow(version_id):
+    diagrams.publish_draft(g.actor, version_id)
+    return jsonify(schemas.DiagramVersionSchema().dump(diagrams.get_version(version_id)))
+
+
+@bp.post("/cases/<key>/replay")
+@api_login_required
+def replay_case(key):
+    return jsonify(schemas.ReplayReportSchema().dump(audit.verify(g.actor, key)))
+
+
+@bp.get("/registry")
+@api_login_required
+def registry_lookup():
+    status = registry.lookup_for(g.actor, nik=request.args.get("nik"), no_kk=request.args.get("no_kk"))
+    return jsonify(schemas.RegistryStatusSchema().dump(status))
 
 
 @bp.get("/openapi.json")

@@ -190,3 +190,36 @@ class DiagramVersionSchema(Schema):
     content_hash = fields.String()
     created_by = fields.String()
     created_at = fields.DateTime()
+
+
+class WorkflowUploadSchema(StrictSchema):
+    process_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$",
+                                                                      error="id proses tidak valid"),
+                               error_messages=_msg())
+    files = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                        error_messages=_msg(invalid="harus berupa objek nama berkas → isi XML"))
+
+
+class ReplayProblemSchema(Schema):
+    event = fields.Integer()
+    problem = fields.String()
+
+
+class ReplayReportSchema(Schema):
+    case_id = fields.Integer()
+    ticket = fields.String()
+    events = fields.Integer()
+    diagram_version_id = fields.Integer()
+    ok = fields.Boolean()
+    chain = fields.List(fields.Nested(ReplayProblemSchema))
+    replay = fields.List(fields.Nested(ReplayProblemSchema))
+
+
+class RegistryStatusSchema(Schema):
+    terdaftar = fields.Boolean()
+    no_kk = fields.String(allow_none=True)
+    wilayah = fields.String(allow_none=True)
+    program = fields.List(fields.String())
+    anggota = fields.Integer()
+    desil = fields.Integer(allow_none=True)
+    nik_cocok = fields.Boolean()
