@@ -81,7 +81,7 @@ def run_persisted(n, url, label):
     from engine.config import load_settings
     from engine.domain.actor import Actor
     from engine.services import cases, diagrams, seed
-    from engine.store.models import HumanTask, User, db
+    from engine.store.models import User, db
     from web import create_app
 
     settings = load_settings(overrides={"database_url": url})
@@ -96,11 +96,11 @@ def run_persisted(n, url, label):
         started = time.perf_counter()
         for _ in range(n):
             now += timedelta(seconds=1)
-            case_id = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
+            change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
             for element, user, data in JOURNEY:
-                task_id = db.session.scalar(select(HumanTask.id).where(
-                    HumanTask.case_id == case_id, HumanTask.status == "siap", HumanTask.element_id == element))
-                cases.complete_task(actors[user], task_id, data, now)
+                (task_id,) = [task_id for task_id, ready_element in change.ready if ready_element == element]
+                change = cases.complete_task(actors[user], task_id, data, now)
+            assert change.completed
         elapsed = (time.perf_counter() - started) / n
         db.session.remove()
         db.engine.dispose()

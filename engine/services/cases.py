@@ -1,44 +1,97 @@
 """Start cases, complete and claim tasks, fire timers: each one transaction over all tables.
 
 A change updates the case row (compare-and-set on `revision`), the human-task index, the
-timer index and appends one hash-chained event, or none of them. Deserialized workflows are
-kept in a small per-process cache keyed by (case, revision), so a busy case is not parsed
-from JSON on every step; a revision mismatch simply misses the cache.
+timer index and appends one hash-chained event, or none of them. The indexes always mirror
+the stored state, so what to insert or close is computed in memory by comparing the
+workflow before and after the change; no index row is read on the write path.
+Deserialized workflows are kept in a small per-process cache keyed by (case, revision): a
+revision mismatch simply misses the cache, and a failed change never puts its workflow back.
 """
 
 import json
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from engine.bpmn.runner import Runner
 from engine.domain import access
+from engine.domain.vocabulary import INDEXED_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.services import diagrams, intake
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
-from engine.store.models import Case, HumanTask, Timer, User, db
-from engine.domain.vocabulary import INDEXED_VARIABLES
+from engine.store.models import Case, Event, HumanTask, Timer, User, db
 
 RUNNER = Runner()
+CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
 _CACHE_SIZE = 256
 _workflows = OrderedDict()
 _cache_lock = threading.Lock()
+_CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
+                 CASES.c.diagram_version_id, CASES.c.wilayah)
+
+# The write path runs these prepared statements with parameters, so SQLAlchemy compiles each once.
+_STATE_COLUMNS = (*INDEXED_VARIABLES, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
+                  "status", "closed_at", "tahap")
+_SAVE_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
+              .values({name: bindparam(name) for name in _STATE_COLUMNS}))
+_BUMP_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
+              .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash", "updated_at")}))
+_READ_STATE = select(CASES.c.state).where(CASES.c.id == bindparam("_id"))
+_READ_TASK = (select(TASKS, *[c.label(f"c_{c.name}") for c in _CASE_COLUMNS])
+              .join(CASES, CASES.c.id == TASKS.c.case_id).where(TASKS.c.id == bindparam("_id")))
+_ADD_EVENT = insert(EVENTS)
+_ADD_TASKS = insert(TASKS)
+_ADD_TIMERS = insert(TIMERS)
+_FINISH_TASK = (update(TASKS).where(TASKS.c.id == bindparam("_id"))
+                .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by")))
+_CANCEL_TASK = update(TASKS).where(TASKS.c.id == bindparam("_id")).values(status="dibatalkan",
+                                                                          completed_at=bindparam("at"))
+_FIRE_TIMER = update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="terpicu",
+                                                                           fired_at=bindparam("at"))
+_CANCEL_TIMER = update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan")
+
+
+def _run(statement, params):
+    return db.session.connection().execute(statement, params)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a change left behind: the case, its new revision and its open human tasks."""
+
+    case_id: int
+    revision: int
+    ready: tuple  # ((task id, element id), ...)
+    completed: bool
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    ready: dict
+    timers: dict
+
+
+def _snapshot(bundle, workflow):
+    return _Snapshot({t.id: t for t in RUNNER.ready_tasks(bundle, workflow)},
+                     {t.task_id: t for t in RUNNER.waiting_timers(workflow)})
 
 
 def _take_workflow(case, bundle, now):
     with _cache_lock:
         workflow = _workflows.pop((case.id, case.revision), None)
     if workflow is None:
-        return RUNNER.load(bundle, case.state, now)
+        state = _run(_READ_STATE, {"_id": case.id}).scalar_one()
+        return RUNNER.load(bundle, state, now)
     RUNNER.set_clock(workflow, now)
     return workflow
 
 
-def _keep_workflow(case_id, revision, workflow):
+def _keep_workflow(change, workflow):
     with _cache_lock:
-        _workflows[(case_id, revision)] = workflow
+        _workflows[(change.case_id, change.revision)] = workflow
         while len(_workflows) > _CACHE_SIZE:
             _workflows.popitem(last=False)
 
@@ -49,92 +102,115 @@ def forget_cached_workflows():
 
 
 def start_case(actor, payload, now, settings):
-    """Register a complaint and run its process to the first human task; return the case id."""
+    """Register a complaint and run its process to the first human task."""
     with write_transaction() as session:
         version = diagrams.latest_version(settings.main_process)
         bundle = diagrams.bundle_for(version.id)
         data, meta = intake.prepare(actor, payload, now)
         workflow = RUNNER.start(bundle, data, now)
-        case = Case(
+        case_id = session.execute(insert(CASES).values(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version.id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], state="", data="", revision=0, event_count=0, last_event_hash="",
-            created_by=actor.id, created_at=now, updated_at=now,
-        )
-        session.add(case)
-        session.flush()
-        revision = _persist(case, bundle, workflow, now, actor, "kasus_dibuat", data=data)
-        case_id = case.id
-    _keep_workflow(case_id, revision, workflow)
-    return case_id
+            rahasia=data["rahasia"], status="terbuka", tahap="", state="", data="", revision=0, event_count=0,
+            last_event_hash="", created_by=actor.id, created_at=now, updated_at=now,
+        )).inserted_primary_key[0]
+        case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one()
+        change = _persist(case, bundle, workflow, _Snapshot({}, {}), now, actor, "kasus_dibuat", data=data)
+    _keep_workflow(change, workflow)
+    return change
 
 
 def complete_task(actor, task_id, submitted, now):
-    """Complete a human task with form data; return the case id."""
+    """Complete a human task with form data."""
     with write_transaction():
-        task = _task_for_update(actor, task_id)
-        case = db.session.get(Case, task.case_id)
+        task, case = _task_for_update(actor, task_id)
         bundle = diagrams.bundle_for(case.diagram_version_id)
         workflow = _take_workflow(case, bundle, now)
-        values = RUNNER.complete(bundle, workflow, task_id, submitted, now)
-        revision = _persist(case, bundle, workflow, now, actor, "tugas_selesai", task=task, data=values)
-        case_id = case.id
-    _keep_workflow(case_id, revision, workflow)
-    return case_id
+        before = _snapshot(bundle, workflow)
+        values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
+        change = _persist(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
+    _keep_workflow(change, workflow)
+    return change
 
 
 def claim_task(actor, task_id, now, release=False):
     """Claim a task for the actor (or release the actor's claim); recorded in the event log."""
-    with write_transaction():
-        task = _task_for_update(actor, task_id)
-        if release:
-            if task.assignee_id != actor.id:
-                raise Conflict("Tugas ini tidak sedang Anda kerjakan", task_id=task_id)
-            task.assignee_id, task.claimed_at = None, None
-        else:
-            task.assignee_id, task.claimed_at = actor.id, now
-        case = db.session.get(Case, task.case_id)
-        _append_only_event(case, now, actor, "tugas_dilepas" if release else "tugas_diklaim", task)
-        return task.case_id
+    with write_transaction() as session:
+        task, case = _task_for_update(actor, task_id)
+        if release and task.assignee_id != actor.id:
+            raise Conflict("Tugas ini tidak sedang Anda kerjakan", task_id=task.id)
+        session.execute(update(TASKS).where(TASKS.c.id == task.id).values(
+            assignee_id=None if release else actor.id, claimed_at=None if release else now))
+        event = next_event(case.id, case.event_count + 1, case.last_event_hash,
+                           type="tugas_dilepas" if release else "tugas_diklaim", at=now, actor=actor.username,
+                           diagram_version_id=case.diagram_version_id, task_id=task.id, element_id=task.element_id)
+        _compare_and_set(_BUMP_CASE, case, revision=case.revision + 1, event_count=event["seq"],
+                         last_event_hash=event["hash"], updated_at=now)
+        _run(_ADD_EVENT, event)
+    with _cache_lock:
+        cached = _workflows.pop((case.id, case.revision), None)
+        if cached is not None:
+            _workflows[(case.id, case.revision + 1)] = cached
+    return case.id
 
 
 def fire_due_timers(case_id, now, actor):
     """Fire the timers of one case that are due at `now`; return how many fired."""
-    with write_transaction():
-        case = db.session.get(Case, case_id)
+    with write_transaction() as session:
+        case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one_or_none()
         if case is None:
             raise NotFound("Kasus tidak ditemukan", case_id=case_id)
         bundle = diagrams.bundle_for(case.diagram_version_id)
         workflow = _take_workflow(case, bundle, now)
+        before = _snapshot(bundle, workflow)
         fired = RUNNER.fire_due_timers(workflow, now)
         if not fired:
-            _keep_workflow(case.id, case.revision, workflow)
+            _keep_workflow(Change(case.id, case.revision, (), False), workflow)
             return 0
-        revision = _persist(case, bundle, workflow, now, actor, "timer_terpicu",
-                            data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired})
-    _keep_workflow(case_id, revision, workflow)
+        change = _persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
+                          data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired})
+    _keep_workflow(change, workflow)
     return len(fired)
 
 
 def _task_for_update(actor, task_id):
-    task = db.session.get(HumanTask, str(task_id))
-    if task is None:
+    row = _run(_READ_TASK, {"_id": str(task_id)}).one_or_none()
+    if row is None:
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
-    if not access.may_act_on_task(actor, task):
+    if not access.may_act_on_task(actor, row):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
-    if task.status != "siap":
-        raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=task.id)
-    if task.assignee_id is not None and task.assignee_id != actor.id:
-        holder = db.session.get(User, task.assignee_id)
+    if row.status != "siap":
+        raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
+    if row.assignee_id is not None and row.assignee_id != actor.id:
+        holder = db.session.get(User, row.assignee_id)
         raise Conflict(f"Tugas ini sedang dikerjakan oleh {holder.full_name if holder else 'petugas lain'}",
-                       task_id=task.id)
-    return task
+                       task_id=row.id)
+    case = _CaseRef(row.c_id, row.c_revision, row.c_event_count, row.c_last_event_hash,
+                    row.c_diagram_version_id, row.c_wilayah)
+    return row, case
 
 
-def _persist(case, bundle, workflow, now, actor, event_type, task=None, data=None, fired=()):
-    """Write the workflow's new state and indexes with compare-and-set; return the new revision."""
+@dataclass(frozen=True)
+class _CaseRef:
+    id: int
+    revision: int
+    event_count: int
+    last_event_hash: str
+    diagram_version_id: int
+    wilayah: str
+
+
+def _compare_and_set(statement, case, **values):
+    result = _run(statement, {"_id": case.id, "_revision": case.revision, **values})
+    if result.rowcount != 1:
+        raise Conflict("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
+                       case_id=case.id)
+
+
+def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=()):
+    """Write the workflow's new state, its index changes and one event; return the Change."""
     variables = RUNNER.case_data(workflow)
-    ready = RUNNER.ready_tasks(bundle, workflow)
+    after = _snapshot(bundle, workflow)
     completed = workflow.completed
     event = next_event(
         case.id, case.event_count + 1, case.last_event_hash, type=event_type, at=now, actor=actor.username,
@@ -144,80 +220,47 @@ def _persist(case, bundle, workflow, now, actor, event_type, task=None, data=Non
     values = {name: variables.get(name) for name in INDEXED_VARIABLES}
     values.update(
         state=RUNNER.dump(workflow), data=json.dumps(variables, ensure_ascii=False, default=str),
-        revision=case.revision + 1, event_count=event.seq, last_event_hash=event.hash, updated_at=now,
+        revision=case.revision + 1, event_count=event["seq"], last_event_hash=event["hash"], updated_at=now,
         status="selesai" if completed else "terbuka", closed_at=now if completed else None,
-        tahap="Selesai" if completed else ", ".join(t.name for t in ready),
+        tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
-    result = db.session.execute(
-        update(Case).where(Case.id == case.id, Case.revision == case.revision).values(**values),
-        execution_options={"synchronize_session": False},
-    )
-    if result.rowcount != 1:
-        raise Conflict("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
-                       case_id=case.id)
-    _sync_tasks(case, variables, ready, now, actor, task)
-    _sync_timers(case, RUNNER.waiting_timers(workflow), now, fired)
-    db.session.add(event)
-    return values["revision"]
+    _compare_and_set(_SAVE_CASE, case, **values)
+    _write_task_changes(case, variables, before, after, now, actor, task)
+    _write_timer_changes(case, before, after, now, fired)
+    _run(_ADD_EVENT, event)
+    ready = tuple((t.id, t.element_id) for t in after.ready.values())
+    return Change(case.id, values["revision"], ready, completed)
 
 
-def _append_only_event(case, now, actor, event_type, task):
-    event = next_event(
-        case.id, case.event_count + 1, case.last_event_hash, type=event_type, at=now, actor=actor.username,
-        diagram_version_id=case.diagram_version_id, task_id=task.id, element_id=task.element_id,
-    )
-    result = db.session.execute(
-        update(Case).where(Case.id == case.id, Case.revision == case.revision).values(
-            revision=case.revision + 1, event_count=event.seq, last_event_hash=event.hash, updated_at=now),
-        execution_options={"synchronize_session": False},
-    )
-    if result.rowcount != 1:
-        raise Conflict("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
-                       case_id=case.id)
-    db.session.add(event)
-    with _cache_lock:
-        cached = _workflows.pop((case.id, case.revision), None)
-    if cached is not None:
-        _keep_workflow(case.id, case.revision + 1, cached)
-
-
-def _sync_tasks(case, variables, ready, now, actor, completed_task):
-    open_rows = {
-        row.id: row for row in db.session.scalars(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "siap"))
-    }
-    ready_ids = {t.id for t in ready}
-    for task_id, row in open_rows.items():
-        if task_id in ready_ids:
-            continue
-        row.completed_at = now
-        if completed_task is not None and task_id == completed_task.id:
-            row.status, row.completed_by = "selesai", actor.id
-        else:
-            row.status = "dibatalkan"
-    for info in ready:
-        if info.id in open_rows:
-            continue
-        db.session.add(HumanTask(
+def _write_task_changes(case, variables, before, after, now, actor, completed_task):
+    closed = [task_id for task_id in before.ready if task_id not in after.ready]
+    done = completed_task.id if completed_task is not None and completed_task.id in closed else None
+    if done:
+        _run(_FINISH_TASK, {"_id": done, "at": now, "by": actor.id})
+    cancelled = [{"_id": task_id, "at": now} for task_id in closed if task_id != done]
+    if cancelled:
+        _run(_CANCEL_TASK, cancelled)
+    added = [info for task_id, info in after.ready.items() if task_id not in before.ready]
+    if added:
+        _run(_ADD_TASKS, [dict(
             id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
             wilayah=case.wilayah, sektor=variables.get("sektor"),
             instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
-            status="siap", created_at=now, due_at=info.due,
-        ))
+            status="siap", created_at=now, due_at=info.due, assignee_id=None, claimed_at=None,
+            completed_at=None, completed_by=None,
+        ) for info in added])
 
 
-def _sync_timers(case, waiting, now, fired):
-    open_rows = {
-        row.id: row for row in db.session.scalars(
-            select(Timer).where(Timer.case_id == case.id, Timer.status == "menunggu"))
-    }
-    waiting_ids = {t.task_id for t in waiting}
-    for timer_id, row in open_rows.items():
-        if timer_id in waiting_ids:
-            continue
-        row.status = "terpicu" if timer_id in fired else "dibatalkan"
-        row.fired_at = now if timer_id in fired else None
-    for timer in waiting:
-        if timer.task_id not in open_rows:
-            db.session.add(Timer(id=timer.task_id, case_id=case.id, element_id=timer.element_id,
-                                 name=timer.name, due_at=timer.due, status="menunggu"))
+def _write_timer_changes(case, before, after, now, fired):
+    closed = [timer_id for timer_id in before.timers if timer_id not in after.timers]
+    fired_now = [{"_id": timer_id, "at": now} for timer_id in closed if timer_id in fired]
+    if fired_now:
+        _run(_FIRE_TIMER, fired_now)
+    cancelled = [{"_id": timer_id} for timer_id in closed if timer_id not in fired]
+    if cancelled:
+        _run(_CANCEL_TIMER, cancelled)
+    added = [t for timer_id, t in after.timers.items() if timer_id not in before.timers]
+    if added:
+        _run(_ADD_TIMERS, [dict(
+            id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
+            status="menunggu", fired_at=None) for t in added])

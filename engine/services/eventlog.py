@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-from engine.store.models import Event
 
 GENESIS = "0" * 64
 
@@ -18,7 +17,7 @@ def event_hash(prev_hash, fields):
 
 def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, task_id=None,
                element_id=None, data=None):
-    """The Event row that follows `prev_hash` in a case's chain (not yet added to the session)."""
+    """Column values of the event that follows `prev_hash` in a case's chain."""
     body = canonical(data or {})
     fields = {
         "case_id": case_id, "seq": seq, "type": type, "at": at.isoformat(), "actor": actor,
@@ -26,7 +25,7 @@ def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, 
         "data": body,
     }
     prev = prev_hash or GENESIS
-    return Event(
+    return dict(
         case_id=case_id, seq=seq, type=type, at=at, actor=actor, diagram_version_id=diagram_version_id,
         task_id=task_id, element_id=element_id, data=body, prev_hash=prev, hash=event_hash(prev, fields),
     )

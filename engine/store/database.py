@@ -36,7 +36,8 @@ def configure_engine(engine):
 def write_transaction():
     """One use case's writes: committed together at the end, or rolled back together."""
     session = db.session
-    session.rollback()
+    if session.get_bind().dialect.name == "sqlite":
+        session.rollback()  # so the next BEGIN is a BEGIN IMMEDIATE
     token = _WRITE.set(True)
     try:
         yield session

@@ -34,7 +34,7 @@ def create_token():
 @api_login_required
 def create_case():
     payload = schemas.IntakeSchema().load(_body())
-    case_id = cases.start_case(g.actor, payload, now(), _settings())
+    case_id = cases.start_case(g.actor, payload, now(), _settings()).case_id
     view = queries.case_view(g.actor, case_id, now())
     view["tracking_code"] = queries.find_case(case_id).tracking_code
     body = schemas.CaseDetailSchema().dump(view)
@@ -96,7 +96,7 @@ def release_task(task_id):
 @api_login_required
 def complete_task(task_id):
     body = schemas.CompleteSchema().load(_body())
-    case_id = cases.complete_task(g.actor, task_id, body["data"], now())
+    case_id = cases.complete_task(g.actor, task_id, body["data"], now()).case_id
     return jsonify(schemas.CaseDetailSchema().dump(queries.case_view(g.actor, case_id, now())))
 
 
