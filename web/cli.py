@@ -14,7 +14,20 @@ def _now():
     return datetime.now(timezone.utc)
 
 
-@click.group(name="slrt")
+class _Group(click.Group):
+    """Show the product's own errors as a plain message and exit 1, never as a traceback."""
+
+    def invoke(self, ctx):
+        from engine.errors import SlrtError
+
+        try:
+            return super().invoke(ctx)
+        except SlrtError as exc:
+            details = "".join(f"\n  {k}: {v}" for k, v in getattr(exc, "errors", {}).items())
+            raise click.ClickException(f"{exc}{details}") from exc
+
+
+@click.group(name="slrt", cls=_Group)
 def cli():
     """Mesin rujukan pengaduan SLRT."""
 
@@ -159,17 +172,6 @@ def main():
 
     from flask.cli import ScriptInfo
 
-    from engine.errors import SlrtError
-
     app = create_app()
     with app.app_context():
-        try:
-            cli.main(prog_name="slrt", obj=ScriptInfo(create_app=lambda: app), standalone_mode=False)
-        except SlrtError as exc:
-            click.echo(f"Gagal: {exc}", err=True)
-            sys.exit(1)
-        except click.ClickException as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
-            sys.exit(1)
+        cli.main(prog_name="slrt", obj=ScriptInfo(create_app=lambda: app))
