@@ -80,18 +80,21 @@ def _snapshot(bundle, workflow):
 
 
 def _take_workflow(case, bundle, now):
+    """The case's workflow at its stored revision, and the snapshot of its open tasks and timers."""
     with _cache_lock:
-        workflow = _workflows.pop((case.id, case.revision), None)
-    if workflow is None:
+        cached = _workflows.pop((case.id, case.revision), None)
+    if cached is None:
         state = _run(_READ_STATE, {"_id": case.id}).scalar_one()
-        return RUNNER.load(bundle, state, now)
+        workflow = RUNNER.load(bundle, state, now)
+        return workflow, _snapshot(bundle, workflow)
+    workflow, snapshot = cached
     RUNNER.set_clock(workflow, now)
-    return workflow
+    return workflow, snapshot
 
 
-def _keep_workflow(change, workflow):
+def _keep_workflow(change, workflow, snapshot):
     with _cache_lock:
-        _workflows[(change.case_id, change.revision)] = workflow
+        _workflows[(change.case_id, change.revision)] = (workflow, snapshot)
         while len(_workflows) > _CACHE_SIZE:
             _workflows.popitem(last=False)
 
@@ -115,8 +118,8 @@ def start_case(actor, payload, now, settings):
             last_event_hash="", created_by=actor.id, created_at=now, updated_at=now,
         )).inserted_primary_key[0]
         case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one()
-        change = _persist(case, bundle, workflow, _Snapshot({}, {}), now, actor, "kasus_dibuat", data=data)
-    _keep_workflow(change, workflow)
+        change, after = _persist(case, bundle, workflow, _Snapshot({}, {}), now, actor, "kasus_dibuat", data=data)
+    _keep_workflow(change, workflow, after)
     return change
 
 
@@ -125,11 +128,10 @@ def complete_task(actor, task_id, submitted, now):
     with write_transaction():
         task, case = _task_for_update(actor, task_id)
         bundle = diagrams.bundle_for(case.diagram_version_id)
-        workflow = _take_workflow(case, bundle, now)
-        before = _snapshot(bundle, workflow)
+        workflow, before = _take_workflow(case, bundle, now)
         values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
-        change = _persist(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
-    _keep_workflow(change, workflow)
+        change, after = _persist(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
+    _keep_workflow(change, workflow, after)
     return change
 
 
@@ -161,15 +163,14 @@ def fire_due_timers(case_id, now, actor):
         if case is None:
             raise NotFound("Kasus tidak ditemukan", case_id=case_id)
         bundle = diagrams.bundle_for(case.diagram_version_id)
-        workflow = _take_workflow(case, bundle, now)
-        before = _snapshot(bundle, workflow)
+        workflow, before = _take_workflow(case, bundle, now)
         fired = RUNNER.fire_due_timers(workflow, now)
         if not fired:
-            _keep_workflow(Change(case.id, case.revision, (), False), workflow)
+            _keep_workflow(Change(case.id, case.revision, (), False), workflow, before)
             return 0
-        change = _persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
-                          data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired})
-    _keep_workflow(change, workflow)
+        change, after = _persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
+                                 data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired})
+    _keep_workflow(change, workflow, after)
     return len(fired)
 
 
@@ -208,7 +209,7 @@ def _compare_and_set(statement, case, **values):
 
 
 def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=()):
-    """Write the workflow's new state, its index changes and one event; return the Change."""
+    """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
     variables = RUNNER.case_data(workflow)
     after = _snapshot(bundle, workflow)
     completed = workflow.completed
@@ -229,7 +230,7 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
     _write_timer_changes(case, before, after, now, fired)
     _run(_ADD_EVENT, event)
     ready = tuple((t.id, t.element_id) for t in after.ready.values())
-    return Change(case.id, values["revision"], ready, completed)
+    return Change(case.id, values["revision"], ready, completed), after
 
 
 def _write_task_changes(case, variables, before, after, now, actor, completed_task):
