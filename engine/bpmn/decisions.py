@@ -17,19 +17,21 @@ def load_decision(content, filename="decision.dmn"):
     return StrictDMNEngine(dmn_parser.decision.decisionTables[0])
 
 
+def _plain_task(inputs):
+    """The little of a SpiffWorkflow task that a decision table reads: data and a script engine."""
+    workflow = SimpleNamespace(script_engine=SandboxedScriptEngine())
+    return SimpleNamespace(data=dict(inputs), workflow=workflow,
+                           task_spec=SimpleNamespace(bpmn_id=None, bpmn_name=None))
+
+
 def decide(engine, inputs):
     """The outputs of the first matching rule for `inputs` (WorkflowFailure when none matches)."""
-    workflow = SimpleNamespace(script_engine=SandboxedScriptEngine())
-    task = SimpleNamespace(data=dict(inputs), workflow=workflow,
-                           task_spec=SimpleNamespace(bpmn_id=None, bpmn_name=None))
-    return engine.result(task)
+    return engine.result(_plain_task(inputs))
 
 
 def matching_rules(engine, inputs):
     """Row numbers of every rule that matches (to find overlaps under UNIQUE)."""
-    workflow = SimpleNamespace(script_engine=SandboxedScriptEngine())
-    task = SimpleNamespace(data=dict(inputs), workflow=workflow,
-                           task_spec=SimpleNamespace(bpmn_id=None, bpmn_name=None))
+    task = _plain_task(inputs)
     matches = []
     for rule in engine.decision_table.rules:
         if all(_cell_matches(engine, entry, lhs, task) for entry in rule.inputEntries for lhs in entry.lhs):

@@ -2,7 +2,9 @@
 
 import re
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.domain import access
 from engine.domain.tickets import ticket_number, tracking_code
@@ -115,14 +117,19 @@ def _pelapor(raw, errors):
 
 
 def _next_number(kabupaten, year):
-    """Next ticket sequence for a district and year, inside the caller's transaction."""
-    result = db.session.execute(
-        update(TicketCounter)
-        .where(TicketCounter.kabupaten == kabupaten, TicketCounter.year == year)
-        .values(last_number=TicketCounter.last_number + 1)
-        .returning(TicketCounter.last_number)
-    ).scalar()
+    """Next ticket sequence for a district and year, inside the caller's transaction.
+
+    The counter row is created on first use with ON CONFLICT DO NOTHING, so two first
+    intakes of a year racing each other both end up incrementing the same row.
+    """
+    bump = (update(TicketCounter)
+            .where(TicketCounter.kabupaten == kabupaten, TicketCounter.year == year)
+            .values(last_number=TicketCounter.last_number + 1)
+            .returning(TicketCounter.last_number))
+    result = db.session.execute(bump).scalar()
     if result is not None:
         return result
-    db.session.execute(insert(TicketCounter).values(kabupaten=kabupaten, year=year, last_number=1))
-    return 1
+    dialect_insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(dialect_insert(TicketCounter).values(kabupaten=kabupaten, year=year, last_number=0)
+                       .on_conflict_do_nothing())
+    return db.session.execute(bump).scalar_one()
