@@ -20,6 +20,8 @@ class Settings:
     token_ttl_hours: int = 720
     public_base_url: str = "http://127.0.0.1:5000"
     language: str = "id"
+    outbox_endpoints: dict = field(default_factory=dict)  # saluran -> URL
+    outbox_timeout_seconds: int = 10
     extra: dict = field(default_factory=dict)
 
     def path(self, value):
@@ -49,7 +51,7 @@ def load_settings(path=None, overrides=None):
     env = {}
     for name, spec in known.items():
         raw = os.environ.get(_ENV_PREFIX + name.upper())
-        if raw is not None and name != "extra":
+        if raw is not None and name not in ("extra", "outbox_endpoints"):
             env[name] = int(raw) if spec.type in (int, "int") else raw
     settings = replace(settings, **env)
     if overrides:

@@ -151,6 +151,20 @@ def fire_timers_cmd(as_of):
     click.echo(f"{fired} timer terpicu pada {len(case_ids)} kasus.")
 
 
+@cli.command("deliver-outbox")
+@click.option("--as-of", "as_of", default=None, help="Waktu ISO-8601; bawaan: sekarang")
+@with_appcontext
+def deliver_outbox_cmd(as_of):
+    """Deliver pending referrals to their configured endpoints (retries back off)."""
+    from engine.services import outbox
+
+    instant = datetime.fromisoformat(as_of) if as_of else _now()
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    delivered, failed = outbox.deliver_due(instant, _settings())
+    click.echo(f"{delivered} rujukan terkirim, {failed} gagal dan akan dicoba lagi.")
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

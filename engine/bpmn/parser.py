@@ -147,7 +147,12 @@ def load_bundle(files, process_id, functions=()):
     for process_spec in [spec, *subprocess_specs.values()]:
         _normalise(process_spec)
         _check_expressions(process_spec, roots, frozenset(functions))
-        user_tasks.update(_user_tasks(process_spec, roots))
+        for name, info in _user_tasks(process_spec, roots).items():
+            if name in user_tasks:
+                file, line = locate(roots, name)
+                raise DiagramError(f"id tugas '{name}' dipakai di lebih dari satu proses; id harus unik",
+                                   element_id=name, file=file, line=line)
+            user_tasks[name] = info
     return ProcessBundle(
         process_id=process_id,
         name=getattr(spec, "description", None) or process_id,

@@ -137,6 +137,14 @@ class Runner:
         self._run_engine(workflow)
         return due
 
+    def take_messages(self, workflow):
+        """Messages the diagram threw that nothing inside it caught: [(name, payload)], removed."""
+        messages = []
+        for event in workflow.get_events():
+            payload = event.payload.get("payload") if isinstance(event.payload, dict) else event.payload
+            messages.append((event.event_definition.name, payload))
+        return messages
+
     def case_data(self, workflow):
         """The case's current variables: the last completed step, overlaid by what is ready."""
         data = dict(workflow.last_task.data) if workflow.last_task is not None else {}

@@ -32,9 +32,19 @@ def may_view_case(user, case):
     return user.role in AREA_CASE_ROLES and in_area(user, case.wilayah)
 
 
+# How short a user's area code must be to act on a manager task at each level.
+LEVEL_AREA_DIGITS = {"provinsi": 2}
+
+
+def at_level(user, task):
+    """A manager task raised to the province (an appeal) is for province-level managers only."""
+    digits = LEVEL_AREA_DIGITS.get(getattr(task, "tingkat", None) or "")
+    return digits is None or task.role != roles.MANAJER or len(user.wilayah or "") <= digits
+
+
 def may_act_on_task(user, task):
-    """Role, area, sector and agency must all fit; a claim by someone else is checked separately."""
-    if user.role != task.role or not in_area(user, task.wilayah):
+    """Role, area, level, sector and agency must all fit; a claim by someone else is checked separately."""
+    if user.role != task.role or not in_area(user, task.wilayah) or not at_level(user, task):
         return False
     if user.role == roles.BACK_OFFICE and user.sektor and task.sektor != user.sektor:
         return False

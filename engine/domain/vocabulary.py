@@ -12,8 +12,12 @@ CASE_DEFAULTS = {
     "kategori": None, "sektor": None, "pokok_masalah": None, "jenis_sekolah": None,
     "tujuan_rujukan": None, "saluran_rujukan": None, "keputusan_manajer": None,
     "tanggapan_rujukan": None, "hasil_verifikasi": None, "hasil_akhir": None,
-    "ditangani_langsung": None,
+    "ditangani_langsung": None, "saran_kategori": None, "banding": None, "puas": None,
 }
+
+# The level a case is handled at: village channels start in the village, walk-ins at the district.
+TINGKAT = ("desa", "kabupaten", "provinsi")
+STARTING_LEVEL = {"puskesos": "desa", "fasilitator": "desa", "sekretariat": "kabupaten"}
 
 # Case columns kept in step with the case variables after every change.
 INDEXED_VARIABLES = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "program")

@@ -19,10 +19,10 @@ from engine.bpmn.runner import Runner
 from engine.domain import access
 from engine.domain.vocabulary import INDEXED_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.services import diagrams, intake
+from engine.services import diagrams, intake, outbox
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
-from engine.store.models import Case, Event, HumanTask, Timer, User, db
+from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
 
 RUNNER = Runner()
 CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
@@ -45,6 +45,7 @@ _READ_TASK = (select(TASKS, *[c.label(f"c_{c.name}") for c in _CASE_COLUMNS])
 _ADD_EVENT = insert(EVENTS)
 _ADD_TASKS = insert(TASKS)
 _ADD_TIMERS = insert(TIMERS)
+_ADD_OUTBOX = insert(OutboxMessage.__table__)
 _FINISH_TASK = (update(TASKS).where(TASKS.c.id == bindparam("_id"))
                 .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by")))
 _CANCEL_TASK = update(TASKS).where(TASKS.c.id == bindparam("_id")).values(status="dibatalkan",
@@ -211,6 +212,7 @@ def _compare_and_set(statement, case, **values):
 def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=()):
     """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
     variables = RUNNER.case_data(workflow)
+    messages = RUNNER.take_messages(workflow)
     after = _snapshot(bundle, workflow)
     completed = workflow.completed
     event = next_event(
@@ -228,6 +230,9 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
     _compare_and_set(_SAVE_CASE, case, **values)
     _write_task_changes(case, variables, before, after, now, actor, task)
     _write_timer_changes(case, before, after, now, fired)
+    if messages:
+        _run(_ADD_OUTBOX, [outbox.message_row(case.id, event["seq"], i, name, payload, variables, now)
+                           for i, (name, payload) in enumerate(messages)])
     _run(_ADD_EVENT, event)
     ready = tuple((t.id, t.element_id) for t in after.ready.values())
     return Change(case.id, values["revision"], ready, completed), after
@@ -247,7 +252,7 @@ def _write_task_changes(case, variables, before, after, now, actor, completed_ta
             id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
             wilayah=case.wilayah, sektor=variables.get("sektor"),
             instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
-            status="siap", created_at=now, due_at=info.due, assignee_id=None, claimed_at=None,
+            tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=info.due, assignee_id=None, claimed_at=None,
             completed_at=None, completed_by=None,
         ) for info in added])
 

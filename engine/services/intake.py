@@ -8,7 +8,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.domain import access
 from engine.domain.tickets import ticket_number, tracking_code
-from engine.domain.vocabulary import CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM
+from engine.domain.vocabulary import (
+    CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM, STARTING_LEVEL,
+)
 from engine.errors import Forbidden, InvalidInput
 from engine.services import registry
 from engine.store.models import Region, TicketCounter, db
@@ -59,6 +61,7 @@ def prepare(actor, payload, now):
     if not access.may_intake(actor, wilayah):
         raise Forbidden("Anda tidak berwenang mencatat pengaduan untuk wilayah ini", wilayah=wilayah)
     data["wilayah"] = wilayah
+    data["tingkat"] = STARTING_LEVEL[data["kanal"]]
     status = registry.lookup(nik=data["pelapor"].get("nik"), no_kk=data["pelapor"].get("no_kk"))
     data["terdaftar_dtks"] = status["terdaftar"]
     data["program_dtks"] = status["program"]

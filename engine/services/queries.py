@@ -7,7 +7,7 @@ from sqlalchemy import and_, case as sql_case, or_, select
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
 from engine.services import diagrams
-from engine.store.models import Case, Event, HumanTask, Timer, db
+from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
 
 DUE_SOON_HOURS = 24
 
@@ -23,6 +23,9 @@ def task_scope(actor):
         fits = and_(fits, HumanTask.sektor == actor.sektor)
     if actor.role == roles.PENGELOLA_PROGRAM:
         fits = and_(fits, HumanTask.instansi == (actor.instansi or ""))
+    for level, digits in access.LEVEL_AREA_DIGITS.items():
+        if actor.role == roles.MANAJER and len(actor.wilayah or "") > digits:
+            fits = and_(fits, or_(HumanTask.tingkat.is_(None), HumanTask.tingkat != level))
     return or_(fits, HumanTask.assignee_id == actor.id) if actor.id is not None else fits
 
 
@@ -61,7 +64,7 @@ def _task_summary(row, ticket, program, kategori, kanal, jenis, now):
     return {
         "id": row.id, "case_id": row.case_id, "ticket": ticket, "element_id": row.element_id,
         "name": row.name, "role": row.role, "wilayah": row.wilayah, "sektor": row.sektor,
-        "instansi": row.instansi, "status": row.status, "assignee_id": row.assignee_id,
+        "instansi": row.instansi, "tingkat": row.tingkat, "status": row.status, "assignee_id": row.assignee_id,
         "claimed_at": row.claimed_at, "due_at": row.due_at, "overdue": overdue, "due_soon": due_soon,
         "created_at": row.created_at, "program": program, "kategori": kategori, "kanal": kanal,
         "jenis_keluhan": jenis,
@@ -114,6 +117,12 @@ def case_view(actor, key, now):
     view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
                                    case.jenis_keluhan, now) for t in tasks]
     timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
+    view["rujukan"] = [{
+        "id": m.id, "kind": m.kind, "tujuan": m.tujuan, "saluran": m.saluran, "status": m.status,
+        "attempts": m.attempts, "last_error": m.last_error, "created_at": m.created_at,
+        "delivered_at": m.delivered_at,
+    } for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id)
+                                  .order_by(OutboxMessage.id))]
     view["timers"] = [{"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at,
                        "status": t.status, "fired_at": t.fired_at} for t in timers]
     return view

@@ -170,6 +170,7 @@ class HumanTask(db.Model):
     wilayah: Mapped[str] = mapped_column(String(10))
     sektor: Mapped[str | None] = mapped_column(String(20))
     instansi: Mapped[str | None] = mapped_column(String(40))
+    tingkat: Mapped[str | None] = mapped_column(String(12))  # desa, kabupaten, provinsi: level handling it
     status: Mapped[str] = mapped_column(String(12), default="siap")  # siap, selesai, dibatalkan
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     claimed_at: Mapped[object | None] = mapped_column(UtcDateTime)
@@ -210,3 +211,23 @@ class Event(db.Model):
     data: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxMessage(db.Model):
+    """A referral or proposal to deliver to an external system, written with the change that sent it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # the BPMN message name: rujukan, usulan_pradaftar
+    tujuan: Mapped[str | None] = mapped_column(String(40))
+    saluran: Mapped[str | None] = mapped_column(String(20))
+    payload: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="menunggu")  # menunggu, terkirim
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[object] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[object | None] = mapped_column(UtcDateTime)

@@ -44,7 +44,7 @@ def document():
     spec = APISpec(title="SLRT — Mesin Rujukan Pengaduan", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     for name in ("Error", "Token", "TokenRequest", "Intake", "Pelapor", "Complete", "Task", "TaskDetail",
-                 "CaseSummary", "CaseDetail", "Event", "PublicStatus", "DiagramVersion", "FormField", "Timer", "WorkflowUpload", "ReplayReport",
+                 "CaseSummary", "CaseDetail", "Event", "PublicStatus", "DiagramVersion", "FormField", "Timer", "Outbox", "WorkflowUpload", "ReplayReport",
                  "RegistryStatus"):
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))

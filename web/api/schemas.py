@@ -105,6 +105,7 @@ class TaskSchema(Schema):
     wilayah = fields.String()
     sektor = fields.String(allow_none=True)
     instansi = fields.String(allow_none=True)
+    tingkat = fields.String(allow_none=True)
     status = fields.String()
     assignee_id = fields.Integer(allow_none=True)
     claimed_at = fields.DateTime(allow_none=True)
@@ -148,10 +149,23 @@ class TimerSchema(Schema):
     fired_at = fields.DateTime(allow_none=True)
 
 
+class OutboxSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    tujuan = fields.String(allow_none=True)
+    saluran = fields.String(allow_none=True)
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+
+
 class CaseDetailSchema(CaseSummarySchema):
     data = fields.Dict()
     tasks = fields.List(fields.Nested(TaskSchema))
     timers = fields.List(fields.Nested(TimerSchema))
+    rujukan = fields.List(fields.Nested(OutboxSchema))
 
 
 class TaskDetailSchema(TaskSchema):
