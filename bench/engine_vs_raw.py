@@ -6,7 +6,8 @@ Raw: SpiffWorkflow's own CamundaParser and script engine, spec parsed once, ever
 start to end in memory (no serialization, no database). Persisted: the product's services
 (`start_case`, `complete_task`), each step one database transaction with compare-and-set,
 task and timer indexes and the hash-chained event log, on SQLite (WAL) and PostgreSQL.
-Both walk the same journey: a PKH complaint referred to Kemensos and answered.
+Both walk the same journey: a PKH complaint referred (through the PKH SOP subprocess) to
+Kemensos and answered.
 """
 
 import argparse
@@ -25,9 +26,9 @@ JOURNEY = [  # (element id, officer, form data)
     ("Task_Telaah", "fo.cianjur", {"jenis_keluhan": "pengaduan", "kategori": "non_kepesertaan", "program": "PKH",
                                    "pokok_masalah": "penyaluran_bantuan"}),
     ("Task_BackOffice", "bo.sosial", {"ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.",
-                                      "pokok_masalah": "penyaluran_bantuan"}),
-    ("Task_SetujuiRujukan", "manajer.cianjur", {"keputusan_manajer": "setuju"}),
-    ("Task_TanggapiRujukan", "pp.kemensos", {"tanggapan_rujukan": "diterima", "isi_tanggapan": "Ditindaklanjuti."}),
+                                      "pokok_masalah": "penyaluran_bantuan", "program": "PKH"}),
+    ("Pkh_Setujui", "manajer.cianjur", {"keputusan_manajer": "setuju"}),
+    ("Pkh_Tanggapi", "pp.kemensos", {"tanggapan_rujukan": "diterima", "isi_tanggapan": "Ditindaklanjuti."}),
     ("Task_BeriTahu", "fo.cianjur", {"cara_penyampaian": "telepon", "puas": True, "banding": False}),
 ]
 
@@ -40,7 +41,7 @@ def intake_payload(village):
 def raw_start_data(village):
     data = {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pengaduan", "program": "PKH",
             "uraian": "Bantuan PKH belum diterima.", "pelapor": {"nama": "Euis"}, "rahasia": True,
-            "terdaftar_dtks": True, "program_dtks": ["PKH"]}
+            "terdaftar_dtks": True, "program_dtks": ["PKH"], "tingkat": "kabupaten"}
     from engine.domain.vocabulary import CASE_DEFAULTS
 
     return {**CASE_DEFAULTS, **data}
@@ -67,6 +68,7 @@ def run_raw(n, village):
         for element, _user, data in JOURNEY:
             (task,) = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
                        if t.task_spec.name == element]
+            workflow.get_events()  # raw: thrown referral messages are simply taken
             task.data.update(data)
             task.run()
             workflow.do_engine_steps()

@@ -19,7 +19,8 @@ FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "businessRuleT
               "intermediateCatchEvent", "intermediateThrowEvent", "subProcess")
 DIAGRAMS = sorted((ROOT / "workflows").glob("*.bpmn"))
 POKOK = ("kualitas_beras", "kuantitas_beras", "penyaluran_bantuan", "layanan_kesehatan", "kartu_kepesertaan",
-         "iuran", "pencairan_dana", "lainnya", None)
+         "iuran", "pencairan_dana", "tidak_terdaftar", "data_tidak_sesuai", "administrasi_kependudukan",
+         "usaha_ekonomi", "lainnya", None)
 
 
 @pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
@@ -50,58 +51,70 @@ def test_every_diagram_says_what_it_is_in_its_first_lines(path):
     assert any(line.strip().startswith("<!--") and len(line.strip()) > 40 for line in head)
 
 
-@pytest.fixture(scope="module")
-def routing():
-    return load_decision((ROOT / "rules" / "tujuan_rujukan.dmn").read_bytes(), "tujuan_rujukan.dmn")
+def table(name):
+    return load_decision((ROOT / "rules" / f"{name}.dmn").read_bytes(), f"{name}.dmn")
 
 
-@pytest.mark.parametrize("inputs,expected", [
-    ({"kategori": "kepesertaan", "program": "PIP", "pokok_masalah": None, "jenis_sekolah": None},
-     ("POKJA_DATA_TERPADU", "siks_ng")),
-    ({"kategori": "non_kepesertaan", "program": "PKH", "pokok_masalah": "pendamping", "jenis_sekolah": None},
-     ("KEMENSOS_JSK", "langsung")),
-    ({"kategori": "non_kepesertaan", "program": "BPNT", "pokok_masalah": "kualitas_beras", "jenis_sekolah": None},
-     ("BULOG", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "BPNT", "pokok_masalah": "kuantitas_beras", "jenis_sekolah": None},
-     ("BULOG", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "BPNT", "pokok_masalah": "penyaluran_bantuan",
-      "jenis_sekolah": None}, ("TIKOR_RASTRA", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "PIP", "pokok_masalah": None, "jenis_sekolah": "umum"},
-     ("KEMENDIKBUD", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "PIP", "pokok_masalah": None, "jenis_sekolah": "madrasah"},
-     ("KEMENAG", "langsung")),
-    ({"kategori": "non_kepesertaan", "program": "PIS-PBI", "pokok_masalah": "layanan_kesehatan",
-      "jenis_sekolah": None}, ("DINKES", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "PIS-PBI", "pokok_masalah": "kartu_kepesertaan",
-      "jenis_sekolah": None}, ("BPJS_KESEHATAN", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "PIS-PBI", "pokok_masalah": "iuran", "jenis_sekolah": None},
-     ("BPJS_KESEHATAN", "lapor")),
-    ({"kategori": "non_kepesertaan", "program": "DAERAH", "pokok_masalah": None, "jenis_sekolah": None},
-     ("OPD_DAERAH", "langsung")),
-    ({"kategori": "non_kepesertaan", "program": "NONPEMERINTAH", "pokok_masalah": None, "jenis_sekolah": None},
-     ("MITRA_NONPEMERINTAH", "langsung")),
-])
-def test_routing_table_gives_each_row_of_the_domain_table(routing, inputs, expected):
-    result = decide(routing, inputs)
+# Every row of the routing table in DOMAIN.md, as the program SOP's own decision table gives it.
+ROUTING = [
+    ("tujuan_kepesertaan", {"kategori": "kepesertaan"}, ("POKJA_DATA_TERPADU", "siks_ng")),
+    ("tujuan_pkh", {"program": "PKH"}, ("KEMENSOS_JSK", "langsung")),
+    ("tujuan_bpnt", {"pokok_masalah": "kualitas_beras"}, ("BULOG", "lapor")),
+    ("tujuan_bpnt", {"pokok_masalah": "kuantitas_beras"}, ("BULOG", "lapor")),
+    ("tujuan_bpnt", {"pokok_masalah": "penyaluran_bantuan"}, ("TIKOR_RASTRA", "lapor")),
+    ("tujuan_pip", {"jenis_sekolah": "umum"}, ("KEMENDIKBUD", "lapor")),
+    ("tujuan_pip", {"jenis_sekolah": None}, ("KEMENDIKBUD", "lapor")),
+    ("tujuan_pip", {"jenis_sekolah": "madrasah"}, ("KEMENAG", "langsung")),
+    ("tujuan_pis_pbi", {"pokok_masalah": "layanan_kesehatan"}, ("DINKES", "lapor")),
+    ("tujuan_pis_pbi", {"pokok_masalah": "kartu_kepesertaan"}, ("BPJS_KESEHATAN", "lapor")),
+    ("tujuan_pis_pbi", {"pokok_masalah": "iuran"}, ("BPJS_KESEHATAN", "lapor")),
+    ("tujuan_daerah", {"program": "DAERAH"}, ("OPD_DAERAH", "langsung")),
+    ("tujuan_daerah", {"program": "LAINNYA"}, ("OPD_DAERAH", "langsung")),
+    ("tujuan_daerah", {"program": "NONPEMERINTAH"}, ("MITRA_NONPEMERINTAH", "langsung")),
+]
+
+
+@pytest.mark.parametrize("name,inputs,expected", ROUTING, ids=[f"{r[0]}-{list(r[1].values())[0]}" for r in ROUTING])
+def test_each_program_table_gives_its_row_of_the_routing_table(name, inputs, expected):
+    result = decide(table(name), inputs)
     assert (result["tujuan_rujukan"], result["saluran_rujukan"]) == expected
 
 
-def test_routing_table_matches_exactly_one_rule_for_every_combination(routing):
-    for kategori, program, pokok, sekolah in itertools.product(KATEGORI, PROGRAM, POKOK, ("umum", "madrasah", None)):
-        inputs = {"kategori": kategori, "program": program, "pokok_masalah": pokok, "jenis_sekolah": sekolah}
-        assert len(matching_rules(routing, inputs)) == 1, inputs
+VOCABULARY = {
+    "kategori": (*KATEGORI, None), "program": (*PROGRAM, None), "pokok_masalah": POKOK,
+    "jenis_sekolah": ("umum", "madrasah", None), "terdaftar_dtks": (True, False, None),
+}
 
 
-def test_a_case_no_rule_matches_fails_loudly_instead_of_routing_nowhere(routing):
+@pytest.mark.parametrize("path", sorted((ROOT / "rules").glob("*.dmn")), ids=lambda p: p.stem)
+def test_every_table_matches_exactly_one_rule_for_every_combination_of_its_inputs(path):
+    engine = load_decision(path.read_bytes(), path.name)
+    names = [i.expression for i in engine.decision_table.inputs]
+    for values in itertools.product(*(VOCABULARY[n] for n in names)):
+        inputs = dict(zip(names, values))
+        assert len(matching_rules(engine, inputs)) == 1, (path.name, inputs)
+
+
+def test_a_case_no_rule_matches_fails_loudly_instead_of_routing_nowhere():
+    narrow = (ROOT / "rules" / "tujuan_bpnt.dmn").read_text(encoding="utf-8").replace(
+        '? not in ("kualitas_beras", "kuantitas_beras")', '"penyaluran_bantuan"')
     with pytest.raises(WorkflowFailure) as failed:
-        decide(routing, {"kategori": "non_kepesertaan", "program": "BARU", "pokok_masalah": None,
-                         "jenis_sekolah": None})
+        decide(load_decision(narrow.encode(), "tujuan_bpnt.dmn"), {"pokok_masalah": "iuran"})
     assert "tidak punya aturan yang cocok" in failed.value.message
 
 
-@pytest.mark.parametrize("program,sektor", [("PKH", "sosial"), ("BPNT", "sosial"), ("PIP", "pendidikan"),
-                                            ("PIS-PBI", "kesehatan"), ("DAERAH", "lainnya"),
-                                            ("NONPEMERINTAH", "lainnya"), ("LAINNYA", "lainnya")])
-def test_sector_table_sends_each_program_to_its_back_office(program, sektor):
-    table = load_decision((ROOT / "rules" / "sektor_program.dmn").read_bytes(), "sektor_program.dmn")
-    assert decide(table, {"program": program}) == {"sektor": sektor}
+@pytest.mark.parametrize("program,pokok,sektor", [
+    ("PKH", "penyaluran_bantuan", "sosial"), ("BPNT", "kualitas_beras", "sosial"), ("PIP", None, "pendidikan"),
+    ("PIS-PBI", "iuran", "kesehatan"), ("DAERAH", None, "lainnya"), ("NONPEMERINTAH", None, "lainnya"),
+    ("LAINNYA", None, "lainnya"), ("PKH", "administrasi_kependudukan", "kependudukan"),
+    ("BPNT", "usaha_ekonomi", "ekonomi")])
+def test_sector_table_sends_each_complaint_to_its_back_office(program, pokok, sektor):
+    assert decide(table("sektor_program"), {"program": program, "pokok_masalah": pokok}) == {"sektor": sektor}
+
+
+@pytest.mark.parametrize("terdaftar,pokok,kategori", [
+    (False, None, "kepesertaan"), (True, "data_tidak_sesuai", "kepesertaan"), (True, "tidak_terdaftar", "kepesertaan"),
+    (True, "penyaluran_bantuan", "non_kepesertaan")])
+def test_category_suggestion_follows_registry_status_and_sub_issue(terdaftar, pokok, kategori):
+    result = decide(table("saran_kategori"), {"terdaftar_dtks": terdaftar, "pokok_masalah": pokok})
+    assert result == {"saran_kategori": kategori}

@@ -128,6 +128,15 @@ def case_view(actor, key, now):
     return view
 
 
+def case_after_action(actor, case_id, now):
+    """The case as the actor may see it after acting on it; only its summary when the action
+    moved the case out of their sight (a program manager's "not our mandate", say)."""
+    case = find_case(case_id)
+    if access.may_view_case(actor, case):
+        return case_view(actor, case_id, now)
+    return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
+
+
 def mask_identity(pelapor):
     """The complainant's record with NIK, KK, name, phone and address hidden."""
     masked = dict(pelapor)

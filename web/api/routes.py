@@ -97,7 +97,7 @@ def release_task(task_id):
 def complete_task(task_id):
     body = schemas.CompleteSchema().load(_body())
     case_id = cases.complete_task(g.actor, task_id, body["data"], now()).case_id
-    return jsonify(schemas.CaseDetailSchema().dump(queries.case_view(g.actor, case_id, now())))
+    return jsonify(schemas.CaseDetailSchema().dump(queries.case_after_action(g.actor, case_id, now())))
 
 
 @bp.get("/public/cases/<ticket>")
