@@ -9,10 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from engine.services import outbox
-from engine.store.database import write_transaction
-from engine.store.models import OutboxMessage
 from tests.conftest import sql
-from tests.journeys import intake
+from tests.journeys import TELAAH, act, intake, telaah
 
 
 class Agency:
@@ -62,11 +60,14 @@ def agency():
 
 
 def _pending_referral(api, clock):
-    case = intake(api)
-    with write_transaction() as session:
-        session.add(OutboxMessage(**outbox.message_row(
-            case["id"], 99, 0, "rujukan", {"tujuan_rujukan": "KEMENSOS_JSK", "saluran_rujukan": "langsung",
-                                           "uraian": "Bantuan belum diterima."}, {}, clock())))
+    """A PKH complaint whose referral the manager approved: the SOP diagram threw it into the outbox."""
+    case = intake(api, uraian="Bantuan belum diterima.")
+    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
+    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
+        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
+        "program": "PKH"})
+    case = act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    assert [(m["kind"], m["status"]) for m in case["rujukan"]] == [("rujukan", "menunggu")]
     return case
 
 
@@ -87,7 +88,9 @@ def test_referral_failing_twice_is_delivered_exactly_once_on_the_third_try(api, 
     assert len(agency.accepted) == 1
     (body,) = agency.accepted.values()
     assert body["tiket"] == case["ticket"] and body["tujuan"] == "KEMENSOS_JSK"
-    assert "Euis" not in json.dumps(body) and "Siti" not in json.dumps(body)
+    assert body["isi"]["uraian"] == "Bantuan belum diterima." and body["isi"]["program"] == "PKH"
+    for identity in ("Siti", "081234567890", "Babakan", case["data"]["pelapor"]["nik"]):
+        assert identity not in json.dumps(body)  # the complainant stays confidential
     shown = api("fo.cianjur").get(f"/cases/{case['id']}").get_json()["rujukan"]
     assert [(m["status"], m["attempts"]) for m in shown] == [("terkirim", 3)]
 

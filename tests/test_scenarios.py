@@ -32,6 +32,8 @@ def load(path):
     scenario = _fill(yaml.safe_load(path.read_text(encoding="utf-8")))
     for key in ("nama", "pengaduan", "langkah", "harapan"):
         assert key in scenario, f"{path.name}: '{key}' is missing"
+    for key in ("peran", "status", "tujuan_rujukan", "saluran_rujukan"):
+        assert key in scenario["harapan"], f"{path.name}: harapan.{key} is missing"
     return scenario
 
 

@@ -41,11 +41,13 @@ def create_app(config=None, settings=None, clock=None):
 
     from web import errors
     from web.api.routes import bp as api_bp
+    from web.assets import bp as assets_bp
     from web.cli import register as register_cli
     from web.ui.views import bp as ui_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(ui_bp)
+    app.register_blueprint(assets_bp)
     errors.register(app)
     register_cli(app)
     return app

@@ -4,7 +4,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 
 from engine.domain.roles import ROLE_LABELS
 from engine.errors import AuthenticationFailed
-from engine.services import auth, queries
+from engine.services import auth, diagrams, queries
 from web.auth import now, page_login_required
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
@@ -40,6 +40,15 @@ def login():
 def logout():
     session.clear()
     return redirect(url_for("ui.login"))
+
+
+@bp.get("/diagram/<int:version_id>")
+@page_login_required
+def diagram(version_id):
+    """Every process diagram of a stored version, drawn with bpmn-js (import warnings listed)."""
+    version = diagrams.get_version(version_id)
+    files = {name: text for name, text in sorted(version.sources.items()) if name.endswith(".bpmn")}
+    return render_template("diagram.html", actor=g.actor, version=version, files=files)
 
 
 @bp.get("/kotak-masuk")

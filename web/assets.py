@@ -1,0 +1,22 @@
+"""Front-end libraries installed from npm at set-up time, served by the app (never from a CDN)."""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, send_from_directory
+
+from engine.config import ROOT
+
+bp = Blueprint("assets", __name__, url_prefix="/aset")
+
+# Only these folders of node_modules are served.
+PACKAGES = {
+    "bpmn-js": ROOT / "node_modules" / "bpmn-js" / "dist",
+}
+
+
+@bp.get("/<package>/<path:filename>")
+def asset(package, filename):
+    folder = PACKAGES.get(package)
+    if folder is None or not Path(folder).is_dir():
+        abort(404)
+    return send_from_directory(folder, filename, max_age=86400)
