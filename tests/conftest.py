@@ -21,7 +21,7 @@ from web import create_app
 PASSWORD = "slrt-demo-2026"
 START = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # a Monday, 09:00 WIB
 PG_ADMIN = os.environ.get("SLRT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-CASE_TABLES = ("outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
+CASE_TABLES = ("antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
 
 
 class Clock:

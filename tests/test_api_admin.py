@@ -1,5 +1,6 @@
 """Diagram versions over the API, replay verification, registry lookup, sign-in and the inbox page."""
 
+import re
 from pathlib import Path
 
 from engine.services.seed import KNOWN_NIK, UNREGISTERED_NIK
@@ -80,12 +81,20 @@ def test_front_office_looks_up_dtks_status_by_nik(api):
     assert api("pp.bulog").get(f"/registry?nik={KNOWN_NIK}").status_code == 403
 
 
+def _csrf(client, path):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
 def test_officer_signs_in_and_sees_their_inbox_page(app):
     client = app.test_client()
     assert client.get("/kotak-masuk").status_code == 302
-    bad = client.post("/masuk", data={"username": "fo.cianjur", "password": "salah"})
+    refused = client.post("/masuk", data={"username": "fo.cianjur", "password": PASSWORD})
+    assert refused.status_code == 400  # no CSRF token
+    token = _csrf(client, "/masuk")
+    bad = client.post("/masuk", data={"username": "fo.cianjur", "password": "salah", "csrf_token": token})
     assert bad.status_code == 401 and "salah" in bad.get_data(as_text=True)
-    ok = client.post("/masuk", data={"username": "fo.cianjur", "password": PASSWORD})
+    ok = client.post("/masuk", data={"username": "fo.cianjur", "password": PASSWORD, "csrf_token": token})
     assert ok.status_code == 302
     page = client.get("/kotak-masuk").get_data(as_text=True)
     assert "Kotak masuk" in page and "Front Office" in page

@@ -4,12 +4,14 @@ from datetime import datetime, timezone
 
 from flask import Flask
 from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
 
 from engine.config import load_settings
 from engine.store.database import configure_engine
 from engine.store.models import db
 
 migrate = Migrate()
+csrf = CSRFProtect()
 
 
 def utc_now():
@@ -42,12 +44,18 @@ def create_app(config=None, settings=None, clock=None):
     from web import errors
     from web.api.routes import bp as api_bp
     from web.assets import bp as assets_bp
+    from web.ui.officer import bp as officer_bp
+    from web.ui.public import bp as public_bp
     from web.cli import register as register_cli
     from web.ui.views import bp as ui_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(ui_bp)
     app.register_blueprint(assets_bp)
+    app.register_blueprint(officer_bp)
+    app.register_blueprint(public_bp)
+    csrf.init_app(app)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens; cookies only for safe methods
     errors.register(app)
     register_cli(app)
     return app

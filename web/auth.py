@@ -17,7 +17,8 @@ def api_actor():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return auth.actor_for_token(header[len("Bearer "):].strip(), now())
-    if session.get("user_id"):
+    if session.get("user_id") and request.method in ("GET", "HEAD"):
+        # pages read the API with their session (e.g. the DTKS lookup); changes need a token
         return auth.actor_for_user_id(session["user_id"])
     raise AuthenticationFailed("Diperlukan token Bearer")
 

@@ -143,3 +143,22 @@ def get_version(version_id):
 def _require_analyst(actor):
     if actor.role != ANALIS:
         raise Forbidden("Hanya analis yang boleh mengunggah atau menerbitkan diagram")
+
+
+def drawings_for_case(view):
+    """The process diagrams of a case's version that it has touched, with its completed and open steps."""
+    from lxml import etree
+
+    version = get_version(view["diagram_version_id"])
+    done = sorted({t["element_id"] for t in view["tasks"] if t["status"] == "selesai"})
+    current = sorted({t["element_id"] for t in view["tasks"] if t["status"] == "siap"})
+    drawings = []
+    for name, text in sorted(version.sources.items(), key=lambda item: (not item[0].endswith("keluhan.bpmn"), item[0])):
+        if not name.endswith(".bpmn"):
+            continue
+        ids = set(etree.fromstring(text.encode("utf-8")).xpath("//@id"))
+        if name.endswith(f"/{version.process_id}.bpmn") or ids & (set(done) | set(current)):
+            drawings.append({"file": name, "xml": text, "done": [i for i in done if i in ids],
+                             "current": [i for i in current if i in ids]})
+    return drawings
+

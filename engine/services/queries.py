@@ -7,7 +7,7 @@ from sqlalchemy import and_, case as sql_case, or_, select
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
 from engine.services import diagrams
-from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
+from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
 
 DUE_SOON_HOURS = 24
 
@@ -87,6 +87,7 @@ def _case_summary(case):
         "tujuan_rujukan": case.tujuan_rujukan, "saluran_rujukan": case.saluran_rujukan,
         "hasil_akhir": case.hasil_akhir, "rahasia": case.rahasia, "created_at": case.created_at,
         "updated_at": case.updated_at, "closed_at": case.closed_at, "revision": case.revision,
+        "diagram_version_id": case.diagram_version_id,
     }
 
 
@@ -209,3 +210,58 @@ def public_status(ticket, code):
         "hasil": PUBLIC_RESULTS.get(case.hasil_akhir or "", None),
         "diterima_pada": case.created_at, "diperbarui_pada": case.updated_at,
     }
+
+
+EVENT_LABELS = {
+    "kasus_dibuat": "Pengaduan dicatat",
+    "tugas_selesai": "Tugas diselesaikan",
+    "tugas_diklaim": "Tugas diambil",
+    "tugas_dilepas": "Tugas dilepas",
+    "timer_terpicu": "Batas waktu tercapai",
+}
+
+
+def timeline(actor, key):
+    """What happened to a case, in order: when, who (name and role), what."""
+    rows = events(actor, key)
+    names = {u.username: (u.full_name, u.role) for u in db.session.scalars(
+        select(User).where(User.username.in_({e["actor"] for e in rows})))}
+    task_names = {t.id: t.name for t in db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == find_case(key).id))}
+    out = []
+    for e in rows:
+        full_name, role = names.get(e["actor"], (e["actor"], None))
+        what = EVENT_LABELS.get(e["type"], e["type"])
+        if e["task_id"] in task_names:
+            what = f"{what}: {task_names[e['task_id']]}"
+        out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,
+                    "data": e["data"] if e["type"] == "tugas_selesai" else {}})
+    return out
+
+
+def task_page(actor, task_id, now):
+    """Everything the task page shows: the task and its form, and the case as the actor may see it."""
+    task = task_view(actor, task_id, now)
+    case = find_case(task["case_id"])
+    context = case_view(actor, case.id, now) if access.may_view_case(actor, case) else None
+    history = timeline(actor, case.id) if context else []
+    holder = db.session.get(User, task["assignee_id"]) if task["assignee_id"] else None
+    return {"task": task, "case": context, "history": history,
+            "holder": holder.full_name if holder else None}
+
+
+def inbox_page(actor, now, **filters):
+    """The inbox with counts per state and the filter choices."""
+    tasks = inbox(actor, now, **filters)
+    counts = {
+        "semua": len(tasks),
+        "terlambat": sum(1 for t in tasks if t["overdue"]),
+        "segera": sum(1 for t in tasks if t["due_soon"]),
+        "diklaim_saya": sum(1 for t in tasks if t["assignee_id"] == actor.id),
+        "diklaim_lain": sum(1 for t in tasks if t["assignee_id"] not in (None, actor.id)),
+    }
+    holders = {u.id: u.full_name for u in db.session.scalars(
+        select(User).where(User.id.in_({t["assignee_id"] for t in tasks if t["assignee_id"]})))}
+    for t in tasks:
+        t["holder"] = holders.get(t["assignee_id"])
+    return {"tasks": tasks, "counts": counts}

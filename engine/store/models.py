@@ -213,6 +213,25 @@ class Event(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class QueueTicket(db.Model):
+    """A walk-in's queue number at a district secretariat, for one day."""
+
+    __tablename__ = "antrian"
+    __table_args__ = (UniqueConstraint("kabupaten", "tanggal", "nomor"), Index("ix_antrian_day", "kabupaten", "tanggal", "status"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kabupaten: Mapped[str] = mapped_column(String(4))
+    tanggal: Mapped[str] = mapped_column(String(10))  # local date, ISO
+    nomor: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="menunggu")  # menunggu, dipanggil
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
+    called_at: Mapped[object | None] = mapped_column(UtcDateTime)
+    called_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def kode(self):
+        return f"A-{self.nomor:03d}"
+
+
 class OutboxMessage(db.Model):
     """A referral or proposal to deliver to an external system, written with the change that sent it."""
 

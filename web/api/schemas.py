@@ -138,6 +138,7 @@ class CaseSummarySchema(Schema):
     updated_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     revision = fields.Integer()
+    diagram_version_id = fields.Integer()
 
 
 class TimerSchema(Schema):

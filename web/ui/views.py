@@ -3,6 +3,7 @@
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from engine.domain.roles import ROLE_LABELS
+from engine.domain.vocabulary import KANAL, KATEGORI, PROGRAM
 from engine.errors import AuthenticationFailed
 from engine.services import auth, diagrams, queries
 from web.auth import now, page_login_required
@@ -51,8 +52,13 @@ def diagram(version_id):
     return render_template("diagram.html", actor=g.actor, version=version, files=files)
 
 
+FILTERS = ("program", "kategori", "kanal", "wilayah")
+
+
 @bp.get("/kotak-masuk")
 @page_login_required
 def inbox():
-    tasks = queries.inbox(g.actor, now())
-    return render_template("inbox.html", actor=g.actor, tasks=tasks)
+    chosen = {name: request.args.get(name) or None for name in FILTERS}
+    page = queries.inbox_page(g.actor, now(), **chosen)
+    return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen, programs=PROGRAM,
+                           kategori=KATEGORI, kanal=KANAL)

@@ -1,0 +1,58 @@
+"""Queue numbers at a district secretariat: take a number, call the next one (per local day)."""
+
+from datetime import timedelta, timezone
+
+from sqlalchemy import func, select
+
+from engine.domain import roles
+from engine.errors import Forbidden, NotFound
+from engine.store.database import write_transaction
+from engine.store.models import QueueTicket, db
+
+WIB = timezone(timedelta(hours=7))  # the secretariat's day; districts in WITA/WIT can configure later
+
+
+def _day(now):
+    return now.astimezone(WIB).date().isoformat()
+
+
+def _district(actor):
+    if actor.role != roles.FRONT_OFFICE or len(actor.wilayah or "") < 4:
+        raise Forbidden("Antrian dikelola oleh front office sekretariat kabupaten/kota")
+    return actor.wilayah[:4]
+
+
+def take_number(actor, now):
+    """Give the next walk-in a number for today; returns its code, e.g. A-017."""
+    district = _district(actor)
+    with write_transaction() as session:
+        last = session.scalar(select(func.max(QueueTicket.nomor)).where(
+            QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now)))
+        ticket = QueueTicket(kabupaten=district, tanggal=_day(now), nomor=(last or 0) + 1, status="menunggu",
+                             created_at=now)
+        session.add(ticket)
+        session.flush()
+        return ticket.kode
+
+
+def call_next(actor, now):
+    """Call the longest-waiting number of today; NotFound when nobody waits."""
+    district = _district(actor)
+    with write_transaction() as session:
+        ticket = session.scalar(select(QueueTicket).where(
+            QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now), QueueTicket.status == "menunggu")
+            .order_by(QueueTicket.nomor).limit(1))
+        if ticket is None:
+            raise NotFound("Tidak ada nomor antrian yang menunggu")
+        ticket.status, ticket.called_at, ticket.called_by = "dipanggil", now, actor.id
+        return ticket.kode
+
+
+def board(actor, now):
+    """Today's queue for the actor's district: {'dipanggil': last called code, 'menunggu': [codes]}."""
+    district = _district(actor)
+    rows = list(db.session.scalars(select(QueueTicket).where(
+        QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now)).order_by(QueueTicket.nomor)))
+    called = [t for t in rows if t.status == "dipanggil"]
+    last = max(called, key=lambda t: t.called_at) if called else None
+    return {"dipanggil": last.kode if last else None, "menunggu": [t.kode for t in rows if t.status == "menunggu"]}

@@ -1,0 +1,14 @@
+"""Regions (BPS codes) for choosing where a complaint comes from."""
+
+from sqlalchemy import select
+
+from engine.store.models import Region, db
+
+
+def villages_in(area):
+    """[(code, 'Desa, Kecamatan')] of every village inside an area code prefix."""
+    kecamatan = {r.code: r.name for r in db.session.scalars(
+        select(Region).where(Region.level == "kecamatan", Region.code.like(f"{area}%")))}
+    villages = db.session.scalars(select(Region).where(
+        Region.level == "desa", Region.code.like(f"{area}%")).order_by(Region.code))
+    return [(v.code, f"{v.name}, Kec. {kecamatan.get(v.parent_code, '')}") for v in villages]
