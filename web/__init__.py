@@ -47,6 +47,7 @@ def create_app(config=None, settings=None, clock=None):
     from web.ui.officer import bp as officer_bp
     from web.ui.public import bp as public_bp
     from web.cli import register as register_cli
+    from web.i18n import init_i18n
     from web.ui.views import bp as ui_bp
 
     app.register_blueprint(api_bp)
@@ -54,6 +55,7 @@ def create_app(config=None, settings=None, clock=None):
     app.register_blueprint(assets_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(public_bp)
+    init_i18n(app)
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens; cookies only for safe methods
     errors.register(app)

@@ -1,8 +1,9 @@
 """Read side: inboxes, case lists and case views from the indexed tables, scoped to the caller."""
 
 import json
+from datetime import timedelta
 
-from sqlalchemy import and_, case as sql_case, or_, select
+from sqlalchemy import and_, case as sql_case, func, or_, select
 
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
@@ -38,23 +39,46 @@ def case_scope(actor):
     return Case.id.is_(None)
 
 
+def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
+    """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
+    conditions = [HumanTask.status == "siap", task_scope(actor)]
+    for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
+        if value:
+            conditions.append(column == value)
+    if wilayah:
+        conditions.append(HumanTask.wilayah.like(f"{wilayah}%"))
+    return conditions
+
+
 def inbox(actor, now, program=None, kategori=None, kanal=None, wilayah=None, limit=200):
     """Open tasks for the actor: overdue first, then due soonest, then oldest."""
     query = (
         select(HumanTask, Case.ticket, Case.program, Case.kategori, Case.kanal, Case.jenis_keluhan)
         .join(Case, Case.id == HumanTask.case_id)
-        .where(HumanTask.status == "siap", task_scope(actor))
+        .where(*_inbox_scope(actor, program, kategori, kanal, wilayah))
     )
-    for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
-        if value:
-            query = query.where(column == value)
-    if wilayah:
-        query = query.where(HumanTask.wilayah.like(f"{wilayah}%"))
     overdue_first = sql_case((and_(HumanTask.due_at.isnot(None), HumanTask.due_at <= now), 0), else_=1)
     no_due_last = sql_case((HumanTask.due_at.is_(None), 1), else_=0)
     query = query.order_by(overdue_first, no_due_last, HumanTask.due_at, HumanTask.created_at).limit(limit)
     return [_task_summary(row, ticket, program_, kategori_, kanal_, jenis, now)
             for row, ticket, program_, kategori_, kanal_, jenis in db.session.execute(query)]
+
+
+def inbox_counts(actor, now, **filters):
+    """How many open tasks the actor has in each state (all of them, not only those listed)."""
+    soon = now + timedelta(hours=DUE_SOON_HOURS)
+
+    def count_if(condition):
+        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        select(func.count(), count_if(HumanTask.due_at <= now),
+               count_if(and_(HumanTask.due_at > now, HumanTask.due_at <= soon)),
+               count_if(HumanTask.assignee_id == actor.id),
+               count_if(and_(HumanTask.assignee_id.isnot(None), HumanTask.assignee_id != actor.id)))
+        .select_from(HumanTask).join(Case, Case.id == HumanTask.case_id).where(*_inbox_scope(actor, **filters))
+    ).one()
+    return dict(zip(("semua", "terlambat", "segera", "diklaim_saya", "diklaim_lain"), (int(v) for v in row)))
 
 
 def _task_summary(row, ticket, program, kategori, kanal, jenis, now):
@@ -253,13 +277,7 @@ def task_page(actor, task_id, now):
 def inbox_page(actor, now, **filters):
     """The inbox with counts per state and the filter choices."""
     tasks = inbox(actor, now, **filters)
-    counts = {
-        "semua": len(tasks),
-        "terlambat": sum(1 for t in tasks if t["overdue"]),
-        "segera": sum(1 for t in tasks if t["due_soon"]),
-        "diklaim_saya": sum(1 for t in tasks if t["assignee_id"] == actor.id),
-        "diklaim_lain": sum(1 for t in tasks if t["assignee_id"] not in (None, actor.id)),
-    }
+    counts = inbox_counts(actor, now, **filters)
     holders = {u.id: u.full_name for u in db.session.scalars(
         select(User).where(User.id.in_({t["assignee_id"] for t in tasks if t["assignee_id"]})))}
     for t in tasks:
