@@ -30,6 +30,7 @@ def seed_real_cases(actors, settings, count):
     from bench.engine_vs_raw import JOURNEY, intake_payload
     from engine.services import cases, seed
 
+    owners = {element: user for element, user, _data in JOURNEY}
     now = START
     for i in range(count):
         now += timedelta(minutes=1)
@@ -37,6 +38,10 @@ def seed_real_cases(actors, settings, count):
         for element, user, data in JOURNEY[: i % (len(JOURNEY) + 1)]:
             (task_id,) = [t for t, e in change.ready if e == element]
             change = cases.complete_task(actors[user], task_id, data, now)
+        for task_id, element in change.ready:  # an officer picks the task up and puts it back
+            officer = actors[owners.get(element, "fo.cianjur")]
+            cases.claim_task(officer, task_id, now)
+            cases.claim_task(officer, task_id, now, release=True)
 
 
 def copy_until(total):
