@@ -5,6 +5,12 @@ from sqlalchemy import select
 from engine.store.models import Region, db
 
 
+def area_name(code):
+    """The name of an area code ('Kabupaten Cianjur'), or None for nationwide / unknown codes."""
+    region = db.session.get(Region, code) if code else None
+    return region.name if region else None
+
+
 def villages_in(area):
     """[(code, 'Desa, Kecamatan')] of every village inside an area code prefix."""
     kecamatan = {r.code: r.name for r in db.session.scalars(

@@ -36,6 +36,8 @@ def every_control_is_labelled(page):
 
 def test_complaint_goes_from_the_intake_desk_to_the_public_status_page(live_server, page, browser):
     base = live_server
+    outside = []
+    page.on("request", lambda request: None if request.url.startswith(base) else outside.append(request.url))
     sign_in(page, base, "fo.cianjur")
     screenshot(page, "01-kotak-masuk-kosong")
 
@@ -120,7 +122,10 @@ def test_complaint_goes_from_the_intake_desk_to_the_public_status_page(live_serv
     assert all(d.get("warnings") == 0 for d in drawn.values()), drawn
     assert page.locator(".djs-element.selesai").count() >= 5
     assert "rujukan ke KEMENSOS_JSK lewat langsung" in page.inner_text("main")
+    assert "Bantuan tahap III akan dicairkan minggu depan." in page.locator("#jawaban-rujukan").inner_text()
+    assert "Kabupaten Cianjur" in page.locator("header").inner_text()
     screenshot(page, "06-kasus-selesai")
+    assert outside == []  # every script, style and diagram library came from the app itself
 
     # the complainant, on a phone, with only the ticket and the code
     phone = browser.new_context(viewport={"width": 375, "height": 740}, locale="id-ID", is_mobile=True)

@@ -5,7 +5,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from engine.domain.roles import ROLE_LABELS
 from engine.domain.vocabulary import KANAL, KATEGORI, PROGRAM
 from engine.errors import AuthenticationFailed
-from engine.services import auth, diagrams, queries
+from engine.services import auth, diagrams, queries, regions
 from web.auth import now, page_login_required
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
@@ -13,7 +13,7 @@ bp = Blueprint("ui", __name__, template_folder="../templates")
 
 @bp.app_context_processor
 def labels():
-    return {"role_labels": ROLE_LABELS}
+    return {"role_labels": ROLE_LABELS, "area_name": regions.area_name}
 
 
 @bp.get("/")
