@@ -14,6 +14,15 @@ def _now():
     return datetime.now(timezone.utc)
 
 
+def _instant(as_of):
+    """An --as-of value as an aware instant (UTC when no offset is given); now when absent."""
+    try:
+        instant = datetime.fromisoformat(as_of) if as_of else _now()
+    except ValueError:
+        raise click.BadParameter(f"'{as_of}' bukan waktu ISO-8601", param_hint="--as-of")
+    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+
+
 class _Group(click.Group):
     """Show the product's own errors as a plain message and exit 1, never as a traceback."""
 
@@ -142,9 +151,7 @@ def fire_timers_cmd(as_of):
     from engine.services import cases
     from engine.store.models import Timer, db
 
-    instant = datetime.fromisoformat(as_of) if as_of else _now()
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+    instant = _instant(as_of)
     case_ids = db.session.scalars(
         select(Timer.case_id).where(Timer.status == "menunggu", Timer.due_at <= instant).distinct()).all()
     fired = sum(cases.fire_due_timers(case_id, instant, SYSTEM) for case_id in case_ids)
@@ -158,9 +165,7 @@ def deliver_outbox_cmd(as_of):
     """Deliver pending referrals to their configured endpoints (retries back off)."""
     from engine.services import outbox
 
-    instant = datetime.fromisoformat(as_of) if as_of else _now()
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+    instant = _instant(as_of)
     delivered, failed = outbox.deliver_due(instant, _settings())
     click.echo(f"{delivered} rujukan terkirim, {failed} gagal dan akan dicoba lagi.")
 
