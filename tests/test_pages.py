@@ -125,3 +125,12 @@ def test_public_status_page_refuses_a_wrong_code(api, app):
     assert client.get(f"/status?tiket={case['ticket']}&kode=XXXXXX").status_code == 404
     ok = client.get(f"/status?tiket={case['ticket']}&kode={case['tracking_code']}")
     assert ok.status_code == 200 and "sedang ditangani" in ok.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example/", "/\\jahat.example/"])
+def test_sign_in_never_redirects_off_the_site(app, target):
+    client = PageClient(app.test_client())
+    token = csrf_of(client, "/masuk")
+    response = client.post(f"/masuk?next={target}", data={"username": "fo.cianjur", "password": PASSWORD,
+                                                          "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/kotak-masuk"

@@ -13,6 +13,13 @@ def now():
     return current_app.config["SLRT_CLOCK"]()
 
 
+def local_path(target, fallback):
+    """`target` if it is a path on this site, else `fallback` (no open redirects, also not via '/\\')."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
 def api_actor():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):

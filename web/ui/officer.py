@@ -6,14 +6,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.services import cases, diagrams, queries, queue, regions
-from web.auth import now, page_login_required
+from web.auth import local_path, now, page_login_required
 
 bp = Blueprint("officer", __name__, template_folder="../templates")
 
 
 def _back_to_inbox():
-    target = request.form.get("kembali", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("ui.inbox"))
+    return redirect(local_path(request.form.get("kembali", ""), url_for("ui.inbox")))
 
 
 @bp.post("/tugas/<task_id>/ambil")

@@ -6,7 +6,7 @@ from engine.domain.roles import ROLE_LABELS
 from engine.domain.vocabulary import KANAL, KATEGORI, PROGRAM
 from engine.errors import AuthenticationFailed
 from engine.services import auth, diagrams, queries, regions
-from web.auth import now, page_login_required
+from web.auth import local_path, now, page_login_required
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
 
@@ -32,8 +32,7 @@ def login():
         else:
             session.clear()
             session["user_id"] = actor.id
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("ui.inbox"))
+            return redirect(local_path(request.args.get("next", ""), url_for("ui.inbox")))
     return render_template("login.html", error=error), (401 if error else 200)
 
 
