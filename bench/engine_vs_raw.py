@@ -49,6 +49,7 @@ def raw_start_data(village):
 
 def run_raw(n, village):
     from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
     from SpiffWorkflow.camunda.parser import CamundaParser
     from SpiffWorkflow.util.task import TaskState
     from lxml import etree
@@ -60,9 +61,11 @@ def run_raw(n, village):
         parser.add_bpmn_xml(etree.ElementTree(etree.fromstring(text.encode())), filename=path.name)
     parser.add_dmn_files([str(p) for p in sorted((ROOT / "rules").glob("*.dmn"))])
     spec, subs = parser.get_spec("keluhan"), parser.get_subprocess_specs("keluhan")
+    # raw SpiffWorkflow has no working-day calendar: a plain seven-day deadline stands in for it
+    environment = TaskDataEnvironment({"batas_sla": lambda key: (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()})
     started = time.perf_counter()
     for _ in range(n):
-        workflow = BpmnWorkflow(spec, subs)
+        workflow = BpmnWorkflow(spec, subs, script_engine=PythonScriptEngine(environment=environment))
         workflow.get_tasks(state=TaskState.READY)[0].data.update(raw_start_data(village))
         workflow.do_engine_steps()
         for element, _user, data in JOURNEY:

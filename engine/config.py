@@ -21,6 +21,7 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     language: str = "id"
     outbox_endpoints: dict = field(default_factory=dict)  # saluran -> URL
+    sla: dict = field(default_factory=dict)  # utc_offset_jam, libur_daerah, batas (see config.yaml)
     outbox_timeout_seconds: int = 10
     extra: dict = field(default_factory=dict)
 
@@ -51,7 +52,7 @@ def load_settings(path=None, overrides=None):
     env = {}
     for name, spec in known.items():
         raw = os.environ.get(_ENV_PREFIX + name.upper())
-        if raw is not None and name not in ("extra", "outbox_endpoints"):
+        if raw is not None and name not in ("extra", "outbox_endpoints", "sla"):
             env[name] = int(raw) if spec.type in (int, "int") else raw
     settings = replace(settings, **env)
     if overrides:

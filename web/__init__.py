@@ -40,6 +40,9 @@ def create_app(config=None, settings=None, clock=None):
     migrate.init_app(app, db, directory=str(settings.path("migrations")))
     with app.app_context():
         configure_engine(db.engine)
+    from engine.services import cases
+
+    cases.configure(settings)
 
     from web import errors
     from web.api.routes import bp as api_bp

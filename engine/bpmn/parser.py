@@ -17,6 +17,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.bpmn import expressions
 from engine.bpmn.forms import form_of
+from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
 from engine.bpmn.timers import CLOCKED, quote_iso_literal
 from engine.domain.roles import role_for_lane
 from engine.errors import DiagramError, ExpressionRejected, WorkflowFailure
@@ -117,7 +118,7 @@ def content_hash(files):
     return digest.hexdigest()
 
 
-def load_bundle(files, process_id, functions=()):
+def load_bundle(files, process_id, functions=CLOCK_FUNCTION_NAMES):
     """Parse {filename: bytes} and return the checked ProcessBundle for `process_id`."""
     parser = SlrtParser()
     roots = {}

@@ -15,6 +15,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.forms import validate_submission
+from engine.bpmn.functions import clock_functions
+from engine.domain.sla import SlaPolicy
+from engine.domain.workdays import WorkCalendar
 from engine.bpmn.sandbox import SandboxedScriptEngine
 from engine.bpmn.serializer import StateSerializer
 from engine.errors import Conflict, NotFound, SlrtError, WorkflowFailure
@@ -46,12 +49,13 @@ class WaitingTimer:
 class Runner:
     """Drives workflows of any bundle; holds no per-case state."""
 
-    def __init__(self, functions=None):
+    def __init__(self, functions=None, clock_functions=None):
         self.functions = dict(functions or {})
+        self.clock_functions = dict(clock_functions or default_clock_functions())
         self.serializer = StateSerializer()
 
     def _engine(self, now):
-        return SandboxedScriptEngine(self.functions, now=now)
+        return SandboxedScriptEngine(self.functions, now=now, clock_functions=self.clock_functions)
 
     def start(self, bundle, data, now):
         """Create a workflow with `data` as the start data and run it to its first wait."""
@@ -176,6 +180,11 @@ class Runner:
         if task is None:
             raise NotFound("Tugas tidak ditemukan", task_id=task_id)
         return task
+
+
+def default_clock_functions():
+    """Working days in WIB with no regional days off, and the default SLA limits."""
+    return clock_functions(WorkCalendar(), SlaPolicy.from_config({}))
 
 
 def _boundary_due(task):

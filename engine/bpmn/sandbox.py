@@ -156,11 +156,21 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 
 
 class SandboxedScriptEngine(PythonScriptEngine):
-    """Script engine for every diagram: sandboxed, and carrying the clock (`now`) timers use."""
+    """Script engine for every diagram: sandboxed, and carrying the clock (`now`) timers use.
 
-    def __init__(self, functions=None, now=None):
-        super().__init__(environment=SandboxEnvironment(functions))
+    `clock_functions` maps a name to f(now, *args); diagrams call it as name(*args) and it is
+    given the engine's current instant (so calendars count from the time the engine runs at).
+    """
+
+    def __init__(self, functions=None, now=None, clock_functions=None):
+        bound = {name: self._bind(f) for name, f in (clock_functions or {}).items()}
+        super().__init__(environment=SandboxEnvironment({**(functions or {}), **bound}))
         self.now = now
+
+    def _bind(self, function):
+        def call(*args):
+            return function(self.now, *args)
+        return call
 
     @property
     def function_names(self):

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
 
+from engine.bpmn.functions import clock_functions
 from engine.bpmn.runner import Runner
+from engine.domain.sla import SlaPolicy
+from engine.domain.workdays import calendar_from
 from engine.domain import access
 from engine.domain.vocabulary import INDEXED_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
@@ -78,6 +81,12 @@ class _Snapshot:
 def _snapshot(bundle, workflow):
     return _Snapshot({t.id: t for t in RUNNER.ready_tasks(bundle, workflow)},
                      {t.task_id: t for t in RUNNER.waiting_timers(workflow)})
+
+
+def configure(settings):
+    """Give the runner this installation's working-day calendar and SLA limits (config.yaml)."""
+    RUNNER.clock_functions = clock_functions(calendar_from(settings.sla), SlaPolicy.from_config(settings.sla))
+    forget_cached_workflows()
 
 
 def _take_workflow(case, bundle, now):

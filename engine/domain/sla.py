@@ -1,0 +1,59 @@
+"""Service-level limits per task, from configuration: working days or hours, and a reminder.
+
+The defaults follow the national complaint channel (SP4N-LAPOR!): forward within 3 working
+days, the agency answers within 5, a case closes 10 working days after the answer when the
+complainant says nothing, and complaints answered on the spot are acknowledged the same day.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from engine.errors import InvalidInput
+
+DEFAULT_LIMITS = {
+    "penerusan": {"hari_kerja": 3, "pengingat_hari_kerja": 2},
+    "tanggapan_rujukan": {"hari_kerja": 5, "pengingat_hari_kerja": 4},
+    "penutupan": {"hari_kerja": 10},
+    "pengakuan": {"jam": 8},
+}
+
+
+@dataclass(frozen=True)
+class Limit:
+    working_days: int | None = None
+    hours: float | None = None
+    reminder_working_days: int | None = None
+
+    def due(self, start, calendar):
+        if self.working_days is not None:
+            return calendar.add_working_days(start, self.working_days)
+        return start + timedelta(hours=self.hours)
+
+    def reminder(self, start, calendar):
+        if self.reminder_working_days is None:
+            return None
+        return calendar.add_working_days(start, self.reminder_working_days)
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    limits: dict
+
+    @classmethod
+    def from_config(cls, section):
+        """Defaults overlaid by `sla.batas` from config.yaml; a malformed entry is refused by name."""
+        raw = {**DEFAULT_LIMITS, **((section or {}).get("batas") or {})}
+        limits = {}
+        for key, spec in raw.items():
+            days, hours = spec.get("hari_kerja"), spec.get("jam")
+            if (days is None) == (hours is None):
+                raise InvalidInput("Konfigurasi SLA tidak valid",
+                                   errors={f"sla.batas.{key}": "isi tepat satu dari hari_kerja atau jam"})
+            limits[key] = Limit(int(days) if days is not None else None, float(hours) if hours is not None else None,
+                                spec.get("pengingat_hari_kerja"))
+        return cls(limits)
+
+    def limit(self, key):
+        if key not in self.limits:
+            raise KeyError(f"tidak ada batas SLA bernama '{key}'")
+        return self.limits[key]
