@@ -145,17 +145,10 @@ def create_token_cmd(username, hours):
 @with_appcontext
 def fire_timers_cmd(as_of):
     """Fire every timer due at the given instant."""
-    from sqlalchemy import select
-
-    from engine.domain.actor import SYSTEM
-    from engine.services import cases
-    from engine.store.models import Timer, db
+    from engine.services import timers
 
     instant = _instant(as_of)
-    case_ids = db.session.scalars(
-        select(Timer.case_id).where(Timer.status == "menunggu", Timer.due_at <= instant).distinct()).all()
-    fired = sum(cases.fire_due_timers(case_id, instant, SYSTEM) for case_id in case_ids)
-    click.echo(f"{fired} timer terpicu pada {len(case_ids)} kasus.")
+    click.echo(f"{timers.sweep(instant)} timer terpicu.")
 
 
 @cli.command("deliver-outbox")
@@ -168,6 +161,21 @@ def deliver_outbox_cmd(as_of):
     instant = _instant(as_of)
     delivered, failed = outbox.deliver_due(instant, _settings())
     click.echo(f"{delivered} rujukan terkirim, {failed} gagal dan akan dicoba lagi.")
+
+
+@cli.command("scheduler")
+@click.option("--interval", default=15, show_default=True, type=int, help="detik antara dua sapuan")
+@with_appcontext
+def scheduler_cmd(interval):
+    """Run the timer sweep and outbox delivery as a process of its own (production).
+
+    The first sweep runs at once, so timers that fell due while no scheduler ran fire on start.
+    """
+    from flask import current_app
+
+    from web.jobs import run_jobs_forever
+
+    run_jobs_forever(current_app._get_current_object(), interval)
 
 
 @cli.command("serve")

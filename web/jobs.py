@@ -1,27 +1,47 @@
-"""Background jobs of the web process (APScheduler): deliver the outbox every half minute."""
+"""Background jobs (APScheduler): the timer sweep and outbox delivery.
+
+They run inside the web process by default (`start_jobs`, from web/wsgi.py) and in production
+as their own process (`slrt scheduler`); any number may run against one PostgreSQL database.
+"""
 
 import logging
 from datetime import datetime, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 
 log = logging.getLogger("slrt.jobs")
 
 
-def start_jobs(app, interval_seconds=30):
-    """Start the scheduler for this process; returns it so callers may shut it down."""
-    from engine.services import outbox
+def _sweep_and_deliver(app):
+    from engine.services import outbox, timers
 
-    def deliver():
-        with app.app_context():
-            try:
-                delivered, failed = outbox.deliver_due(datetime.now(timezone.utc), app.config["SLRT_SETTINGS"])
-                if delivered or failed:
-                    log.info("outbox: %d terkirim, %d gagal", delivered, failed)
-            except Exception:  # a job must survive a bad run and try again next time
-                log.exception("outbox delivery failed")
+    with app.app_context():
+        now = datetime.now(timezone.utc)
+        try:
+            fired = timers.sweep(now)
+            delivered, failed = outbox.deliver_due(now, app.config["SLRT_SETTINGS"])
+            if fired or delivered or failed:
+                log.info("timer: %d terpicu; outbox: %d terkirim, %d gagal", fired, delivered, failed)
+        except Exception:  # a job must survive a bad run and try again next time
+            log.exception("background job failed")
 
+
+def _add_job(scheduler, app, interval_seconds):
+    scheduler.add_job(_sweep_and_deliver, "interval", args=[app], seconds=interval_seconds, id="sapuan",
+                      coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))
+
+
+def start_jobs(app, interval_seconds=15):
+    """Start the jobs in this (web) process; returns the scheduler."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(deliver, "interval", seconds=interval_seconds, id="outbox", coalesce=True, max_instances=1)
+    _add_job(scheduler, app, interval_seconds)
     scheduler.start()
     return scheduler
+
+
+def run_jobs_forever(app, interval_seconds=15):
+    """Run the jobs in the foreground until the process is stopped (`slrt scheduler`)."""
+    scheduler = BlockingScheduler(timezone="UTC")
+    _add_job(scheduler, app, interval_seconds)
+    scheduler.start()

@@ -166,11 +166,21 @@ def claim_task(actor, task_id, now, release=False):
     return case.id
 
 
-def fire_due_timers(case_id, now, actor):
-    """Fire the timers of one case that are due at `now`; return how many fired."""
+def fire_due_timers(case_id, now, actor, skip_locked=False):
+    """Fire the timers of one case that are due at `now`; return how many fired.
+
+    With `skip_locked`, a case another scheduler is working on (row locked, PostgreSQL) is
+    skipped rather than waited for; the compare-and-set on the case row is what makes a
+    second firing impossible either way.
+    """
     with write_transaction() as session:
-        case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one_or_none()
+        query = select(*_CASE_COLUMNS).where(CASES.c.id == case_id)
+        if skip_locked and session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        case = session.execute(query).one_or_none()
         if case is None:
+            if skip_locked:
+                return 0
             raise NotFound("Kasus tidak ditemukan", case_id=case_id)
         bundle = diagrams.bundle_for(case.diagram_version_id)
         workflow, before = _take_workflow(case, bundle, now)
