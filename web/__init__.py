@@ -40,8 +40,10 @@ def create_app(config=None, settings=None, clock=None):
     migrate.init_app(app, db, directory=str(settings.path("migrations")))
     with app.app_context():
         configure_engine(db.engine)
-    from engine.services import cases
+    from engine.services import cases, diagrams
 
+    # Caches are per process and keyed by ids of one database: a new app may use another one.
+    diagrams.forget_cached_bundles()
     cases.configure(settings)
 
     from web import errors
