@@ -90,3 +90,22 @@ def test_an_answer_left_past_its_limit_fires_the_reminder_once_at_the_working_da
     events = api("fo.cianjur").get(f"/cases/{case['id']}/events").get_json()
     assert [e["type"] for e in events].count("timer_terpicu") == 1
     assert [t["element_id"] for t in view["tasks"] if t["status"] == "siap"] == ["Pkh_Tanggapi"]  # still open
+
+
+def test_every_task_gets_a_due_time_and_the_inbox_puts_overdue_first(api, clock):
+    clock.now = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)  # Friday 10:00 WIB
+    first = intake(api)
+    (telaah_task,) = first["tasks"]
+    assert telaah_task["due_at"].startswith("2026-11-25T03:00:00")  # 3 working days: Mon, Tue, Wed
+    clock.now = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+    second = intake(api)
+    clock.now = datetime(2026, 11, 25, 4, 0, tzinfo=timezone.utc)  # the first is now late
+    inbox = [t for t in api("fo.cianjur").get("/tasks").get_json() if t["element_id"] == TELAAH]
+    assert [t["case_id"] for t in inbox] == [first["id"], second["id"]]
+    assert [t["overdue"] for t in inbox] == [True, False]
+
+
+def test_sla_task_patterns_must_name_known_limits():
+    with pytest.raises(InvalidInput) as refused:
+        SlaPolicy.from_config({"tugas": {"*": "tidak_ada"}})
+    assert "sla.tugas" in refused.value.errors

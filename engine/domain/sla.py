@@ -7,6 +7,7 @@ complainant says nothing, and complaints answered on the spot are acknowledged t
 
 from dataclasses import dataclass
 from datetime import timedelta
+from fnmatch import fnmatch
 
 from engine.errors import InvalidInput
 
@@ -35,9 +36,23 @@ class Limit:
         return calendar.add_working_days(start, self.reminder_working_days)
 
 
+# Which limit a human task gets when its diagram sets no boundary timer: element-id patterns
+# (fnmatch), first match wins.
+DEFAULT_TASKS = {"*_Tanggapi": "tanggapan_rujukan", "Task_HasilVerifikasi": "tanggapan_rujukan",
+                 "Task_TerimaSaran": "tanggapan_rujukan", "*": "penerusan"}
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
     limits: dict
+    tasks: tuple = ()
+
+    def task_due(self, element_id, start, calendar):
+        """When a task opened at `start` falls due under the policy (None if no pattern fits)."""
+        for pattern, key in self.tasks:
+            if fnmatch(element_id, pattern):
+                return self.limit(key).due(start, calendar)
+        return None
 
     @classmethod
     def from_config(cls, section):
@@ -51,7 +66,12 @@ class SlaPolicy:
                                    errors={f"sla.batas.{key}": "isi tepat satu dari hari_kerja atau jam"})
             limits[key] = Limit(int(days) if days is not None else None, float(hours) if hours is not None else None,
                                 spec.get("pengingat_hari_kerja"))
-        return cls(limits)
+        tasks = tuple(((section or {}).get("tugas") or DEFAULT_TASKS).items())
+        unknown = sorted({key for _pattern, key in tasks if key not in limits})
+        if unknown:
+            raise InvalidInput("Konfigurasi SLA tidak valid",
+                               errors={"sla.tugas": f"batas tidak dikenal: {', '.join(unknown)}"})
+        return cls(limits, tasks)
 
     def limit(self, key):
         if key not in self.limits:

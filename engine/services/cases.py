@@ -83,10 +83,19 @@ def _snapshot(bundle, workflow):
                      {t.task_id: t for t in RUNNER.waiting_timers(workflow)})
 
 
+_SLA = {"calendar": calendar_from({}), "policy": SlaPolicy.from_config({})}
+
+
 def configure(settings):
     """Give the runner this installation's working-day calendar and SLA limits (config.yaml)."""
-    RUNNER.clock_functions = clock_functions(calendar_from(settings.sla), SlaPolicy.from_config(settings.sla))
+    _SLA["calendar"], _SLA["policy"] = calendar_from(settings.sla), SlaPolicy.from_config(settings.sla)
+    RUNNER.clock_functions = clock_functions(_SLA["calendar"], _SLA["policy"])
     forget_cached_workflows()
+
+
+def _task_due(info, now):
+    """A task's due time: its diagram's boundary timer, else the SLA policy's limit for it."""
+    return info.due or _SLA["policy"].task_due(info.element_id, now, _SLA["calendar"])
 
 
 def _take_workflow(case, bundle, now):
@@ -271,7 +280,7 @@ def _write_task_changes(case, variables, before, after, now, actor, completed_ta
             id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
             wilayah=case.wilayah, sektor=variables.get("sektor"),
             instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
-            tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=info.due, assignee_id=None, claimed_at=None,
+            tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=_task_due(info, now), assignee_id=None, claimed_at=None,
             completed_at=None, completed_by=None,
         ) for info in added])
 
