@@ -22,6 +22,7 @@ class Settings:
     language: str = "id"
     outbox_endpoints: dict = field(default_factory=dict)  # saluran -> URL
     sla: dict = field(default_factory=dict)  # utc_offset_jam, libur_daerah, batas (see config.yaml)
+    smtp: dict = field(default_factory=dict)  # host, port, pengirim: where notification emails go
     outbox_timeout_seconds: int = 10
     extra: dict = field(default_factory=dict)
 
@@ -52,7 +53,7 @@ def load_settings(path=None, overrides=None):
     env = {}
     for name, spec in known.items():
         raw = os.environ.get(_ENV_PREFIX + name.upper())
-        if raw is not None and name not in ("extra", "outbox_endpoints", "sla"):
+        if raw is not None and name not in ("extra", "outbox_endpoints", "sla", "smtp"):
             env[name] = int(raw) if spec.type in (int, "int") else raw
     settings = replace(settings, **env)
     if overrides:

@@ -44,6 +44,7 @@ class WaitingTimer:
     element_id: str
     name: str
     due: datetime
+    attached_to: str | None = None  # the human task a boundary timer sits on
 
 
 class Runner:
@@ -124,7 +125,7 @@ class Runner:
                 continue
             timers.append(WaitingTimer(
                 str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                TimerEventDefinition.get_datetime(value),
+                TimerEventDefinition.get_datetime(value), _attached_task(task),
             ))
         return sorted(timers, key=lambda t: (t.due, t.task_id))
 
@@ -180,6 +181,17 @@ class Runner:
         if task is None:
             raise NotFound("Tugas tidak ditemukan", task_id=task_id)
         return task
+
+
+def _attached_task(timer_task):
+    """The id of the human task a boundary timer is attached to (its manual sibling), if any."""
+    parent = timer_task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    for sibling in parent.children:
+        if sibling is not timer_task and getattr(sibling.task_spec, "manual", False):
+            return str(sibling.id)
+    return None
 
 
 def default_clock_functions():

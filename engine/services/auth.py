@@ -19,7 +19,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("tidak-ada-pengguna")
 
 
-def create_user(username, password, full_name, role, wilayah="", sektor=None, instansi=None, now=None):
+def create_user(username, password, full_name, role, wilayah="", sektor=None, instansi=None, now=None, email=None):
     errors = {}
     if not username or len(username) > 80:
         errors["username"] = "nama pengguna wajib diisi (maksimal 80 karakter)"
@@ -33,7 +33,8 @@ def create_user(username, password, full_name, role, wilayah="", sektor=None, in
         if session.scalar(select(User).where(User.username == username)) is not None:
             raise InvalidInput("Data pengguna tidak valid", errors={"username": "nama pengguna sudah dipakai"})
         user = User(username=username, password_hash=_hasher.hash(password), full_name=full_name, role=role,
-                    wilayah=wilayah or "", sektor=sektor, instansi=instansi, active=True, created_at=now)
+                    wilayah=wilayah or "", sektor=sektor, instansi=instansi, email=email, active=True,
+                    created_at=now)
         session.add(user)
         session.flush()
         return user.id

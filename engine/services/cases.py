@@ -22,7 +22,7 @@ from engine.domain.workdays import calendar_from
 from engine.domain import access
 from engine.domain.vocabulary import INDEXED_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.services import diagrams, intake, outbox
+from engine.services import diagrams, intake, notify, outbox
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
@@ -197,8 +197,11 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
         if not fired:
             _keep_workflow(Change(case.id, case.revision, (), False), workflow, before)
             return 0
+        ticket = _run(select(CASES.c.ticket).where(CASES.c.id == case.id), {}).scalar_one()
+        notices = notify.deadline_messages(case.id, ticket, fired, now)
         change, after = _persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
-                                 data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired})
+                                 data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired},
+                                 notices=notices)
     _keep_workflow(change, workflow, after)
     return len(fired)
 
@@ -237,10 +240,10 @@ def _compare_and_set(statement, case, **values):
                        case_id=case.id)
 
 
-def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=()):
+def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
     """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
     variables = RUNNER.case_data(workflow)
-    messages = RUNNER.take_messages(workflow)
+    messages = RUNNER.take_messages(workflow) + list(notices)
     after = _snapshot(bundle, workflow)
     completed = workflow.completed
     event = next_event(

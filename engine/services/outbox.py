@@ -61,7 +61,12 @@ def _deliver_one(message_id, now, settings):
     leased = _lease(message_id, now, settings)
     if leased is None:
         return False
-    error = _post(leased, settings)
+    if leased["saluran"] == "email":
+        from engine.services.notify import send_email
+
+        error = send_email(settings, leased["key"], leased["payload"])
+    else:
+        error = _post(leased, settings)
     with write_transaction() as session:
         message = session.get(OutboxMessage, message_id)
         if error is None:

@@ -171,7 +171,7 @@ def seed_demo(now, password="slrt-demo-2026"):
     users = []
     for username, full_name, role, wilayah, sektor, instansi in USERS:
         create_user(username, password, full_name, role, wilayah=wilayah, sektor=sektor, instansi=instansi,
-                    now=now)
+                    now=now, email=f"{username}@slrt-demo.example")
         users.append({"username": username, "role": role, "wilayah": wilayah, "sektor": sektor,
                       "instansi": instansi, "full_name": full_name})
     return {"regions": len(REGIONS), "programs": len(PROGRAMS), "households": len(households),

@@ -86,6 +86,7 @@ class User(db.Model):
     wilayah: Mapped[str] = mapped_column(String(10), default="")  # BPS code prefix; "" = nationwide
     sektor: Mapped[str | None] = mapped_column(String(20))
     instansi: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[object] = mapped_column(UtcDateTime)
 

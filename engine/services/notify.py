@@ -1,0 +1,71 @@
+"""Deadline notifications: when a task's timer fires, email whoever holds the task (or may take
+it) and the manager above them. Emails go through the outbox (channel "email") in the same
+transaction as the firing, and are delivered with retries like any referral."""
+
+import json
+import smtplib
+from email.message import EmailMessage
+
+from sqlalchemy import select
+
+from engine.domain import access, roles
+from engine.store.models import HumanTask, User, db
+
+
+def recipients(task):
+    """Email addresses: the assignee, else every officer who may act on the task; plus the managers above."""
+    users = list(db.session.scalars(select(User).where(User.active.is_(True), User.email.isnot(None))))
+    if task.assignee_id is not None:
+        holders = [u for u in users if u.id == task.assignee_id]
+    else:
+        holders = [u for u in users if access.may_act_on_task(_actor(u), task)]
+    managers = [u for u in users if u.role == roles.MANAJER and access.in_area(u, task.wilayah)
+                and len(u.wilayah or "") >= 4]
+    return sorted({u.email for u in holders + managers})
+
+
+def _actor(user):
+    from engine.domain.actor import Actor
+
+    return Actor.of(user)
+
+
+def deadline_messages(case_id, ticket, fired, now):
+    """Outbox payloads for timers that fired on human tasks: [(kind, payload)]."""
+    messages = []
+    for timer in fired:
+        task = db.session.get(HumanTask, timer.attached_to) if timer.attached_to else None
+        if task is None or task.status != "siap":
+            continue
+        to = recipients(task)
+        if not to:
+            continue
+        subject = f"[SLRT] Batas waktu tercapai: {task.name} — tiket {ticket}"
+        body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} telah mencapai batas waktu "
+                f"({timer.name}, {timer.due.isoformat()}).\nMohon segera ditindaklanjuti: /tugas/{task.id}\n")
+        messages.append(("pemberitahuan", {"kepada": to, "perihal": subject, "isi": body,
+                                           "saluran_rujukan": "email", "tujuan_rujukan": None}))
+    return messages
+
+
+def send_email(settings, message_id, payload):
+    """Send one notification over SMTP; None when sent, else why not."""
+    smtp = settings.smtp or {}
+    if not smtp.get("host"):
+        return "belum ada server SMTP di konfigurasi"
+    email = EmailMessage()
+    email["From"] = smtp.get("pengirim", "slrt@localhost")
+    email["To"] = ", ".join(payload["kepada"])
+    email["Subject"] = payload["perihal"]
+    email["Message-ID"] = f"<{message_id}@slrt>"
+    email.set_content(payload["isi"])
+    try:
+        with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
+            server.send_message(email)
+    except (OSError, smtplib.SMTPException) as exc:
+        return f"SMTP gagal: {exc}"
+    return None
+
+
+def as_json(payload):
+    return json.dumps(payload, ensure_ascii=False)

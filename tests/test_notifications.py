@@ -1,0 +1,78 @@
+"""When a task's deadline passes, its officers and the manager above them get an email."""
+
+import socket
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from engine.domain.actor import SYSTEM
+from engine.services import cases, outbox
+from tests.journeys import TELAAH, act, intake, telaah
+
+
+class Mailbox:
+    """A local SMTP server that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    box.port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+def test_a_late_referral_answer_emails_the_agency_and_the_district_manager(api, app, clock, mailbox):
+    clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)
+    case = intake(api)
+    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
+    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
+        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
+        "program": "PKH"})
+    act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    deadline = datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc)
+    assert cases.fire_due_timers(case["id"], deadline, SYSTEM) == 1
+    view = api("fo.cianjur").get(f"/cases/{case['id']}").get_json()
+    notices = [m for m in view["rujukan"] if m["kind"] == "pemberitahuan"]
+    assert [(m["saluran"], m["status"]) for m in notices] == [("email", "menunggu")]
+
+    settings = replace(app.config["SLRT_SETTINGS"], smtp={"host": "127.0.0.1", "port": mailbox.port,
+                                                           "pengirim": "slrt@dinsos.example"})
+    outbox.deliver_due(deadline, settings)  # the referral itself has no endpoint here and waits
+    (to, content), = [m for m in mailbox.messages if "Batas waktu" in m[1]]
+    assert sorted(to) == ["manajer.cianjur@slrt-demo.example", "pp.kemensos@slrt-demo.example"]
+    assert case["ticket"] in content and "Tanggapi rujukan" in content
+    assert "081234567890" not in content and "Siti" not in content  # no identity in the email
+
+
+def test_without_an_smtp_server_the_notification_waits_and_says_why(api, app, clock):
+    clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)
+    case = intake(api)
+    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
+    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
+        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
+        "program": "PKH"})
+    act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    deadline = datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc)
+    cases.fire_due_timers(case["id"], deadline, SYSTEM)
+    outbox.deliver_due(deadline, replace(app.config["SLRT_SETTINGS"], smtp={}))
+    view = api("fo.cianjur").get(f"/cases/{case['id']}").get_json()
+    (notice,) = [m for m in view["rujukan"] if m["kind"] == "pemberitahuan"]
+    assert notice["status"] == "menunggu" and "SMTP" in notice["last_error"]
