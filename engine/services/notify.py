@@ -2,13 +2,13 @@
 it) and the manager above them. Emails go through the outbox (channel "email") in the same
 transaction as the firing, and are delivered with retries like any referral."""
 
-import json
 import smtplib
 from email.message import EmailMessage
 
 from sqlalchemy import select
 
 from engine.domain import access, roles
+from engine.domain.actor import Actor
 from engine.store.models import HumanTask, User, db
 
 
@@ -18,16 +18,10 @@ def recipients(task):
     if task.assignee_id is not None:
         holders = [u for u in users if u.id == task.assignee_id]
     else:
-        holders = [u for u in users if access.may_act_on_task(_actor(u), task)]
+        holders = [u for u in users if access.may_act_on_task(Actor.of(u), task)]
     managers = [u for u in users if u.role == roles.MANAJER and access.in_area(u, task.wilayah)
                 and len(u.wilayah or "") >= 4]
     return sorted({u.email for u in holders + managers})
-
-
-def _actor(user):
-    from engine.domain.actor import Actor
-
-    return Actor.of(user)
 
 
 def deadline_messages(case_id, ticket, fired, now):
@@ -66,6 +60,3 @@ def send_email(settings, message_id, payload):
         return f"SMTP gagal: {exc}"
     return None
 
-
-def as_json(payload):
-    return json.dumps(payload, ensure_ascii=False)
