@@ -50,7 +50,17 @@ def telaah(program="PKH", kategori="non_kepesertaan", pokok_masalah="penyaluran_
     return data
 
 
+def approve_pkh_referral(api, case):
+    """Take a registered PKH complaint through review and back office to the manager's approval;
+    the PKH SOP then sends the referral and waits for Kemensos's answer (Pkh_Tanggapi)."""
+    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
+    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
+        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
+        "program": "PKH"})
+    return act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+
+
 BERI_TAHU = {"cara_penyampaian": "telepon", "puas": True, "banding": False}
 
-__all__ = ["intake", "inbox_task", "act", "open_elements", "telaah", "BERI_TAHU", "KNOWN_NIK",
+__all__ = ["intake", "inbox_task", "act", "approve_pkh_referral", "open_elements", "telaah", "BERI_TAHU", "KNOWN_NIK",
            "UNREGISTERED_NIK", "DEMO_VILLAGE", "TELAAH"]

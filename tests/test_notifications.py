@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 
 from engine.domain.actor import SYSTEM
 from engine.services import cases, outbox
-from tests.journeys import TELAAH, act, intake, telaah
+from tests.journeys import approve_pkh_referral, intake
 
 
 class Mailbox:
@@ -42,11 +42,7 @@ def mailbox():
 def test_a_late_referral_answer_emails_the_agency_and_the_district_manager(api, app, clock, mailbox):
     clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)
     case = intake(api)
-    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
-    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
-        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
-        "program": "PKH"})
-    act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    case = approve_pkh_referral(api, case)
     deadline = datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc)
     assert cases.fire_due_timers(case["id"], deadline, SYSTEM) == 1
     view = api("fo.cianjur").get(f"/cases/{case['id']}").get_json()
@@ -65,11 +61,7 @@ def test_a_late_referral_answer_emails_the_agency_and_the_district_manager(api, 
 def test_without_an_smtp_server_the_notification_waits_and_says_why(api, app, clock):
     clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)
     case = intake(api)
-    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
-    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
-        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
-        "program": "PKH"})
-    act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    case = approve_pkh_referral(api, case)
     deadline = datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc)
     cases.fire_due_timers(case["id"], deadline, SYSTEM)
     outbox.deliver_due(deadline, replace(app.config["SLRT_SETTINGS"], smtp={}))

@@ -10,7 +10,7 @@ import pytest
 
 from engine.services import outbox
 from tests.conftest import sql
-from tests.journeys import TELAAH, act, intake, telaah
+from tests.journeys import approve_pkh_referral, intake
 
 
 class Agency:
@@ -62,11 +62,7 @@ def agency():
 def _pending_referral(api, clock):
     """A PKH complaint whose referral the manager approved: the SOP diagram threw it into the outbox."""
     case = intake(api, uraian="Bantuan belum diterima.")
-    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
-    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
-        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
-        "program": "PKH"})
-    case = act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    case = approve_pkh_referral(api, case)
     assert [(m["kind"], m["status"]) for m in case["rujukan"]] == [("rujukan", "menunggu")]
     return case
 

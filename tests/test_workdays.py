@@ -7,7 +7,7 @@ import pytest
 from engine.domain.sla import SlaPolicy
 from engine.domain.workdays import WIB, WorkCalendar, calendar_from
 from engine.errors import InvalidInput
-from tests.journeys import TELAAH, act, intake, telaah
+from tests.journeys import TELAAH, act, approve_pkh_referral, intake
 
 
 def wib(*args):
@@ -53,11 +53,7 @@ def test_a_malformed_sla_entry_is_refused_by_name():
 def test_the_agency_answer_is_due_five_working_days_after_approval(api, clock):
     clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)  # Tuesday 10:00 WIB, before Nyepi and Lebaran
     case = intake(api)
-    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
-    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
-        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
-        "program": "PKH"})
-    case = act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    case = approve_pkh_referral(api, case)
     (answer,) = [t for t in case["tasks"] if t["element_id"] == "Pkh_Tanggapi"]
     # 25, 26, 27, 30, 31 March are the five working days
     assert answer["due_at"].startswith("2026-03-31T03:00:00")
@@ -76,11 +72,7 @@ def test_an_answer_left_past_its_limit_fires_the_reminder_once_at_the_working_da
 
     clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)
     case = intake(api)
-    act(api, "fo.cianjur", case["id"], TELAAH, telaah())
-    act(api, "bo.sosial", case["id"], "Task_BackOffice", {
-        "ditangani_langsung": False, "hasil_penanganan": "Perlu rujukan.", "pokok_masalah": "penyaluran_bantuan",
-        "program": "PKH"})
-    act(api, "manajer.cianjur", case["id"], "Pkh_Setujui", {"keputusan_manajer": "setuju"})
+    case = approve_pkh_referral(api, case)
     assert cases.fire_due_timers(case["id"], datetime(2026, 3, 31, 2, 59, tzinfo=timezone.utc), SYSTEM) == 0
     assert cases.fire_due_timers(case["id"], datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc), SYSTEM) == 1
     assert cases.fire_due_timers(case["id"], datetime(2026, 4, 1, 3, 0, tzinfo=timezone.utc), SYSTEM) == 0
