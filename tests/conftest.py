@@ -5,9 +5,11 @@ database per test session. Each SQLite test gets a fresh copy of that template f
 PostgreSQL test truncates the case tables and keeps people, regions, registry and diagrams.
 """
 
+import hashlib
 import os
 import shutil
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -21,6 +23,14 @@ from web import create_app
 PASSWORD = "slrt-demo-2026"
 START = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # a Monday, 09:00 WIB
 PG_ADMIN = os.environ.get("SLRT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+# Two checkouts testing at once on one server must not share databases: the names carry a
+# short hash of this checkout's path as well as the xdist worker.
+CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()[:6]
+
+
+def pg_database_name(purpose="test"):
+    """A PostgreSQL database name of this checkout and xdist worker (slrt_<purpose>_<hash>_<worker>)."""
+    return f"slrt_{purpose}_{CHECKOUT}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 CASE_TABLES = ("antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
 
 
@@ -73,8 +83,7 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgres_database():
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"slrt_test_{worker}"
+    name = pg_database_name()
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

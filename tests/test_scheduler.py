@@ -16,7 +16,7 @@ from engine.config import load_settings
 from engine.domain.actor import Actor
 from engine.services import cases, diagrams, seed
 from engine.store.models import User, db
-from tests.conftest import PG_ADMIN
+from tests.conftest import PG_ADMIN, pg_database_name
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def _cases_with_waiting_timers(url, count):
 
 @pytest.mark.postgres
 def test_three_scheduler_processes_fire_2000_due_timers_exactly_once():
-    name = f"slrt_test_sched_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = pg_database_name("test_sched")
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
