@@ -72,6 +72,10 @@ def safe_xml(content, filename):
         raise DiagramError(f"XML tidak valid: {exc.msg}", file=filename, line=exc.lineno)
     if root is None:
         raise DiagramError("berkas kosong", file=filename)
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        # a DOCTYPE in another encoding (UTF-16, ...) slips past the byte check above
+        raise DiagramError("DOCTYPE dan ENTITY tidak diizinkan dalam berkas diagram", file=filename)
     return root
 
 

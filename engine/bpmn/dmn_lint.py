@@ -1,0 +1,264 @@
+"""Check DMN decision tables before publishing: what the engine runs, and whether the rules are complete.
+
+The engine runs one decision table per file, hit policies UNIQUE (first match), FIRST and a
+plain COLLECT, and Python in every cell. A table is checked for rules that overlap under
+UNIQUE and for input combinations no rule covers, where that is decidable: every cell of a
+column is `-`, a literal, `? in (...)`, `? not in (...)`, `? == x` or `? != x`. Each column's
+domain is then the literals it names plus "any other value", and every combination is tried.
+A column with another kind of cell (`> 3`, a function call) is reported as not analysed.
+"""
+
+import ast
+import itertools
+import re
+
+from lxml import etree
+
+from engine.bpmn import expressions
+from engine.errors import ExpressionRejected
+
+SUPPORTED_HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
+MAX_COMBINATIONS = 50_000
+_PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+_FEEL_HINTS = re.compile(r"^\s*(\[|\]|\(|not\()|\.\.|date\(|date and time\(|duration\(")
+
+
+class _Other:
+    """Any value a column's cells do not name."""
+
+    def __repr__(self):
+        return "nilai lain"
+
+
+OTHER = _Other()
+
+
+def lint_dmn(root, file, finding, functions):
+    """Findings for one parsed DMN file; `finding(element, severity, message)` builds each."""
+    found = []
+    decisions = _children(root, "decision")
+    if not decisions:
+        return [finding(root, "error", "berkas DMN tidak berisi keputusan (decision)")]
+    if len(decisions) > 1:
+        names = ", ".join(d.get("id", "?") for d in decisions)
+        found.append(finding(decisions[1], "error",
+                             f"berkas DMN berisi {len(decisions)} keputusan ({names}); mesin hanya menjalankan "
+                             "satu keputusan per berkas — pisahkan menjadi satu berkas per keputusan"))
+    for decision in decisions:
+        tables = _children(decision, "decisionTable")
+        if not tables:
+            found.append(finding(decision, "error", "keputusan ini bukan tabel keputusan (mis. ekspresi literal "
+                                 "atau BKM); mesin hanya menjalankan decisionTable"))
+            continue
+        for required in _descendants(decision, "informationRequirement"):
+            found.append(finding(decision, "error", "keputusan bergantung pada keputusan/masukan lain "
+                                 "(informationRequirement); rantai keputusan (DRG) tidak dijalankan mesin ini"))
+            break
+        for table in tables:
+            found.extend(_lint_table(decision, table, finding, functions))
+    return found
+
+
+def _lint_table(decision, table, finding, functions):
+    found = []
+    for node in table.iter():
+        if isinstance(node, etree._Comment):
+            found.append(finding(table, "error", "komentar XML di dalam decisionTable membuat parser gagal; hapus"))
+            break
+    policy = (table.get("hitPolicy") or "UNIQUE").upper()
+    if policy not in SUPPORTED_HIT_POLICIES or (policy == "COLLECT" and table.get("aggregation")):
+        shown = policy + (f" {table.get('aggregation')}" if table.get("aggregation") else "")
+        found.append(finding(table, "error", f"hit policy {shown} tidak dijalankan dengan benar oleh mesin ini "
+                             f"(didukung: {', '.join(SUPPORTED_HIT_POLICIES)} tanpa agregasi)"))
+    inputs = _children(table, "input")
+    outputs = _children(table, "output")
+    rules = _children(table, "rule")
+    if not outputs:
+        found.append(finding(table, "error", "tabel keputusan tidak punya kolom keluaran"))
+    for column in outputs:
+        if not column.get("name"):
+            found.append(finding(column, "error", "kolom keluaran tanpa nama variabel (name)"))
+    columns, booleans = [], []
+    for column in inputs:
+        expression = _first(column, "inputExpression")
+        booleans.append(expression is not None and (expression.get("typeRef") or "").lower() == "boolean")
+        text = _text(expression)
+        if not text:
+            found.append(finding(column, "error", "kolom masukan tanpa ekspresi masukan"))
+        else:
+            found.extend(_check(column, text, "dmn-input", finding, functions))
+        columns.append(column.get("label") or text or column.get("id"))
+    cells = []
+    for rule in rules:
+        entries = _children(rule, "inputEntry")
+        outs = _children(rule, "outputEntry")
+        if len(entries) != len(inputs) or len(outs) != len(outputs):
+            found.append(finding(rule, "error", "jumlah sel aturan tidak sama dengan jumlah kolom tabel"))
+            continue
+        row = []
+        for entry in entries:
+            cell = _text(entry)
+            if cell not in (None, "", "-"):
+                found.extend(_check(entry, cell, "dmn-cell", finding, functions, rule))
+            row.append(cell)
+        for entry in outs:
+            cell = _text(entry)
+            if cell:
+                found.extend(_check(entry, cell, "eval", finding, functions, rule))
+        cells.append((rule, row))
+    if not any(f.severity == "error" for f in found) and rules:
+        found.extend(_completeness(table, policy, columns, booleans, cells, finding))
+    return found
+
+
+def _check(element, source, mode, finding, functions, rule=None):
+    try:
+        expressions.check(source, mode, functions)
+    except ExpressionRejected as exc:
+        hint = " — tampaknya FEEL; mesin ini menjalankan Python" if _FEEL_HINTS.search(source) else ""
+        return [finding(rule if rule is not None else element, "error",
+                        f"sel '{source.strip()[:80]}': {exc.message}{hint}")]
+    return []
+
+
+def _completeness(table, policy, columns, booleans, cells, finding):
+    """Overlap (under UNIQUE) and coverage findings, or an info finding saying why not decidable."""
+    predicates = []
+    opaque = set()
+    for rule, row in cells:
+        parsed = []
+        for index, cell in enumerate(row):
+            predicate = cell_predicate(cell)
+            if predicate is None:
+                opaque.add(index)
+            parsed.append(predicate)
+        predicates.append((rule, parsed))
+    if opaque:
+        names = ", ".join(str(columns[i]) for i in sorted(opaque))
+        return [finding(table, "info", f"kelengkapan dan tumpang-tindih aturan tidak dapat diperiksa otomatis: "
+                        f"kolom {names} memakai sel selain daftar literal, kesamaan atau '-'")]
+    domains = []
+    for index in range(len(columns)):
+        values = []
+        for _rule, parsed in predicates:
+            for value in parsed[index][1]:
+                if value not in values:
+                    values.append(value)
+        if booleans[index]:  # a boolean input is True, False or not filled in
+            domains.append(values + [v for v in (True, False, None) if v not in values])
+        else:
+            domains.append(values + [OTHER])
+    total = 1
+    for domain in domains:
+        total *= len(domain)
+    if total > MAX_COMBINATIONS:
+        return [finding(table, "info", f"terlalu banyak kombinasi masukan ({total}) untuk diperiksa otomatis")]
+    overlaps, gaps = {}, []
+    for combination in itertools.product(*domains):
+        matched = [rule for rule, parsed in predicates
+                   if all(_matches(p, v) for p, v in zip(parsed, combination))]
+        if not matched:
+            gaps.append(combination)
+        elif len(matched) > 1 and policy == "UNIQUE":
+            key = tuple(r.get("id") for r in matched)
+            overlaps.setdefault(key, (matched, combination))
+    found = []
+    for matched, combination in list(overlaps.values())[:5]:
+        found.append(finding(matched[1], "error", "aturan tumpang-tindih pada hit policy UNIQUE: aturan "
+                             f"{', '.join(_rule_label(r, cells) for r in matched)} sama-sama cocok untuk "
+                             f"{_describe(columns, combination)}"))
+    if gaps:
+        shown = "; ".join(_describe(columns, c) for c in gaps[:3])
+        more = f" (dan {len(gaps) - 3} kombinasi lain)" if len(gaps) > 3 else ""
+        found.append(finding(table, "error", f"tidak ada aturan yang cocok untuk {shown}{more}; kasus dengan data "
+                             "ini akan gagal — tambahkan aturan atau aturan 'selain itu'"))
+    return found
+
+
+def _rule_label(rule, cells):
+    number = next(i for i, (r, _row) in enumerate(cells, start=1) if r is rule)
+    return f"{number} ({rule.get('id')})"
+
+
+def _describe(columns, combination):
+    parts = []
+    for column, value in zip(columns, combination):
+        parts.append(f"{column} = {'nilai lain' if value is OTHER else repr(value)}")
+    return ", ".join(parts)
+
+
+def _matches(predicate, value):
+    kind, values = predicate
+    if kind == "any":
+        return True
+    inside = value is not OTHER and value in values
+    return inside if kind == "in" else not inside
+
+
+def cell_predicate(cell):
+    """('any'|'in'|'notin', literals) for an enumerable cell, else None (as SpiffWorkflow reads it)."""
+    if cell is None or cell.strip() in ("", "-"):
+        return ("any", ())
+    text = _PLACEHOLDER.sub("dmninput", cell)
+    if "dmninput" not in text:
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError:
+            text = f"dmninput {text}"
+        else:
+            literal = _literal(tree.body)
+            return ("in", (literal[0],)) if literal is not None else None
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return None
+    node = tree.body
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.left, ast.Name)
+            and node.left.id == "dmninput"):
+        return None
+    op, right = node.ops[0], node.comparators[0]
+    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        values = [_literal(element) for element in right.elts]
+        if any(v is None for v in values):
+            return None
+        return ("in" if isinstance(op, ast.In) else "notin", tuple(v[0] for v in values))
+    if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+        value = _literal(right)
+        if value is None:
+            return None
+        return ("in" if isinstance(op, (ast.Eq, ast.Is)) else "notin", (value[0],))
+    return None
+
+
+def _literal(node):
+    """(value,) for a constant (or negative number), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
+        return (node.value,)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, (int, float)):
+        return (-node.operand.value,)
+    return None
+
+
+def _local(element):
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _children(element, name):
+    return [child for child in element if _local(child) == name]
+
+
+def _descendants(element, name):
+    return [node for node in element.iter() if _local(node) == name]
+
+
+def _first(element, name):
+    found = _children(element, name)
+    return found[0] if found else None
+
+
+def _text(element):
+    if element is None:
+        return None
+    text = _first(element, "text")
+    return text.text.strip() if text is not None and text.text else None
