@@ -31,7 +31,7 @@ CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdi
 def pg_database_name(purpose="test"):
     """A PostgreSQL database name of this checkout and xdist worker (slrt_<purpose>_<hash>_<worker>)."""
     return f"slrt_{purpose}_{CHECKOUT}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-CASE_TABLES = ("antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
+CASE_TABLES = ("diagram_changes", "antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
 
 
 class Clock:
@@ -106,6 +106,7 @@ def backend(request, tmp_path):
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
         conn.execute(f"TRUNCATE {', '.join(CASE_TABLES)} RESTART IDENTITY CASCADE")
         conn.execute("DELETE FROM diagram_versions WHERE version > 1")
+        conn.execute("UPDATE diagram_versions SET status = 'published'")
         seeded = f"(SELECT id FROM users WHERE username IN ({', '.join(['%s'] * len(tokens))}))"
         conn.execute(f"DELETE FROM api_tokens WHERE user_id NOT IN {seeded}", list(tokens))
         conn.execute(f"DELETE FROM users WHERE id NOT IN {seeded}", list(tokens))

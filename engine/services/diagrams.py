@@ -5,12 +5,13 @@ import threading
 
 from sqlalchemy import func, select
 
+from engine.bpmn.lint import has_errors, lint_files
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
 from engine.domain.roles import ANALIS
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.store.database import write_transaction
-from engine.store.models import DiagramVersion, db
+from engine.store.models import DiagramChange, DiagramVersion, db
 
 _bundles = {}
 _lock = threading.Lock()
@@ -45,6 +46,7 @@ def publish(files, process_id, actor, now):
     )
     db.session.add(version)
     db.session.flush()
+    make_latest(version, actor, now, "dari berkas di disk")
     with _lock:
         _bundles[version.id] = bundle
     return version
@@ -110,6 +112,7 @@ def upload(actor, process_id, files, now):
                                                            DiagramVersion.content_hash == digest))
         if same is not None:
             return same.id
+        refuse_if_invalid(files, process_id)
         bundle = load_bundle(files, process_id)
         latest = session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
         version = DiagramVersion(process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="draft",
@@ -117,10 +120,21 @@ def upload(actor, process_id, files, now):
                                  created_by=actor.username, created_at=now)
         session.add(version)
         session.flush()
+        record_change(version, "diunggah", actor.username, now)
         return version.id
 
 
-def publish_draft(actor, version_id):
+def refuse_if_invalid(files, process_id):
+    """Raise DiagramError naming the first error (and carrying every finding) if the set has errors."""
+    findings = lint_files(files, process_id)
+    if has_errors(findings):
+        first = next(f for f in findings if f.severity == "error")
+        raise DiagramError(first.message, element_id=first.element_id, file=first.file, line=first.line,
+                           findings=[f.to_dict() for f in findings])
+    return findings
+
+
+def publish_draft(actor, version_id, now=None):
     """Make a draft version the one new cases start on; running cases keep theirs."""
     _require_analyst(actor)
     with write_transaction() as session:
@@ -129,8 +143,23 @@ def publish_draft(actor, version_id):
             raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
         if version.status != "draft":
             raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
-        version.status = "published"
+        make_latest(version, actor.username, now or version.created_at)
         return version.id
+
+
+def make_latest(version, actor, now, note=""):
+    """Publish `version` and retire the versions published before it (their running cases carry on)."""
+    for older in db.session.scalars(select(DiagramVersion).where(
+            DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
+            DiagramVersion.id != version.id)):
+        older.status = "retired"
+        record_change(older, "dipensiunkan", actor, now, f"digantikan versi {version.version}")
+    version.status = "published"
+    record_change(version, "diterbitkan", actor, now, note)
+
+
+def record_change(version, action, actor, now, note=""):
+    db.session.add(DiagramChange(diagram_version_id=version.id, action=action, actor=actor, at=now, note=note))
 
 
 def get_version(version_id):

@@ -119,6 +119,18 @@ class DiagramVersion(db.Model):
     created_at: Mapped[object] = mapped_column(UtcDateTime)
 
 
+class DiagramChange(db.Model):
+    """Who did what to a diagram version, when: uploaded, published, retired, rolled back, cases migrated."""
+
+    __tablename__ = "diagram_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    diagram_version_id: Mapped[int] = mapped_column(ForeignKey("diagram_versions.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # diunggah, diterbitkan, dipensiunkan, dipulihkan, migrasi
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[object] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class TicketCounter(db.Model):
     __tablename__ = "ticket_counters"
     kabupaten: Mapped[str] = mapped_column(String(4), primary_key=True)

@@ -88,6 +88,11 @@ def document():
             params=[{"name": "nik", "in": "query", "schema": {"type": "string"}},
                     {"name": "no_kk", "in": "query", "schema": {"type": "string"}}])},
     }
+    from web.api.workflow_openapi import register as workflow_paths
+
+    paths.update(workflow_paths(spec, _op, _path_param, _many))
+    paths["/api/v1/workflows"]["get"] = _op("Versi diagram dengan status dan riwayat", _many("WorkflowVersion"),
+                                            errors=("401",))
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     result = spec.to_dict()

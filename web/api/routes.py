@@ -109,7 +109,10 @@ def public_case(ticket):
 @bp.get("/workflows")
 @api_login_required
 def list_workflows():
-    return jsonify(schemas.DiagramVersionSchema(many=True).dump(diagrams.list_versions(g.actor)))
+    from engine.services import workflows
+    from web.api.workflow_schemas import WorkflowVersionSchema
+
+    return jsonify(WorkflowVersionSchema(many=True).dump(workflows.overview(g.actor)))
 
 
 @bp.post("/workflows")
@@ -123,7 +126,7 @@ def upload_workflow():
 @bp.post("/workflows/<int:version_id>/publish")
 @api_login_required
 def publish_workflow(version_id):
-    diagrams.publish_draft(g.actor, version_id)
+    diagrams.publish_draft(g.actor, version_id, now())
     return jsonify(schemas.DiagramVersionSchema().dump(diagrams.get_version(version_id)))
 
 
@@ -145,3 +148,6 @@ def openapi():
     from web.api.openapi import document
 
     return jsonify(document())
+
+
+from web.api import workflow_routes  # noqa: E402,F401  (registers the workflow-management endpoints on bp)

@@ -1,0 +1,62 @@
+"""v1 workflow management: validate, history, diff, download, retire, roll back, migrate, dry run."""
+
+from flask import Response, g, jsonify, request
+
+from engine.errors import InvalidInput
+from engine.services import workflows
+from web.api import workflow_schemas as ws
+from web.api.routes import _body, bp
+from web.auth import api_login_required, now
+
+
+@bp.post("/workflows/validate")
+@api_login_required
+def validate_workflow():
+    body = ws.ValidationRequestSchema().load(_body())
+    findings = workflows.validate(g.actor, body["files"], body["process_id"])
+    ok = not any(f["severity"] == "error" for f in findings)
+    return jsonify(ws.ValidationSchema().dump({"ok": ok, "findings": findings}))
+
+
+@bp.get("/workflows/<int:version_id>")
+@api_login_required
+def workflow_detail(version_id):
+    return jsonify(ws.WorkflowDetailSchema().dump(workflows.detail(g.actor, version_id)))
+
+
+@bp.get("/workflows/<int:version_id>/files/<path:filename>")
+@api_login_required
+def workflow_file(version_id, filename):
+    name, text = workflows.source(g.actor, version_id, filename)
+    download = name.rsplit("/", 1)[-1]
+    return Response(text, mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{download}"'})
+
+
+@bp.get("/workflows/<int:version_id>/diff")
+@api_login_required
+def workflow_diff(version_id):
+    other = request.args.get("dari", type=int)
+    if other is None:
+        raise InvalidInput("Versi pembanding wajib", errors={"dari": "id versi pembanding wajib diisi"})
+    return jsonify(ws.DiffSchema().dump(workflows.diff(g.actor, version_id, other)))
+
+
+@bp.post("/workflows/<int:version_id>/retire")
+@api_login_required
+def retire_workflow(version_id):
+    workflows.retire(g.actor, version_id, now())
+    return jsonify(ws.WorkflowVersionSchema().dump(workflows.detail(g.actor, version_id)))
+
+
+@bp.post("/workflows/<int:version_id>/rollback")
+@api_login_required
+def rollback_workflow(version_id):
+    new_id = workflows.rollback(g.actor, version_id, now())
+    return jsonify(ws.WorkflowVersionSchema().dump(workflows.detail(g.actor, new_id))), 201
+
+
+@bp.post("/workflows/<int:version_id>/migrate")
+@api_login_required
+def migrate_cases(version_id):
+    return jsonify(ws.MigrationReportSchema().dump(workflows.migrate(g.actor, version_id, now())))

@@ -1,0 +1,84 @@
+"""Schemas of the workflow-management endpoints: findings, history, diff, migration, dry run."""
+
+from marshmallow import Schema, fields
+
+from web.api.schemas import WorkflowUploadSchema
+
+
+class FindingSchema(Schema):
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    file = fields.String(allow_none=True)
+    severity = fields.String(metadata={"enum": ["error", "warning", "info"]})
+    message = fields.String()
+
+
+class DiagramChangeSchema(Schema):
+    action = fields.String(metadata={"description": "diunggah, diterbitkan, dipensiunkan, migrasi"})
+    actor = fields.String()
+    at = fields.DateTime()
+    note = fields.String()
+
+
+class WorkflowVersionSchema(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    status = fields.String(metadata={"enum": ["draft", "published", "retired"]})
+    content_hash = fields.String()
+    created_by = fields.String()
+    created_at = fields.DateTime()
+    published_by = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    files = fields.List(fields.String())
+    open_cases = fields.Integer()
+    changes = fields.List(fields.Nested(DiagramChangeSchema))
+
+
+class WorkflowDetailSchema(WorkflowVersionSchema):
+    sources = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ValidationRequestSchema(WorkflowUploadSchema):
+    pass
+
+
+class ValidationSchema(Schema):
+    ok = fields.Boolean()
+    findings = fields.List(fields.Nested(FindingSchema))
+
+
+class DiffElementSchema(Schema):
+    element_id = fields.String()
+    type = fields.String()
+    name = fields.String()
+    file = fields.String()
+
+
+class DiffSchema(Schema):
+    dari = fields.Integer()
+    ke = fields.Integer()
+    dari_versi = fields.Integer()
+    ke_versi = fields.Integer()
+    ditambah = fields.List(fields.Nested(DiffElementSchema))
+    dihapus = fields.List(fields.Nested(DiffElementSchema))
+    diubah = fields.List(fields.Nested(DiffElementSchema))
+    berkas_ditambah = fields.List(fields.String())
+    berkas_dihapus = fields.List(fields.String())
+
+
+class MigratedCaseSchema(Schema):
+    case_id = fields.Integer()
+    ticket = fields.String()
+    dari_versi = fields.Integer()
+    ke_versi = fields.Integer()
+    alasan = fields.List(fields.String())
+
+
+class MigrationReportSchema(Schema):
+    ke = fields.Integer()
+    ke_versi = fields.Integer()
+    dipindahkan = fields.List(fields.Nested(MigratedCaseSchema))
+    tidak_dipindahkan = fields.List(fields.Nested(MigratedCaseSchema))
