@@ -11,6 +11,10 @@ bp = Blueprint("assets", __name__, url_prefix="/aset")
 # Only these folders of node_modules are served.
 PACKAGES = {
     "bpmn-js": ROOT / "node_modules" / "bpmn-js" / "dist",
+    "bpmn-js-properties-panel": ROOT / "node_modules" / "bpmn-js-properties-panel" / "dist",
+    "properties-panel": ROOT / "node_modules" / "@bpmn-io" / "properties-panel" / "dist" / "assets",
+    "camunda-bpmn-moddle": ROOT / "node_modules" / "camunda-bpmn-moddle" / "resources",
+    "dmn-js": ROOT / "node_modules" / "dmn-js" / "dist",
 }
 
 

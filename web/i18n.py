@@ -305,6 +305,12 @@ PATTERNS = [(re.compile(source), english) for source, english in (
     (r"(?P<kolom>.+) tidak boleh lebih dari (?P<n>-?[\d.]+)", "{kolom} must not be more than {n}"),
 )]
 
+# the workflow-management pages keep their strings in their own module
+from web.i18n_workflows import CATALOGUE as _WORKFLOW_TEXT, PATTERNS as _WORKFLOW_PATTERNS  # noqa: E402
+
+CATALOGUE.update(_WORKFLOW_TEXT)
+PATTERNS.extend((re.compile(source), english) for source, english in _WORKFLOW_PATTERNS)
+
 
 def english(text):
     """The English for an Indonesian text: the catalogue, then the patterns, else the text itself."""

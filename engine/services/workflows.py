@@ -203,3 +203,25 @@ def _migrate_case(actor, case_id, target, new_bundle, now):
                 name=info.name, role=info.role))
         session.execute(cases.EVENTS.insert(), event)
     return []
+
+
+def upload_over(actor, base_version_id, uploaded, now):
+    """A draft made of a version's files with uploaded files (from a desktop modeler) put over them.
+
+    `uploaded` is {file name: bytes}; a .bpmn goes to the workflows folder and a .dmn to the rules
+    folder, replacing the file of the same name. Returns the draft's id.
+    """
+    require_analyst(actor)
+    base = diagrams.get_version(base_version_id)
+    files = dict(base.sources)
+    for name, content in uploaded.items():
+        short = name.replace("\\", "/").rsplit("/", 1)[-1]
+        if not short.endswith((".bpmn", ".dmn")) or not short[:-5].strip(". "):
+            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{short}' bukan .bpmn atau .dmn"})
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("Berkas harus berenkode UTF-8", errors={"files": short}) from exc
+        folder = "workflows" if short.endswith(".bpmn") else "rules"
+        files[f"{folder}/{short}"] = text
+    return diagrams.upload(actor, base.process_id, files, now)

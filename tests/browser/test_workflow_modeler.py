@@ -1,0 +1,115 @@
+"""The analyst's modeler: open the complaint diagram, change a label and a timer, validate, see the error
+on the element, fix it, publish, and a new case runs on the new version."""
+
+import json
+import urllib.request
+
+from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
+from tests.browser.conftest import screenshot, sign_in
+
+NEW_LABEL = "Telaah keluhan (versi modeler)"
+
+
+def _api(base_url, token, path, body=None):
+    request = urllib.request.Request(f"{base_url}/api/v1{path}", method="POST" if body is not None else "GET",
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _select(page, element_id):
+    page.locator(f'.djs-element[data-element-id="{element_id}"]').first.click()
+    page.wait_for_function(f"""document.querySelector('.bio-properties-panel-header-label') !== null""")
+
+
+def _open_group(page, title):
+    header = page.locator(".bio-properties-panel-group-header", has_text=title).first
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+
+
+def _set(page, field_id, value):
+    field = page.locator(f"#{field_id}")
+    field.fill(value)
+    field.press("Tab")
+    page.wait_for_timeout(400)  # the panel writes changes to the model after a short debounce
+
+
+def _validate(page):
+    page.get_by_role("button", name="Validasi").click()
+    page.wait_for_function("window.slrtEditor.findings !== null", timeout=30000)
+    return page.evaluate("window.slrtEditor.findings")
+
+
+def test_analyst_edits_validates_fixes_and_publishes_and_new_cases_run_on_it(live_server, page, sqlite_template):
+    _template, tokens = sqlite_template
+    outside, failures = [], []
+    page.on("request", lambda r: None if r.url.startswith(live_server) or r.url.startswith("blob:")
+            else outside.append(r.url))
+    page.on("pageerror", lambda e: failures.append(str(e)))
+    sign_in(page, live_server, "analis.cianjur")
+    page.get_by_role("link", name="Alur kerja").click()
+    screenshot(page, "alur-kerja-daftar-awal")
+    page.get_by_role("link", name="Buka di modeler").first.click()
+    page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
+    assert page.evaluate("window.slrtEditor.current") == "workflows/keluhan.bpmn"
+
+    # a label of the complaint process, in the properties panel
+    _select(page, "Task_Telaah")
+    _open_group(page, "General")
+    _set(page, "bio-properties-panel-name", NEW_LABEL)
+    drawn = page.locator('.djs-element[data-element-id="Task_Telaah"]').first.text_content()
+    assert "versi modeler" in drawn  # the canvas shows the new label
+
+    # the PKH referral's answer deadline, a timer of the SOP the complaint process calls
+    page.locator("#pilih-berkas").select_option("workflows/sop_pkh.bpmn")
+    page.wait_for_function("window.slrtEditor.ready && window.slrtEditor.current === 'workflows/sop_pkh.bpmn'")
+    _select(page, "Pkh_Terlambat")
+    _open_group(page, "Timer")
+    _set(page, "bio-properties-panel-timerEventDefinitionValue", "7 hari kerja")
+
+    findings = _validate(page)
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [(f["element_id"], f["file"]) for f in errors] == [("Pkh_Terlambat", "workflows/sop_pkh.bpmn")]
+    assert "7 hari kerja" in errors[0]["message"] and errors[0]["line"]
+    shape = page.locator('.djs-element[data-element-id="Pkh_Terlambat"]').first
+    assert "slrt-galat" in shape.get_attribute("class")
+    assert page.locator(".slrt-lencana").count() == 1
+    assert page.get_by_role("button", name="Simpan dan terbitkan").is_disabled()
+    assert "Pkh_Terlambat" in page.locator("#temuan").inner_text()
+    screenshot(page, "alur-kerja-modeler-galat-timer")
+
+    _set(page, "bio-properties-panel-timerEventDefinitionValue", "hari_kerja(7)")
+    assert _validate(page) == []
+    assert "slrt-galat" not in shape.get_attribute("class") and page.locator(".slrt-lencana").count() == 0
+    page.get_by_role("button", name="Simpan dan terbitkan").click()
+    page.wait_for_function("window.slrtEditor.published !== null", timeout=30000)
+    published = page.evaluate("window.slrtEditor.published")
+    assert published["version"] == 2 and published["status"] == "published"
+    assert "Versi 2 diterbitkan" in page.locator("#ringkasan-temuan").inner_text()
+    screenshot(page, "alur-kerja-modeler-terbit")
+
+    # a complaint registered now runs on version 2: the new label, the new timer
+    case = _api(live_server, tokens["fo.cianjur"], "/cases", {
+        "kanal": "sekretariat", "wilayah": DEMO_VILLAGE, "jenis_keluhan": "pengaduan", "program": "PKH",
+        "uraian": "Bantuan belum diterima.", "pelapor": {"nik": KNOWN_NIK, "nama": "Siti", "jenis_kelamin": "P"}})
+    assert case["diagram_version_id"] == published["id"]
+    assert [t["name"] for t in case["tasks"]] == [NEW_LABEL]
+    stored = _api(live_server, tokens["analis.cianjur"], f"/workflows/{published['id']}")
+    assert "hari_kerja(7)" in stored["sources"]["workflows/sop_pkh.bpmn"]
+    page.goto(f"{live_server}/alur-kerja")
+    assert page.locator("#versi-" + str(published["id"])).inner_text().count("analis.cianjur") >= 2
+    screenshot(page, "alur-kerja-daftar-versi-2")
+    assert outside == [] and failures == []
+
+
+def test_auditors_read_the_versions_but_cannot_publish(live_server, page):
+    sign_in(page, live_server, "auditor.cianjur")
+    page.goto(f"{live_server}/alur-kerja")
+    assert page.get_by_role("link", name="Lihat").count() >= 1
+    assert page.get_by_role("button", name="Pindahkan kasus berjalan ke versi ini").count() == 0
+    page.get_by_role("link", name="Lihat").first.click()
+    page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
+    assert page.get_by_role("button", name="Simpan dan terbitkan").count() == 0
+    assert _validate(page) == []

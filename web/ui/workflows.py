@@ -1,0 +1,112 @@
+"""Workflow management pages (analysts change, auditors read): versions, modeler, upload, diff, migration."""
+
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
+
+from engine.domain.roles import ANALIS
+from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
+from engine.services import diagrams, workflows
+from web.auth import now, page_login_required
+
+bp = Blueprint("alur", __name__, template_folder="../templates")
+
+
+def _json_error(exc, status):
+    return jsonify(exc.to_dict()), status
+
+
+@bp.get("/alur-kerja")
+@page_login_required
+def index():
+    workflows.require_reader(g.actor)
+    return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
+                           analyst=g.actor.role == ANALIS)
+
+
+@bp.get("/alur-kerja/<int:version_id>/ubah")
+@page_login_required
+def editor(version_id):
+    item = workflows.detail(g.actor, version_id)
+    main = f"workflows/{item['process_id']}.bpmn"
+    chosen = request.args.get("berkas") or (main if main in item["sources"] else sorted(item["sources"])[0])
+    if chosen not in item["sources"]:
+        raise NotFound("Berkas tidak ada pada versi ini", file=chosen)
+    return render_template("workflow_editor.html", actor=g.actor, version=item, chosen=chosen,
+                           analyst=g.actor.role == ANALIS)
+
+
+@bp.post("/alur-kerja/validasi")
+@page_login_required
+def validate():
+    body = request.get_json(silent=True) or {}
+    try:
+        findings = workflows.validate(g.actor, body.get("files") or {}, body.get("process_id"))
+    except (Forbidden, InvalidInput) as exc:
+        return _json_error(exc, 403 if isinstance(exc, Forbidden) else 422)
+    return jsonify({"ok": not any(f["severity"] == "error" for f in findings), "findings": findings})
+
+
+@bp.post("/alur-kerja/terbitkan")
+@page_login_required
+def save_and_publish():
+    """Keep the edited files as a draft and publish it (the modeler's button); findings on refusal."""
+    body = request.get_json(silent=True) or {}
+    try:
+        version_id = diagrams.upload(g.actor, body.get("process_id") or "", body.get("files") or {}, now())
+        diagrams.publish_draft(g.actor, version_id, now())
+    except DiagramError as exc:
+        return _json_error(exc, 422)
+    except (Forbidden, InvalidInput, Conflict) as exc:
+        return _json_error(exc, {Forbidden: 403, InvalidInput: 422, Conflict: 409}[type(exc)])
+    version = diagrams.get_version(version_id)
+    return jsonify({"id": version.id, "version": version.version, "status": version.status}), 201
+
+
+@bp.post("/alur-kerja/unggah")
+@page_login_required
+def upload():
+    uploaded = {f.filename: f.read() for f in request.files.getlist("berkas") if f and f.filename}
+    try:
+        version_id = workflows.upload_over(g.actor, request.form.get("dasar", type=int), uploaded, now())
+    except DiagramError as exc:
+        return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
+                               analyst=True, refused=exc), 422
+    flash(f"Draf versi {diagrams.get_version(version_id).version} dibuat dari berkas yang diunggah.", "info")
+    return redirect(url_for("alur.index"))
+
+
+@bp.post("/alur-kerja/<int:version_id>/<action>")
+@page_login_required
+def act(version_id, action):
+    if action == "terbitkan":
+        diagrams.publish_draft(g.actor, version_id, now())
+        flash(f"Versi {diagrams.get_version(version_id).version} diterbitkan; kasus baru memakai versi ini.", "info")
+    elif action == "pulihkan":
+        new = diagrams.get_version(workflows.rollback(g.actor, version_id, now()))
+        flash(f"Versi {new.version} diterbitkan sebagai pemulihan.", "info")
+    elif action == "pensiunkan":
+        workflows.retire(g.actor, version_id, now())
+        flash("Versi dipensiunkan.", "info")
+    elif action == "migrasi":
+        report = workflows.migrate(g.actor, version_id, now())
+        return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
+                               analyst=True, report=report)
+    else:
+        raise NotFound("Aksi tidak dikenal")
+    return redirect(url_for("alur.index"))
+
+
+@bp.get("/alur-kerja/<int:version_id>/beda")
+@page_login_required
+def diff(version_id):
+    other = request.args.get("dari", type=int)
+    if other is None:
+        raise InvalidInput("Versi pembanding wajib", errors={"dari": "wajib diisi"})
+    return render_template("workflow_diff.html", actor=g.actor, diff=workflows.diff(g.actor, version_id, other))
+
+
+@bp.get("/alur-kerja/<int:version_id>/unduh/<path:filename>")
+@page_login_required
+def download(version_id, filename):
+    name, text = workflows.source(g.actor, version_id, filename)
+    return Response(text, mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name.rsplit("/", 1)[-1]}"'})
