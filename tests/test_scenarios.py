@@ -8,43 +8,22 @@ result, and how many messages went to the outbox. Each runs on SQLite and on Pos
 from pathlib import Path
 
 import pytest
-import yaml
 
-from engine.services import seed
+from engine.services import scenarios
 from tests.journeys import inbox_task
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
-PLACEHOLDERS = {"KNOWN_NIK": seed.KNOWN_NIK, "UNREGISTERED_NIK": seed.UNREGISTERED_NIK,
-                "DEMO_VILLAGE": seed.DEMO_VILLAGE, "KENDARI_VILLAGE": seed.KENDARI_VILLAGE}
-
-
-def _fill(value):
-    if isinstance(value, str):
-        return PLACEHOLDERS.get(value, value)
-    if isinstance(value, dict):
-        return {k: _fill(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v) for v in value]
-    return value
 
 
 def load(path):
-    scenario = _fill(yaml.safe_load(path.read_text(encoding="utf-8")))
-    for key in ("nama", "pengaduan", "langkah", "harapan"):
-        assert key in scenario, f"{path.name}: '{key}' is missing"
+    scenario = scenarios.load(path)
     for key in ("peran", "status", "tujuan_rujukan", "saluran_rujukan"):
         assert key in scenario["harapan"], f"{path.name}: harapan.{key} is missing"
     return scenario
 
 
-def _intake(api, spec):
-    spec = dict(spec)
-    officer = spec.pop("oleh", "fo.cianjur")
-    payload = {"kanal": "sekretariat", "wilayah": seed.DEMO_VILLAGE, "jenis_keluhan": "pengaduan",
-               "program": "PKH", "uraian": "Uraian pengaduan dalam skenario.",
-               "pelapor": {"nik": seed.KNOWN_NIK, "nama": "Euis Komalasari", "telepon": "081300000001",
-                           "jenis_kelamin": "P"}}
-    payload.update(spec)
+def _intake(api, scenario):
+    officer, payload = scenarios.intake_payload(scenario)
     response = api(officer).post("/cases", json=payload)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -57,7 +36,7 @@ def test_the_suite_is_large_enough_to_cover_the_routes():
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario(api, clock, path):
     scenario = load(path)
-    case = _intake(api, scenario["pengaduan"])
+    case = _intake(api, scenario)
     for number, step in enumerate(scenario["langkah"], start=1):
         clock.advance(minutes=5)
         task = inbox_task(api, step["oleh"], case["id"], step["tugas"])

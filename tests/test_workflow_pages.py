@@ -58,3 +58,16 @@ def test_an_upload_with_errors_is_refused_with_its_findings_listed(app):
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Pkh_Terlambat" in response.get_data(as_text=True)
+
+
+def test_the_dry_run_page_lists_the_scenarios_a_draft_changes(app):
+    client = _client(app, "analis.cianjur")
+    token = _csrf(client, "/alur-kerja")
+    edited = files([BERAS_KE_TIKOR])["rules/tujuan_bpnt.dmn"].encode()
+    client.post("/alur-kerja/unggah", data={"csrf_token": token, "dasar": "1",
+                                            "berkas": (io.BytesIO(edited), "tujuan_bpnt.dmn")},
+                content_type="multipart/form-data")
+    page = client.post("/alur-kerja/2/uji", data={"csrf_token": _csrf(client, "/alur-kerja")})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and re.search(r"3 dari \d+ skenario berubah hasilnya\.", text)
+    assert 'class="berubah" id="skenario-05_rujukan_bpnt_kualitas_beras_ke_bulog"' in text

@@ -135,3 +135,22 @@ def test_every_workflow_endpoint_is_in_the_openapi_document(app, api):
         for method in methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in doc["paths"][path], (path, method)
     assert "Finding" in doc["components"]["schemas"]
+
+
+def test_a_dry_run_shows_which_scenarios_a_draft_would_change(api):
+    draft = api(ANALIS).post("/workflows", json={"process_id": "keluhan", "files": files([BERAS_KE_TIKOR])})
+    response = api(ANALIS).post(f"/workflows/{draft.get_json()['id']}/dry-run")
+    assert response.status_code == 200, response.get_json()
+    report = response.get_json()
+    assert report["jumlah"] >= 30 and (report["dari_versi"], report["ke_versi"]) == (1, 2)
+    assert report["berubah"] == ["05_rujukan_bpnt_kualitas_beras_ke_bulog", "06_rujukan_bpnt_kuantitas_beras_ke_bulog",
+                                 "27_bukan_wewenang_bulog_dialihkan_ke_tikor"]
+    by_name = {s["nama"]: s for s in report["skenario"]}
+    rice = by_name["05_rujukan_bpnt_kualitas_beras_ke_bulog"]
+    assert (rice["sebelum"]["tujuan_rujukan"], rice["sesudah"]["tujuan_rujukan"]) == ("BULOG", "TIKOR_RASTRA")
+    assert rice["meleset_sebelum"] == [] and "tujuan_rujukan" in rice["meleset_sesudah"]
+    # played in memory on the published version, every scenario meets its own expectations
+    assert [s["nama"] for s in report["skenario"] if s["meleset_sebelum"] or s["gagal_dimulai"]] == []
+    # nothing of a dry run is kept: no case, no ticket
+    assert api("fo.cianjur").get("/cases").get_json() == []
+    assert api("fo.cianjur").post(f"/workflows/{draft.get_json()['id']}/dry-run").status_code == 403

@@ -3,7 +3,7 @@
 from web.api import workflow_schemas
 
 SCHEMAS = ("Finding", "DiagramChange", "WorkflowVersion", "WorkflowDetail", "ValidationRequest", "Validation",
-           "DiffElement", "Diff", "MigratedCase", "MigrationReport")
+           "DiffElement", "Diff", "MigratedCase", "MigrationReport", "ScenarioOutcome", "ScenarioResult", "DryRun")
 
 
 def register(spec, op, path_param, many):
@@ -36,4 +36,7 @@ def register(spec, op, path_param, many):
         "/api/v1/workflows/{version_id}/migrate": {"post": op(
             "Pindahkan kasus berjalan dari versi lama ke versi ini bila aman; laporan per kasus", "MigrationReport",
             params=[version], errors=("401", "403", "404", "409"))},
+        "/api/v1/workflows/{version_id}/dry-run": {"post": op(
+            "Uji coba: jalankan skenario di versi terbit dan di versi ini (tanpa menyimpan); skenario yang berubah",
+            "DryRun", params=[version], errors=("401", "403", "404"))},
     }

@@ -60,3 +60,14 @@ def rollback_workflow(version_id):
 @api_login_required
 def migrate_cases(version_id):
     return jsonify(ws.MigrationReportSchema().dump(workflows.migrate(g.actor, version_id, now())))
+
+
+@bp.post("/workflows/<int:version_id>/dry-run")
+@api_login_required
+def dry_run(version_id):
+    from flask import current_app
+
+    from engine.services import scenarios
+
+    report = scenarios.dry_run(g.actor, version_id, current_app.config["SLRT_SETTINGS"], now())
+    return jsonify(ws.DryRunSchema().dump(report))

@@ -82,3 +82,35 @@ class MigrationReportSchema(Schema):
     ke_versi = fields.Integer()
     dipindahkan = fields.List(fields.Nested(MigratedCaseSchema))
     tidak_dipindahkan = fields.List(fields.Nested(MigratedCaseSchema))
+
+
+class ScenarioOutcomeSchema(Schema):
+    peran = fields.List(fields.String())
+    selesai = fields.Boolean()
+    tujuan_rujukan = fields.String(allow_none=True)
+    saluran_rujukan = fields.String(allow_none=True)
+    hasil_akhir = fields.String(allow_none=True)
+    pesan_keluar = fields.List(fields.List(fields.String(allow_none=True)))
+    gagal = fields.String(allow_none=True)
+
+
+class ScenarioResultSchema(Schema):
+    nama = fields.String()
+    judul = fields.String()
+    berubah = fields.Boolean()
+    perbedaan = fields.List(fields.String())
+    sebelum = fields.Nested(ScenarioOutcomeSchema, allow_none=True)
+    sesudah = fields.Nested(ScenarioOutcomeSchema, allow_none=True)
+    gagal_dimulai = fields.String(allow_none=True)
+    meleset_sebelum = fields.List(fields.String())
+    meleset_sesudah = fields.List(fields.String())
+
+
+class DryRunSchema(Schema):
+    dari = fields.Integer()
+    dari_versi = fields.Integer()
+    ke = fields.Integer()
+    ke_versi = fields.Integer()
+    jumlah = fields.Integer()
+    berubah = fields.List(fields.String())
+    skenario = fields.List(fields.Nested(ScenarioResultSchema))

@@ -86,6 +86,13 @@ def act(version_id, action):
     elif action == "pensiunkan":
         workflows.retire(g.actor, version_id, now())
         flash("Versi dipensiunkan.", "info")
+    elif action == "uji":
+        from flask import current_app
+
+        from engine.services import scenarios
+
+        report = scenarios.dry_run(g.actor, version_id, current_app.config["SLRT_SETTINGS"], now())
+        return render_template("workflow_dry_run.html", actor=g.actor, report=report)
     elif action == "migrasi":
         report = workflows.migrate(g.actor, version_id, now())
         return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
