@@ -98,6 +98,9 @@ def test_running_cases_move_to_a_newer_version_where_safe_and_the_rest_are_repor
     assert route(api, waiting) == ("TIKOR_RASTRA", "lapor")
     events = api("auditor.cianjur").get(f"/cases/{waiting['id']}/events").get_json()
     assert "kasus_dimigrasi" in [e["type"] for e in events]
+    # an auditor's replay follows the case across the move and reproduces it
+    replay = api("auditor.cianjur").post(f"/cases/{waiting['id']}/replay").get_json()
+    assert replay["ok"] is True, replay
     assert api("bo.sosial").post(f"/workflows/{version['id']}/migrate").status_code == 403
 
 

@@ -73,6 +73,7 @@ CATALOGUE = {
     "Draf belum pernah terbit; terbitkan draf itu saja": "A draft was never published; publish the draft instead",
     "Kasus hanya dapat dipindahkan ke versi yang terbit": "Cases can only be moved to a published version",
     "Uji coba skenario": "Scenario dry run",
+    "Dipindahkan ke versi diagram yang lebih baru": "Moved to a newer diagram version",
     "Uji coba skenario: versi {a} (terbit) dibanding versi {b}": "Scenario dry run: version {a} (published) against version {b}",
     "{n} dari {total} skenario berubah hasilnya.": "{n} of {total} scenarios end differently.",
     "Skenario": "Scenario", "Berubah": "Changed", "Sebelum": "Before", "Sesudah": "After",

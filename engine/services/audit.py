@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from engine.domain import access
 from engine.errors import Forbidden, SlrtError
+from engine.bpmn.migrate import rebind
 from engine.services import diagrams
 from engine.services.cases import RUNNER
 from engine.services.eventlog import GENESIS, event_hash
@@ -50,9 +51,14 @@ def check_chain(case, events):
 
 def replay_case(case, events):
     """Rebuild the case from its diagram version and events; compare with what is stored."""
-    bundle = diagrams.bundle_for(case.diagram_version_id)
+    # a case moved to a newer version (kasus_dimigrasi) replays on its first version up to the move
+    bundle = diagrams.bundle_for(events[0].diagram_version_id if events else case.diagram_version_id)
     workflow = None
     for event in events:
+        if event.type == "kasus_dimigrasi" and workflow is not None:
+            bundle = diagrams.bundle_for(event.diagram_version_id)
+            workflow = rebind(RUNNER, workflow, bundle, event.at)
+            continue
         if event.type not in WORKFLOW_EVENTS:
             continue
         data = json.loads(event.data)

@@ -242,6 +242,7 @@ EVENT_LABELS = {
     "tugas_diklaim": "Tugas diambil",
     "tugas_dilepas": "Tugas dilepas",
     "timer_terpicu": "Batas waktu tercapai",
+    "kasus_dimigrasi": "Dipindahkan ke versi diagram yang lebih baru",
 }
 
 
