@@ -113,3 +113,23 @@ def test_auditors_read_the_versions_but_cannot_publish(live_server, page):
     page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
     assert page.get_by_role("button", name="Simpan dan terbitkan").count() == 0
     assert _validate(page) == []
+
+
+def test_a_decision_table_is_edited_in_dmn_js_and_an_overlap_is_marked_on_the_rule(live_server, page):
+    sign_in(page, live_server, "analis.cianjur")
+    page.goto(f"{live_server}/alur-kerja/1/ubah?berkas=rules/tujuan_bpnt.dmn")
+    page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
+    rows = page.locator(".tjs-table tbody tr")
+    assert rows.count() == 2
+    cell = page.locator('td[data-row-id="TujuanBpnt_Aturan_Lainnya"][data-col-id="TujuanBpnt_Masukan_PokokMasalah"]')
+    editable = cell.locator("[contenteditable]").first
+    editable.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('? != "kuantitas_beras"')
+    page.locator("h1").click()  # leave the cell
+    findings = _validate(page)
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [(f["element_id"], f["file"]) for f in errors] == [("TujuanBpnt_Aturan_Lainnya", "rules/tujuan_bpnt.dmn")]
+    assert "tumpang-tindih" in errors[0]["message"]
+    assert page.locator('td.slrt-galat[data-row-id="TujuanBpnt_Aturan_Lainnya"]').count() >= 2
+    screenshot(page, "alur-kerja-dmn-tumpang-tindih")

@@ -49,6 +49,7 @@
       destroy();
       state.current = name;
       document.getElementById("tombol-unduh").href = "#";
+      panel.style.display = name.slice(-5) === ".bpmn" ? "" : "none";
       if (name.slice(-5) === ".bpmn") {
         kind = "bpmn";
         modeler = new BpmnJS({
