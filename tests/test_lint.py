@@ -234,3 +234,22 @@ def test_a_lane_that_is_not_a_role_is_refused_against_the_lane():
     ("timeDuration", "", False)])
 def test_timer_values_are_checked_as_the_engine_would_read_them(kind, text, ok):
     assert (timer_problem(kind, text) is None) == ok
+
+
+def test_a_camunda_modeler_file_refused_only_for_its_missing_lane_imports_once_the_task_sits_in_a_role_lane():
+    path = CORPUS / "camunda-modeler/test/e2e/fixtures/c7-user-task-form.bpmn"
+    original = path.read_bytes()
+    (refusal,) = [f for f in lint_files({path.name: original}) if f.severity == "error"]
+    assert refusal.element_id == "Task_1" and "lajur" in refusal.message
+    with_lane = original.replace(
+        b'<bpmn:startEvent id="StartEvent_1">',
+        b'<bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="Front Office">'
+        b"<bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_1</bpmn:flowNodeRef>"
+        b"<bpmn:flowNodeRef>EndEvent_1</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+        b'<bpmn:startEvent id="StartEvent_1">', 1)
+    assert lint_files({path.name: with_lane}) == []
+    from engine.bpmn.parser import load_bundle
+
+    bundle = load_bundle({path.name: with_lane}, "Process_1")
+    (task,) = bundle.user_tasks.values()
+    assert (task.role, [f.id for f in task.form]) == ("front_office", ["invoiceNumber"])
