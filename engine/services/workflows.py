@@ -4,13 +4,15 @@ Uploading a draft and publishing it live in `diagrams`; this module is what anal
 around that. Analysts change things; auditors (and analysts) read everything here.
 """
 
+import re
+
 from sqlalchemy import func, select, update
 
 from engine.bpmn.diff import diff as diff_files
 from engine.bpmn.lint import lint_files
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain.roles import ANALIS, AUDITOR
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.services import cases, diagrams
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
@@ -98,7 +100,6 @@ def source(actor, version_id, filename):
     require_reader(actor)
     version = diagrams.get_version(version_id)
     if filename not in version.sources:
-        from engine.errors import NotFound
         raise NotFound("Berkas tidak ada pada versi ini", file=filename)
     return filename, version.sources[filename]
 
@@ -225,3 +226,15 @@ def upload_over(actor, base_version_id, uploaded, now):
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[f"{folder}/{short}"] = text
     return diagrams.upload(actor, base.process_id, files, now)
+
+
+def safe_filename(name):
+    """The file's own name with anything but letters, digits, '.', '-' and '_' replaced (for downloads)."""
+    return re.sub(r"[^\w.\-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1]) or "diagram.xml"
+
+
+def save_and_publish(actor, process_id, files, now):
+    """Keep edited files as a draft (refused with findings if they have errors) and publish it at once."""
+    version_id = diagrams.upload(actor, process_id, files, now)
+    diagrams.publish_draft(actor, version_id, now)
+    return version_id

@@ -4,6 +4,7 @@ from flask import Response, g, jsonify, request
 
 from engine.errors import InvalidInput
 from engine.services import workflows
+from engine.services.workflows import safe_filename
 from web.api import workflow_schemas as ws
 from web.api.routes import _body, bp
 from web.auth import api_login_required, now
@@ -28,9 +29,8 @@ def workflow_detail(version_id):
 @api_login_required
 def workflow_file(version_id, filename):
     name, text = workflows.source(g.actor, version_id, filename)
-    download = name.rsplit("/", 1)[-1]
     return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{download}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
 
 
 @bp.get("/workflows/<int:version_id>/diff")

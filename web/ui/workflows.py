@@ -5,6 +5,7 @@ from flask import Blueprint, Response, flash, g, jsonify, redirect, render_templ
 from engine.domain.roles import ANALIS
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.services import diagrams, workflows
+from engine.services.workflows import safe_filename
 from web.auth import now, page_login_required
 
 bp = Blueprint("alur", __name__, template_folder="../templates")
@@ -51,8 +52,7 @@ def save_and_publish():
     """Keep the edited files as a draft and publish it (the modeler's button); findings on refusal."""
     body = request.get_json(silent=True) or {}
     try:
-        version_id = diagrams.upload(g.actor, body.get("process_id") or "", body.get("files") or {}, now())
-        diagrams.publish_draft(g.actor, version_id, now())
+        version_id = workflows.save_and_publish(g.actor, body.get("process_id") or "", body.get("files") or {}, now())
     except DiagramError as exc:
         return _json_error(exc, 422)
     except (Forbidden, InvalidInput, Conflict) as exc:
@@ -116,4 +116,4 @@ def diff(version_id):
 def download(version_id, filename):
     name, text = workflows.source(g.actor, version_id, filename)
     return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{name.rsplit("/", 1)[-1]}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
