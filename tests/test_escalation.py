@@ -130,3 +130,22 @@ def test_the_review_limit_tells_the_manager_but_leaves_the_task_at_the_front_off
     outbox.deliver_due(LIMIT, replace(app.config["SLRT_SETTINGS"], smtp={"host": "127.0.0.1", "port": mailbox.port}))
     late = [to for to, subject, _body in mails(mailbox) if subject.startswith("[SLRT] Batas waktu tercapai:")]
     assert late == [["fo.cianjur@slrt-demo.example", "manajer.cianjur@slrt-demo.example"]]
+
+
+def test_the_inbox_shows_deadlines_in_the_districts_time_and_marks_due_soon_then_overdue(app, api, clock):
+    from tests.test_pages import signed_in
+
+    case = at_back_office(api, clock)
+    officer = signed_in(app, "bo.sosial")
+    clock.now = LIMIT - timedelta(hours=3)
+    row = _inbox_row(officer, case["ticket"])
+    assert "26-11-2026 09:00 WIB" in row and "(segera)" in row and "(terlambat)" not in row
+    clock.now = LIMIT + timedelta(minutes=1)
+    row = _inbox_row(officer, case["ticket"])
+    assert "26-11-2026 09:00 WIB" in row and "(terlambat)" in row
+
+
+def _inbox_row(client, ticket):
+    page = client.get("/kotak-masuk").get_data(as_text=True)
+    (row,) = [r for r in page.split("<tr") if ticket in r]
+    return row
