@@ -157,3 +157,12 @@ def test_a_dry_run_shows_which_scenarios_a_draft_would_change(api):
     # nothing of a dry run is kept: no case, no ticket
     assert api("fo.cianjur").get("/cases").get_json() == []
     assert api("fo.cianjur").post(f"/workflows/{draft.get_json()['id']}/dry-run").status_code == 403
+
+
+def test_a_draft_can_be_abandoned_but_the_only_published_version_cannot_be_retired(api):
+    draft = api(ANALIS).post("/workflows", json={"process_id": "keluhan", "files": files([BERAS_KE_TIKOR])}).get_json()
+    retired = api(ANALIS).post(f"/workflows/{draft['id']}/retire")
+    assert retired.status_code == 200 and retired.get_json()["status"] == "retired"
+    assert api(ANALIS).post(f"/workflows/{draft['id']}/publish").status_code == 409
+    assert api(ANALIS).post("/workflows/1/retire").status_code == 409
+    assert route(api, bpnt_rice_complaint(api)) == ("BULOG", "lapor")

@@ -73,6 +73,9 @@ CATALOGUE = {
     "Draf belum pernah terbit; terbitkan draf itu saja": "A draft was never published; publish the draft instead",
     "Kasus hanya dapat dipindahkan ke versi yang terbit": "Cases can only be moved to a published version",
     "Uji coba skenario": "Scenario dry run",
+    "Belum diuji: skenario dijalankan pada versi terbit dan pada suntingan ini, tanpa menyimpan apa pun.":
+        "Not run yet: the scenarios run on the published version and on these edits, storing nothing.",
+    "Menjalankan skenario…": "Running the scenarios…", "sebelum": "before", "sesudah": "after",
     "Dipindahkan ke versi diagram yang lebih baru": "Moved to a newer diagram version",
     "Uji coba skenario: versi {a} (terbit) dibanding versi {b}": "Scenario dry run: version {a} (published) against version {b}",
     "{n} dari {total} skenario berubah hasilnya.": "{n} of {total} scenarios end differently.",

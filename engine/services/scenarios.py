@@ -12,6 +12,7 @@ from datetime import timedelta
 import yaml
 from sqlalchemy import select
 
+from engine.bpmn.parser import load_bundle
 from engine.domain.actor import Actor
 from engine.errors import SlrtError
 from engine.services import cases, diagrams, intake, seed
@@ -127,11 +128,23 @@ def unmet(expected, outcome):
 
 
 def dry_run(actor, version_id, settings, now):
-    """Play the suite on the latest published version and on `version_id`; report what changes."""
+    """Play the suite on the latest published version and on version `version_id`; report what changes."""
     require_reader(actor)
     candidate = diagrams.get_version(version_id)
-    current = diagrams.latest_version(candidate.process_id)
-    before_bundle, after_bundle = diagrams.bundle_for(current.id), diagrams.bundle_for(candidate.id)
+    return _compare_suite(candidate.process_id, diagrams.bundle_for(candidate.id), candidate.id, candidate.version,
+                          settings, now)
+
+
+def dry_run_files(actor, process_id, files, settings, now):
+    """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate."""
+    require_reader(actor)
+    diagrams.refuse_if_invalid(files, process_id)
+    return _compare_suite(process_id, load_bundle(files, process_id), None, None, settings, now)
+
+
+def _compare_suite(process_id, candidate_bundle, candidate_id, candidate_version, settings, now):
+    current = diagrams.latest_version(process_id)
+    before_bundle = diagrams.bundle_for(current.id)
     officers = _Officers({})
     results = []
     for name, scenario in suite(settings):
@@ -140,16 +153,17 @@ def dry_run(actor, version_id, settings, now):
             start, _meta = intake.prepare(officers.get(officer), payload, now)
         except SlrtError as exc:
             results.append({"nama": name, "judul": scenario["nama"], "berubah": False, "perbedaan": [],
-                            "sebelum": None, "sesudah": None, "gagal_dimulai": exc.message})
+                            "sebelum": None, "sesudah": None, "gagal_dimulai": exc.message,
+                            "meleset_sebelum": [], "meleset_sesudah": []})
             continue
         finally:
             db.session.rollback()  # intake allocates a ticket number: nothing of a dry run is kept
         before = play(before_bundle, scenario, start, now)
-        after = play(after_bundle, scenario, start, now)
+        after = play(candidate_bundle, scenario, start, now)
         changed = [key for key in COMPARED if before[key] != after[key]]
         results.append({"nama": name, "judul": scenario["nama"], "berubah": bool(changed), "perbedaan": changed,
                         "sebelum": before, "sesudah": after, "gagal_dimulai": None,
                         "meleset_sebelum": unmet(scenario["harapan"], before),
                         "meleset_sesudah": unmet(scenario["harapan"], after)})
-    return {"dari": current.id, "dari_versi": current.version, "ke": candidate.id, "ke_versi": candidate.version,
+    return {"dari": current.id, "dari_versi": current.version, "ke": candidate_id, "ke_versi": candidate_version,
             "jumlah": len(results), "berubah": [r["nama"] for r in results if r["berubah"]], "skenario": results}

@@ -36,6 +36,14 @@ def _set(page, field_id, value):
     page.wait_for_timeout(400)  # the panel writes changes to the model after a short debounce
 
 
+def _type_into(page, cell, value):
+    """Replace a decision-table cell's text as a user would: click, select all, type, leave."""
+    cell.locator("[contenteditable]").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.locator("h1").click()
+
+
 def _validate(page):
     page.get_by_role("button", name="Validasi").click()
     page.wait_for_function("window.slrtEditor.findings !== null", timeout=30000)
@@ -122,14 +130,27 @@ def test_a_decision_table_is_edited_in_dmn_js_and_an_overlap_is_marked_on_the_ru
     rows = page.locator(".tjs-table tbody tr")
     assert rows.count() == 2
     cell = page.locator('td[data-row-id="TujuanBpnt_Aturan_Lainnya"][data-col-id="TujuanBpnt_Masukan_PokokMasalah"]')
-    editable = cell.locator("[contenteditable]").first
-    editable.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type('? != "kuantitas_beras"')
-    page.locator("h1").click()  # leave the cell
+    _type_into(page, cell, '? != "kuantitas_beras"')
     findings = _validate(page)
     errors = [f for f in findings if f["severity"] == "error"]
     assert [(f["element_id"], f["file"]) for f in errors] == [("TujuanBpnt_Aturan_Lainnya", "rules/tujuan_bpnt.dmn")]
     assert "tumpang-tindih" in errors[0]["message"]
     assert page.locator('td.slrt-galat[data-row-id="TujuanBpnt_Aturan_Lainnya"]').count() >= 2
     screenshot(page, "alur-kerja-dmn-tumpang-tindih")
+
+    # put the rule back, send rice complaints to Tikor Rastra instead, and dry-run the scenarios
+    _type_into(page, cell, '? not in ("kualitas_beras", "kuantitas_beras")')
+    output = page.locator('td[data-row-id="TujuanBpnt_Aturan_Beras"][data-col-id="TujuanBpnt_Keluaran_Tujuan"]')
+    _type_into(page, output, '"TIKOR_RASTRA"')
+    assert _validate(page) == []
+    page.get_by_role("button", name="Uji coba skenario").click()
+    page.wait_for_function("window.slrtEditor.dryRun !== undefined && window.slrtEditor.dryRun !== null",
+                           timeout=60000)
+    report = page.evaluate("window.slrtEditor.dryRun")
+    assert report["berubah"] == ["05_rujukan_bpnt_kualitas_beras_ke_bulog", "06_rujukan_bpnt_kuantitas_beras_ke_bulog",
+                                 "27_bukan_wewenang_bulog_dialihkan_ke_tikor"]
+    assert "3 dari" in page.locator("#ringkasan-uji").inner_text()
+    shown = page.locator("#hasil-uji").inner_text()
+    assert "sebelum BULOG / lapor [BULOG]; sesudah TIKOR_RASTRA / lapor [TIKOR_RASTRA]" in shown
+    assert "[BULOG → TIKOR_RASTRA]; sesudah TIKOR_RASTRA / lapor [TIKOR_RASTRA → TIKOR_RASTRA]" in shown  # 27
+    screenshot(page, "alur-kerja-dmn-uji-coba")

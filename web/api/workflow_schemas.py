@@ -109,8 +109,8 @@ class ScenarioResultSchema(Schema):
 class DryRunSchema(Schema):
     dari = fields.Integer()
     dari_versi = fields.Integer()
-    ke = fields.Integer()
-    ke_versi = fields.Integer()
+    ke = fields.Integer(allow_none=True)
+    ke_versi = fields.Integer(allow_none=True)
     jumlah = fields.Integer()
     berubah = fields.List(fields.String())
     skenario = fields.List(fields.Nested(ScenarioResultSchema))

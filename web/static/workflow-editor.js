@@ -186,6 +186,39 @@
     });
   }
 
+  function dryRun() {
+    var out = document.getElementById("hasil-uji");
+    var head = document.getElementById("ringkasan-uji");
+    head.textContent = text.running;
+    out.innerHTML = "";
+    state.dryRun = null;
+    return keepCurrent().then(function () {
+      return fetchJson(data.dryrun, { process_id: data.process_id, files: files });
+    }).then(function (answer) {
+      if (answer.status !== 200) {
+        head.textContent = answer.body.message;
+        if (answer.body.findings) { showFindings(answer.body.findings); }
+        state.dryRun = { error: answer.body.message };
+        return;
+      }
+      var report = answer.body;
+      head.textContent = text.changed.replace("{n}", report.berubah.length).replace("{total}", report.jumlah);
+      report.skenario.filter(function (s) { return s.berubah; }).forEach(function (s) {
+        var item = document.createElement("li");
+        var describe = function (o) {
+          var sent = o.pesan_keluar.map(function (m) { return m[1]; }).join(" → ");
+          return (o.tujuan_rujukan || "-") + " / " + (o.saluran_rujukan || "-") + (sent ? " [" + sent + "]" : "") +
+            (o.gagal ? " (" + o.gagal + ")" : "");
+        };
+        item.textContent = s.nama + ": " + s.perbedaan.join(", ") + " — " + text.before + " " + describe(s.sebelum) +
+          "; " + text.after + " " + describe(s.sesudah);
+        out.appendChild(item);
+      });
+      state.dryRun = report;
+    });
+  }
+
+  document.getElementById("tombol-uji").addEventListener("click", dryRun);
   document.getElementById("pilih-berkas").addEventListener("change", function (event) { openFile(event.target.value); });
   document.getElementById("tombol-validasi").addEventListener("click", validate);
   if (publishButton) { publishButton.addEventListener("click", publish); }

@@ -61,6 +61,25 @@ def save_and_publish():
     return jsonify({"id": version.id, "version": version.version, "status": version.status}), 201
 
 
+@bp.post("/alur-kerja/uji-coba")
+@page_login_required
+def dry_run_edits():
+    """The modeler's dry run: the scenario suite on the published version and on the unsaved edits."""
+    from flask import current_app
+
+    from engine.services import scenarios
+
+    body = request.get_json(silent=True) or {}
+    try:
+        report = scenarios.dry_run_files(g.actor, body.get("process_id") or "", body.get("files") or {},
+                                         current_app.config["SLRT_SETTINGS"], now())
+    except DiagramError as exc:
+        return _json_error(exc, 422)
+    except (Forbidden, NotFound) as exc:
+        return _json_error(exc, 403 if isinstance(exc, Forbidden) else 404)
+    return jsonify(report)
+
+
 @bp.post("/alur-kerja/unggah")
 @page_login_required
 def upload():
