@@ -75,3 +75,15 @@ def test_the_dry_run_page_lists_the_scenarios_a_draft_changes(app):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and re.search(r"3 dari \d+ skenario berubah hasilnya\.", text)
     assert 'class="berubah" id="skenario-05_rujukan_bpnt_kualitas_beras_ke_bulog"' in text
+
+
+def test_the_migration_button_reports_each_open_case(app, api):
+    from tests.test_workflow_versions import bpnt_rice_complaint, publish
+
+    case = bpnt_rice_complaint(api)
+    version = publish(api, [BERAS_KE_TIKOR])
+    client = _client(app, "analis.cianjur")
+    page = client.post(f"/alur-kerja/{version['id']}/migrasi", data={"csrf_token": _csrf(client, "/alur-kerja")})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Dipindahkan: 1" in text and "Tidak dipindahkan: 0" in text
+    assert f"{case['ticket']}: versi 1 → 2" in text

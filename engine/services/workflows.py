@@ -217,7 +217,7 @@ def upload_over(actor, base_version_id, uploaded, now):
     files = dict(base.sources)
     for name, content in uploaded.items():
         short = name.replace("\\", "/").rsplit("/", 1)[-1]
-        if not short.endswith((".bpmn", ".dmn")) or not short[:-5].strip(". "):
+        if not short.endswith((".bpmn", ".dmn")) or not short.rsplit(".", 1)[0].strip(". "):
             raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{short}' bukan .bpmn atau .dmn"})
         try:
             text = content.decode("utf-8")
