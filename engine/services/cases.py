@@ -301,3 +301,36 @@ def _write_timer_changes(case, before, after, now, fired):
         _run(_ADD_TIMERS, [dict(
             id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
             status="menunggu", fired_at=None) for t in added])
+
+
+def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
+    """Hand every open task claimed by one officer to another, each recorded in its case's chain.
+
+    Runs inside the caller's write transaction (the admin's deactivation); the replacement must
+    be allowed to act on every task, else Conflict names the first one and nothing changes.
+    Returns the number of tasks handed over.
+    """
+    rows = _run(select(TASKS, *[c.label(f"c_{c.name}") for c in _CASE_COLUMNS])
+                .join(CASES, CASES.c.id == TASKS.c.case_id)
+                .where(TASKS.c.assignee_id == from_user_id, TASKS.c.status == "siap")
+                .order_by(TASKS.c.case_id, TASKS.c.created_at), {}).all()
+    bumped = {}
+    for row in rows:
+        if not access.may_act_on_task(to_actor, row):
+            raise Conflict(f"Pengganti tidak berwenang atas tugas \"{row.name}\" (tiket kasus {row.case_id})",
+                           task_id=row.id)
+        case = bumped.get(row.c_id) or _CaseRef(row.c_id, row.c_revision, row.c_event_count,
+                                                row.c_last_event_hash, row.c_diagram_version_id, row.c_wilayah)
+        _run(update(TASKS).where(TASKS.c.id == row.id).values(assignee_id=to_actor.id, claimed_at=now), {})
+        event = next_event(case.id, case.event_count + 1, case.last_event_hash, type="tugas_dialihkan", at=now,
+                           actor=by_actor.username, diagram_version_id=case.diagram_version_id, task_id=row.id,
+                           element_id=row.element_id, data={"dari": from_user_id, "kepada": to_actor.username})
+        _compare_and_set(_BUMP_CASE, case, revision=case.revision + 1, event_count=event["seq"],
+                         last_event_hash=event["hash"], updated_at=now)
+        _run(_ADD_EVENT, event)
+        bumped[case.id] = _CaseRef(case.id, case.revision + 1, event["seq"], event["hash"],
+                                   case.diagram_version_id, case.wilayah)
+    with _cache_lock:  # revisions moved on: drop cached workflows of these cases (reloaded on next use)
+        for key in [k for k in _workflows if k[0] in bumped]:
+            _workflows.pop(key)
+    return len(rows)

@@ -5,7 +5,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 from engine.errors import InvalidInput
 from engine.services import audit, auth, cases, diagrams, queries, registry
 from web.api import schemas
-from web.auth import api_login_required, now
+from engine.domain import access
+from web.auth import api_requires, now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,7 +32,7 @@ def create_token():
 
 
 @bp.post("/cases")
-@api_login_required
+@api_requires(access.INTAKE)
 def create_case():
     payload = schemas.IntakeSchema().load(_body())
     case_id = cases.start_case(g.actor, payload, now(), _settings()).case_id
@@ -43,7 +44,7 @@ def create_case():
 
 
 @bp.get("/cases")
-@api_login_required
+@api_requires(access.CASES)
 def list_cases():
     limit = request.args.get("limit", default=100, type=int)
     offset = request.args.get("offset", default=0, type=int)
@@ -52,19 +53,19 @@ def list_cases():
 
 
 @bp.get("/cases/<key>")
-@api_login_required
+@api_requires(access.CASES)
 def get_case(key):
     return jsonify(schemas.CaseDetailSchema().dump(queries.case_view(g.actor, key, now())))
 
 
 @bp.get("/cases/<key>/events")
-@api_login_required
+@api_requires(access.CASES)
 def case_events(key):
     return jsonify(schemas.EventSchema(many=True).dump(queries.events(g.actor, key)))
 
 
 @bp.get("/tasks")
-@api_login_required
+@api_requires(access.TASKS)
 def list_tasks():
     args = request.args
     rows = queries.inbox(g.actor, now(), program=args.get("program"), kategori=args.get("kategori"),
@@ -73,27 +74,27 @@ def list_tasks():
 
 
 @bp.get("/tasks/<task_id>")
-@api_login_required
+@api_requires(access.CASES)
 def get_task(task_id):
     return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
 
 
 @bp.post("/tasks/<task_id>/claim")
-@api_login_required
+@api_requires(access.TASKS)
 def claim_task(task_id):
     cases.claim_task(g.actor, task_id, now())
     return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
 
 
 @bp.post("/tasks/<task_id>/release")
-@api_login_required
+@api_requires(access.TASKS)
 def release_task(task_id):
     cases.claim_task(g.actor, task_id, now(), release=True)
     return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
 
 
 @bp.post("/tasks/<task_id>/complete")
-@api_login_required
+@api_requires(access.TASKS)
 def complete_task(task_id):
     body = schemas.CompleteSchema().load(_body())
     case_id = cases.complete_task(g.actor, task_id, body["data"], now()).case_id
@@ -107,13 +108,13 @@ def public_case(ticket):
 
 
 @bp.get("/workflows")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def list_workflows():
     return jsonify(schemas.DiagramVersionSchema(many=True).dump(diagrams.list_versions(g.actor)))
 
 
 @bp.post("/workflows")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def upload_workflow():
     body = schemas.WorkflowUploadSchema().load(_body())
     version_id = diagrams.upload(g.actor, body["process_id"], body["files"], now())
@@ -121,20 +122,20 @@ def upload_workflow():
 
 
 @bp.post("/workflows/<int:version_id>/publish")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def publish_workflow(version_id):
     diagrams.publish_draft(g.actor, version_id)
     return jsonify(schemas.DiagramVersionSchema().dump(diagrams.get_version(version_id)))
 
 
 @bp.post("/cases/<key>/replay")
-@api_login_required
+@api_requires(access.AUDIT)
 def replay_case(key):
     return jsonify(schemas.ReplayReportSchema().dump(audit.verify(g.actor, key)))
 
 
 @bp.get("/registry")
-@api_login_required
+@api_requires(access.REGISTRY)
 def registry_lookup():
     status = registry.lookup_for(g.actor, nik=request.args.get("nik"), no_kk=request.args.get("no_kk"))
     return jsonify(schemas.RegistryStatusSchema().dump(status))
