@@ -79,9 +79,12 @@ def may_intake(user, wilayah):
     return allowed(user, INTAKE, wilayah)
 
 
-def may_view_case(user, case):
+def may_view_case(user, case, referred_to=()):
+    """`referred_to`: the agencies whose program-manager tasks the case has had (the referral reached
+    them); a program manager sees a case only once it was referred to their agency, and while it is."""
     if user.role == roles.PENGELOLA_PROGRAM:
-        return bool(user.instansi) and case.tujuan_rujukan == user.instansi and in_area(user, case.wilayah)
+        return (bool(user.instansi) and case.tujuan_rujukan == user.instansi and user.instansi in referred_to
+                and in_area(user, case.wilayah))
     return allowed(user, CASES, case.wilayah)
 
 

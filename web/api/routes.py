@@ -48,7 +48,8 @@ def create_case():
 def list_cases():
     limit = request.args.get("limit", default=100, type=int)
     offset = request.args.get("offset", default=0, type=int)
-    rows = queries.list_cases(g.actor, status=request.args.get("status"), limit=limit, offset=offset)
+    rows = queries.list_cases(g.actor, status=request.args.get("status"), limit=limit, offset=offset,
+                              q=request.args.get("q"))
     return jsonify(schemas.CaseSummarySchema(many=True).dump(rows))
 
 
