@@ -64,6 +64,7 @@ EXPECTED = {
     ("/meja-depan", "POST"): ({FO, FAS}, set()),
     ("/antrian/ambil", "POST"): ({FO}, BOTH),
     ("/antrian/panggil", "POST"): ({FO}, BOTH),
+    ("/ekspor/kasus.csv", "GET"): ({SUP, MAN, AUD}, BOTH),
     ("/faq", "GET"): ({FO, BO, FAS, SUP, MAN, ADM}, BOTH),
     ("/akun", "GET"): (OFFICERS, BOTH),
     ("/akun/token", "POST"): (OFFICERS, BOTH),
