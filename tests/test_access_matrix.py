@@ -50,6 +50,7 @@ EXPECTED = {
     ("/static/<path:filename>", "GET"): (200, BOTH),
     ("/aset/<package>/<path:filename>", "GET"): (200, BOTH),
     ("/api/v1/auth/token", "POST"): (201, BOTH),
+    ("/api/v1/auth/token/revoke", "POST"): (OFFICERS, BOTH),
     ("/api/v1/openapi.json", "GET"): (200, BOTH),
     ("/api/v1/public/cases/<ticket>", "GET"): (200, BOTH),
     ("/kotak-masuk", "GET"): (LANES, BOTH),
@@ -96,7 +97,7 @@ EXPECTED = {
     ("/api/v1/registry", "GET"): (REGISTRY, BOTH),
 }
 # Run the claims before the releases, and signing out last.
-ORDER = {"/keluar": 2, "/tugas/<task_id>/lepas": 1, "/api/v1/tasks/<task_id>/release": 1}
+ORDER = {"/keluar": 2, "/api/v1/auth/token/revoke": 2, "/tugas/<task_id>/lepas": 1, "/api/v1/tasks/<task_id>/release": 1}
 
 
 def _rules(app):
@@ -234,8 +235,8 @@ def test_every_role_endpoint_and_area_is_allowed_or_refused_as_declared(app, api
             headers = {}
             if username:
                 assert client.post("/masuk", data={"username": username, "password": PASSWORD}).status_code == 302
-                headers = {"Authorization": f"Bearer {tokens[role]}"}
                 actor = Actor.of(db.session.scalar(select(User).where(User.username == username)))
+                headers = {"Authorization": f"Bearer {auth.issue_token(actor, app.config['SLRT_CLOCK'](), 1)[0]}"}
                 auth.issue_token(actor, app.config["SLRT_CLOCK"](), 1, label="dicabut")  # the one revoked below
                 target["token_id"] = auth.list_tokens(actor, app.config["SLRT_CLOCK"]())[0]["id"]
             for rule, method in rules:

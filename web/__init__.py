@@ -73,5 +73,8 @@ def create_app(config=None, settings=None, clock=None):
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens; cookies only for safe methods
     errors.register(app)
+    from web.security import init_security
+
+    init_security(app)
     register_cli(app)
     return app

@@ -2,8 +2,9 @@
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine.errors import InvalidInput
+from engine.errors import AuthenticationFailed, InvalidInput
 from engine.services import audit, auth, cases, diagrams, queries, registry
+from web import security
 from web.api import schemas
 from engine.domain import access
 from web.auth import api_requires, now
@@ -25,10 +26,23 @@ def _settings():
 @bp.post("/auth/token")
 def create_token():
     creds = schemas.TokenRequestSchema().load(_body())
-    actor = auth.authenticate(creds["username"], creds["password"])
+    security.check_sign_in(creds["username"])
+    try:
+        actor = auth.authenticate(creds["username"], creds["password"])
+    except AuthenticationFailed:
+        security.failed_sign_in(creds["username"])
+        raise
     token, expires = auth.issue_token(actor, now(), _settings().token_ttl_hours)
     return jsonify(schemas.TokenSchema().dump(
         {"token": token, "expires_at": expires, "role": actor.role, "wilayah": actor.wilayah})), 201
+
+
+@bp.post("/auth/token/revoke")
+@api_requires(access.ACCOUNT)
+def revoke_token():
+    """Revoke the bearer token this request was made with."""
+    auth.revoke_token(request.headers["Authorization"][len("Bearer "):].strip(), now())
+    return "", 204
 
 
 @bp.post("/cases")

@@ -1,6 +1,6 @@
 """Marshmallow schemas at the HTTP edge: request shapes (with Indonesian messages) and responses."""
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 from engine.domain.vocabulary import JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM
 
@@ -67,6 +67,9 @@ class TokenRequestSchema(StrictSchema):
 
 
 class ErrorSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # errors carry their context (case, task_id, element_id, retry_after, ...)
+
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.String())
 
@@ -167,6 +170,7 @@ class CaseDetailSchema(CaseSummarySchema):
     tasks = fields.List(fields.Nested(TaskSchema))
     timers = fields.List(fields.Nested(TimerSchema))
     rujukan = fields.List(fields.Nested(OutboxSchema))
+    tracking_code = fields.String()  # only in the answer to the intake that created the case
 
 
 class TaskDetailSchema(TaskSchema):

@@ -7,6 +7,7 @@ from engine.domain.vocabulary import KANAL, KATEGORI, PROGRAM
 from engine.errors import AuthenticationFailed
 from engine.services import auth, diagrams, queries, regions
 from engine.domain import access
+from web import security
 from web.auth import local_path, now, requires
 from web.ui.account import start_page
 
@@ -33,9 +34,12 @@ def home():
 def login():
     error = None
     if request.method == "POST":
+        username = request.form.get("username", "")
+        security.check_sign_in(username)
         try:
-            actor = auth.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+            actor = auth.authenticate(username, request.form.get("password", ""))
         except AuthenticationFailed as exc:
+            security.failed_sign_in(username)
             error = exc.message
         else:
             session.clear()
