@@ -138,3 +138,26 @@ def test_no_log_line_carries_a_nik(app, api, caplog, sqlite_template):
     assert any("tidak cocok" in line for line in lines)
     assert not [line for line in lines if KNOWN_NIK in line or KNOWN_KK in line]
     assert KNOWN_NIK not in caplog.text and KNOWN_KK not in caplog.text
+
+
+def test_a_complaint_about_a_village_official_is_not_readable_in_that_village(app, api):
+    """Registered at the district secretariat: the village's own officers neither list nor open it."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    shielded = intake(api, aparat_desa=True, uraian="Kepala desa memotong bantuan PKH warga.")
+    ordinary = intake(api)
+    for username in ("fo.puskesos.sayang", "bo.puskesos.sayang"):
+        listed = {c["ticket"] for c in api(username).get("/cases").get_json()}
+        assert ordinary["ticket"] in listed and shielded["ticket"] not in listed
+        assert api(username).get(f"/cases/{shielded['id']}").status_code == 403
+        assert api(username).get(f"/cases/{shielded['id']}/events").status_code == 403
+        tasks = api(username).get("/tasks").get_json()
+        assert shielded["ticket"] not in {t["ticket"] for t in tasks}
+        task_id = next(t["id"] for t in shielded["tasks"] if t["status"] == "siap")
+        assert api(username).get(f"/tasks/{task_id}").status_code == 403
+        assert api(username).post(f"/tasks/{task_id}/claim").status_code == 403
+        page = _signed_in(app, username)
+        assert shielded["ticket"] not in page.get("/kotak-masuk").get_data(as_text=True)
+        assert page.get(f"/kasus/{shielded['id']}").status_code == 403
+    # the district handles it as usual
+    assert shielded["ticket"] in {t["ticket"] for t in api("fo.cianjur").get("/tasks").get_json()}
+    assert api("manajer.cianjur").get(f"/cases/{shielded['id']}").status_code == 200

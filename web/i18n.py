@@ -339,6 +339,8 @@ CATALOGUE.update({
     "Hanya administrator yang boleh mengelola data ini": "Only administrators may manage this",
     "Pilih petugas pengganti yang aktif": "Choose an active replacement officer",
     "Anda tidak dapat menonaktifkan akun sendiri": "You cannot deactivate your own account",
+    "Pengaduan tentang aparat desa (tidak terlihat oleh petugas desa)":
+        "Complaint about a village official (hidden from village officers)",
     "Formulir tidak sah atau kedaluwarsa (token CSRF tidak ada atau salah); muat ulang halaman lalu coba lagi.":
         "The form is invalid or has expired (CSRF token missing or wrong); reload the page and try again.",
 })

@@ -79,9 +79,19 @@ def may_intake(user, wilayah):
     return allowed(user, INTAKE, wilayah)
 
 
+VILLAGE_DIGITS = 10
+
+
+def shielded(user, aparat_desa):
+    """A complaint about a village official is kept from officers placed in a single village."""
+    return bool(aparat_desa) and len(user.wilayah or "") >= VILLAGE_DIGITS
+
+
 def may_view_case(user, case, referred_to=()):
     """`referred_to`: the agencies whose program-manager tasks the case has had (the referral reached
     them); a program manager sees a case only once it was referred to their agency, and while it is."""
+    if shielded(user, getattr(case, "aparat_desa", False)):
+        return False
     if user.role == roles.PENGELOLA_PROGRAM:
         return (bool(user.instansi) and case.tujuan_rujukan == user.instansi and user.instansi in referred_to
                 and in_area(user, case.wilayah))

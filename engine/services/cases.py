@@ -33,7 +33,7 @@ _CACHE_SIZE = 256
 _workflows = OrderedDict()
 _cache_lock = threading.Lock()
 _CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
-                 CASES.c.diagram_version_id, CASES.c.wilayah)
+                 CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
 
 # The write path runs these prepared statements with parameters, so SQLAlchemy compiles each once.
 _STATE_COLUMNS = (*INDEXED_VARIABLES, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
@@ -133,7 +133,7 @@ def start_case(actor, payload, now, settings):
         case_id = session.execute(insert(CASES).values(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version.id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], status="terbuka", tahap="", state="", data="", revision=0, event_count=0,
+            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="", state="", data="", revision=0, event_count=0,
             last_event_hash="", created_by=actor.id, created_at=now, updated_at=now,
         )).inserted_primary_key[0]
         case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one()
@@ -210,7 +210,7 @@ def _task_for_update(actor, task_id):
     row = _run(_READ_TASK, {"_id": str(task_id)}).one_or_none()
     if row is None:
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
-    if not access.may_act_on_task(actor, row):
+    if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
     if row.status != "siap":
         raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
@@ -316,7 +316,7 @@ def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
                 .order_by(TASKS.c.case_id, TASKS.c.created_at), {}).all()
     bumped = {}
     for row in rows:
-        if not access.may_act_on_task(to_actor, row):
+        if not access.may_act_on_task(to_actor, row) or access.shielded(to_actor, row.c_aparat_desa):
             raise Conflict(f"Pengganti tidak berwenang atas tugas \"{row.name}\" (tiket kasus {row.case_id})",
                            task_id=row.id)
         case = bumped.get(row.c_id) or _CaseRef(row.c_id, row.c_revision, row.c_event_count,

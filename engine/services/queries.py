@@ -47,6 +47,12 @@ def may_view(actor, case):
 
 def case_scope(actor):
     """SQL condition: the cases this actor may see (the twin of may_view)."""
+    if access.shielded(actor, True):
+        return and_(Case.aparat_desa.is_(False), _case_scope(actor))
+    return _case_scope(actor)
+
+
+def _case_scope(actor):
     if actor.role == roles.PENGELOLA_PROGRAM:
         return and_(Case.tujuan_rujukan == (actor.instansi or ""), _referred(actor.instansi or ""),
                     _area(Case.wilayah, actor))
@@ -58,6 +64,8 @@ def case_scope(actor):
 def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
     """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
     conditions = [HumanTask.status == "siap", task_scope(actor)]
+    if access.shielded(actor, True):
+        conditions.append(Case.aparat_desa.is_(False))
     for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
         if value:
             conditions.append(column == value)
@@ -200,8 +208,8 @@ def task_view(actor, task_id, now):
     if task is None:
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
     case = db.session.get(Case, task.case_id)
-    if not (access.may_act_on_task(actor, task) or task.assignee_id == actor.id
-            or may_view(actor, case)):
+    if access.shielded(actor, case.aparat_desa) or not (
+            access.may_act_on_task(actor, task) or task.assignee_id == actor.id or may_view(actor, case)):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = diagrams.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)

@@ -142,6 +142,7 @@ class Case(db.Model):
     saluran_rujukan: Mapped[str | None] = mapped_column(String(20))
     hasil_akhir: Mapped[str | None] = mapped_column(String(40))
     rahasia: Mapped[bool] = mapped_column(Boolean, default=True)
+    aparat_desa: Mapped[bool] = mapped_column(Boolean, default=False)  # about a village official: hidden from the village
     status: Mapped[str] = mapped_column(String(12), default="terbuka", index=True)
     tahap: Mapped[str] = mapped_column(String(300), default="")
     state: Mapped[str] = mapped_column(Text, deferred=True)

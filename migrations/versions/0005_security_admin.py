@@ -1,4 +1,5 @@
-"""The front office's FAQ, kept by administrators (issue 8: security and administration).
+"""The front office's FAQ, kept by administrators, and cases about a village official, hidden from
+that village (issue 8: security and administration).
 
 Revision ID: 0005_security_admin
 Revises: 0004
@@ -24,7 +25,11 @@ def upgrade():
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("updated_by", sa.String(length=80), nullable=True),
     )
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("aparat_desa", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("aparat_desa")
     op.drop_table("faq")

@@ -47,6 +47,8 @@ class IntakeSchema(StrictSchema):
                             error_messages=_msg())
     pelapor = fields.Nested(PelaporSchema, required=True, error_messages=_msg())
     rahasia = fields.Boolean(load_default=True, error_messages=_msg(invalid="harus true atau false"))
+    # the complaint is about a village official: officers placed in that village never see it
+    aparat_desa = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
     jenis_keluhan = fields.String(required=True, validate=one_of(JENIS_KELUHAN), error_messages=_msg())
     program = fields.String(required=True, validate=one_of(PROGRAM), error_messages=_msg())
     uraian = fields.String(required=True, validate=validate.Length(5, 4000, error="5 sampai 4000 karakter"),

@@ -124,6 +124,7 @@ def _intake_values():
     values = {k: v for k, v in values.items() if v is not None or k in ("kanal", "wilayah", "uraian")}
     values["pelapor"] = pelapor
     values["rahasia"] = form.get("rahasia") == "ya"
+    values["aparat_desa"] = form.get("aparat_desa") == "ya"
     return values
 
 
