@@ -1,9 +1,9 @@
 """Administration pages: officers and their areas, deactivation with hand-over, programs, the FAQ."""
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from engine.store.models import Faq, HumanTask, Program, User, db
+from engine.store.models import ApiToken, Faq, HumanTask, Program, User, db
 from tests.conftest import PASSWORD
 from tests.journeys import TELAAH, act, inbox_task, intake, telaah
 
@@ -14,8 +14,10 @@ def restore_people_and_catalogue(app):
     users = {u.id: (u.wilayah, u.active, u.full_name) for u in db.session.scalars(select(User))}
     programs = {p.code: (p.name, p.agency, p.description, p.criteria, p.active) for p in db.session.scalars(select(Program))}
     faq_ids = set(db.session.scalars(select(Faq.id)))
+    live_tokens = set(db.session.scalars(select(ApiToken.id).where(ApiToken.revoked_at.is_(None))))
     yield
     db.session.rollback()
+    db.session.execute(update(ApiToken).where(ApiToken.id.in_(live_tokens)).values(revoked_at=None))
     for user in db.session.scalars(select(User)):
         if user.id in users:
             user.wilayah, user.active, user.full_name = users[user.id]
