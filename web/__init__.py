@@ -6,6 +6,7 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
+from engine import logsafe
 from engine.config import load_settings
 from engine.store.database import configure_engine
 from engine.store.models import db
@@ -21,6 +22,7 @@ def utc_now():
 def create_app(config=None, settings=None, clock=None):
     """Build the app. `config` overrides Flask config, `settings` the SLRT settings, `clock` the time."""
     settings = settings or load_settings()
+    logsafe.install()
     app = Flask(__name__, instance_path=str(settings.path("instance")))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -56,6 +58,9 @@ def create_app(config=None, settings=None, clock=None):
     from web.i18n import init_i18n
     from web.ui.views import bp as ui_bp
     from web.ui.workflows import bp as workflows_ui_bp
+    from web.ui.account import bp as account_bp
+    from web.ui.admin import bp as admin_bp, faq_bp
+    from web.ui.export import bp as export_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(ui_bp)
@@ -63,10 +68,17 @@ def create_app(config=None, settings=None, clock=None):
     app.register_blueprint(officer_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(workflows_ui_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(faq_bp)
+    app.register_blueprint(export_bp)
     init_i18n(app)
     init_formatting(app)
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens; cookies only for safe methods
     errors.register(app)
+    from web.security import init_security
+
+    init_security(app)
     register_cli(app)
     return app

@@ -1,11 +1,32 @@
-"""Resolve the calling officer: bearer token for the API, session for pages."""
+"""Resolve the calling officer (bearer token for the API, session for pages) and check the action.
+
+Every page and endpoint that is not public is wrapped in ``requires(action)``:
+
+    @bp.get("/dasbor")
+    @requires(access.DASHBOARD)
+    def dashboard(): ...
+
+It signs the caller in (API: ``Authorization: Bearer``; pages: the session, else a redirect
+to /masuk), puts the Actor in ``g.actor`` and refuses with 403 a role that may not perform the
+action anywhere (``engine.domain.access.ROLE_ACTIONS``). Checks on a particular case, task or
+area stay in the services (``access.may_view_case`` and friends), which every view calls.
+The action is kept on the view (``view.slrt_action``) so a test can check that every endpoint
+of the URL map declares one; views that are public on purpose are listed in PUBLIC_ENDPOINTS.
+"""
 
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
 
-from engine.errors import AuthenticationFailed
+from engine.domain import access
+from engine.errors import AuthenticationFailed, Forbidden
 from engine.services import auth
+
+# Endpoints anyone may call without signing in (each shows nothing confidential).
+PUBLIC_ENDPOINTS = frozenset({
+    "static", "assets.asset", "ui.home", "ui.login", "ui.logout", "public.status",
+    "api.create_token", "api.public_case", "api.openapi",
+})
 
 
 def now():
@@ -30,21 +51,46 @@ def api_actor():
     raise AuthenticationFailed("Diperlukan token Bearer")
 
 
+def _check(action):
+    if action is not None and not access.allowed(g.actor, action):
+        raise Forbidden("Peran Anda tidak berwenang membuka halaman atau layanan ini", action=action)
+
+
+def api_requires(action):
+    """An API endpoint for callers with a bearer token whose role may perform `action`."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            g.actor = api_actor()
+            _check(action)
+            return view(*args, **kwargs)
+        wrapper.slrt_action = action
+        return wrapper
+    return decorate
+
+
+def requires(action):
+    """A page for signed-in officers whose role may perform `action` (others: 403; strangers: sign-in)."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                g.actor = auth.actor_for_user_id(session.get("user_id"))
+            except AuthenticationFailed:
+                session.clear()
+                return redirect(url_for("ui.login", next=request.path))
+            _check(action)
+            return view(*args, **kwargs)
+        wrapper.slrt_action = action
+        return wrapper
+    return decorate
+
+
 def api_login_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        g.actor = api_actor()
-        return view(*args, **kwargs)
-    return wrapper
+    """Any signed-in API caller (prefer ``api_requires(action)``)."""
+    return api_requires(access.ACCOUNT)(view)
 
 
 def page_login_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            g.actor = auth.actor_for_user_id(session.get("user_id"))
-        except AuthenticationFailed:
-            session.clear()
-            return redirect(url_for("ui.login", next=request.path))
-        return view(*args, **kwargs)
-    return wrapper
+    """Any signed-in officer (prefer ``requires(action)``)."""
+    return requires(access.ACCOUNT)(view)

@@ -266,6 +266,86 @@ CATALOGUE = {
 # Messages with variable parts, tried in order after CATALOGUE. Each regex must match the whole
 # message; its named groups fill the English template (they are left as they are: a field's label
 # is the analyst's own word, a ticket is a ticket).
+
+# Security and administration (issue 8): account, admin pages, FAQ, refusals, throttling.
+CATALOGUE.update({
+    "Administrasi": "Administration",
+    "Pengguna": "Users",
+    "Katalog program": "Programme catalogue",
+    "FAQ meja depan": "Front-desk FAQ",
+    "FAQ": "FAQ",
+    "Kata sandi baru (kosongkan bila tidak diganti)": "New password (leave empty to keep it)",
+    "Nama lengkap": "Full name",
+    "Peran": "Role",
+    "Wilayah tugas (kode BPS: provinsi 2, kabupaten 4, kecamatan 6, desa 10 angka)":
+        "Assigned area (BPS code: province 2, district 4, sub-district 6, village 10 digits)",
+    "Sektor (back office)": "Sector (back office)",
+    "— semua —": "— all —",
+    "Instansi (pengelola program)": "Agency (programme manager)",
+    "Surel": "Email",
+    "Akun saya": "My account",
+    "Token API": "API tokens",
+    "Token dipakai aplikasi lain untuk memanggil API atas nama Anda. Token berlaku terbatas dan dapat dicabut kapan saja.":
+        "Other applications use a token to call the API on your behalf. Tokens expire and can be revoked at any time.",
+    "Token baru (hanya ditampilkan sekali):": "New token (shown only once):",
+    "Label": "Label",
+    "Dibuat (UTC)": "Created (UTC)",
+    "Berlaku sampai (UTC)": "Valid until (UTC)",
+    "aktif": "active",
+    "dicabut": "revoked",
+    "kedaluwarsa": "expired",
+    "Cabut": "Revoke",
+    "Belum ada token.": "No tokens yet.",
+    "Label token baru": "Label of the new token",
+    "Buat token": "Create token",
+    "Pertanyaan": "Question",
+    "Jawaban": "Answer",
+    "Urutan": "Order",
+    "Tampilkan di meja depan": "Show at the front desk",
+    "Simpan FAQ": "Save FAQ",
+    "Tambah pertanyaan": "Add a question",
+    "Nama program": "Programme name",
+    "Instansi tujuan rujukan": "Referral agency",
+    "Uraian": "Description",
+    "Kriteria penerima manfaat": "Beneficiary criteria",
+    "Program aktif": "Programme active",
+    "Simpan program": "Save programme",
+    "Pengguna {nama}": "User {nama}",
+    "Ubah data": "Edit details",
+    "Simpan perubahan": "Save changes",
+    "Status akun": "Account status",
+    "Menonaktifkan akun mencabut semua tokennya. Tugas terbuka yang sedang dipegangnya dialihkan ke petugas pengganti dan tercatat di riwayat setiap kasus.":
+        "Deactivating an account revokes all its tokens. Open tasks it holds are handed to the replacement officer "
+        "and recorded in each case's history.",
+    "Petugas pengganti": "Replacement officer",
+    "Nonaktifkan dan alihkan tugas": "Deactivate and hand over tasks",
+    "Akun ini nonaktif.": "This account is inactive.",
+    "Aktifkan kembali": "Reactivate",
+    "Wilayah": "Area",
+    "Sektor / instansi": "Sector / agency",
+    "Tugas dipegang": "Tasks held",
+    "nonaktif": "inactive",
+    "Tambah pengguna": "Add a user",
+    "Simpan pengguna": "Save user",
+    "Pertanyaan yang sering diajukan": "Frequently asked questions",
+    "Belum ada FAQ.": "No FAQ yet.",
+    "Pengguna dibuat.": "User created.",
+    "Perubahan pengguna disimpan.": "Changes to the user saved.",
+    "Pengguna diaktifkan kembali.": "User reactivated.",
+    "FAQ disimpan.": "FAQ saved.",
+    "Token dicabut; aplikasi yang memakainya tidak bisa masuk lagi.":
+        "Token revoked; applications using it can no longer sign in.",
+    "Peran Anda tidak berwenang membuka halaman atau layanan ini": "Your role may not open this page or service",
+    "Terlalu banyak permintaan; coba lagi dalam {detik} detik.": "Too many requests; try again in {detik} seconds.",
+    "Hanya administrator yang boleh mengelola data ini": "Only administrators may manage this",
+    "Pilih petugas pengganti yang aktif": "Choose an active replacement officer",
+    "Anda tidak dapat menonaktifkan akun sendiri": "You cannot deactivate your own account",
+    "Pengaduan tentang aparat desa (tidak terlihat oleh petugas desa)":
+        "Complaint about a village official (hidden from village officers)",
+    "Formulir tidak sah atau kedaluwarsa (token CSRF tidak ada atau salah); muat ulang halaman lalu coba lagi.":
+        "The form is invalid or has expired (CSRF token missing or wrong); reload the page and try again.",
+})
+
 PATTERNS = [(re.compile(source), english) for source, english in (
     # flash messages (web/ui/officer.py)
     (r"Nomor antrian baru: (?P<nomor>.+)", "New queue number: {nomor}"),
@@ -298,6 +378,9 @@ PATTERNS = [(re.compile(source), english) for source, english in (
     (r"(?P<kolom>.+) harus berupa tanggal \(TTTT-BB-HH\)", "{kolom} must be a date (YYYY-MM-DD)"),
     (r"(?P<kolom>.+) harus ya atau tidak", "{kolom} must be yes or no"),
     (r"(?P<kolom>.+) harus true atau false", "{kolom} must be true or false"),
+    (r"Pengguna dinonaktifkan; (?P<n>\d+) tugas dialihkan ke pengganti\.",
+     "User deactivated; {n} tasks handed to the replacement."),
+    (r"Program (?P<kode>\S+) disimpan\.", "Programme {kode} saved."),
     (r"(?P<kolom>.+) harus (?P<n>\d+) angka", "{kolom} must be {n} digits"),
     (r"(?P<kolom>.+) harus teks paling banyak (?P<n>\d+) karakter", "{kolom} must be text of at most {n} characters"),
     (r"(?P<kolom>.+) minimal (?P<n>\d+) karakter", "{kolom} must have at least {n} characters"),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.domain.actor import Actor
 from engine.domain.roles import ALL_ROLES
-from engine.errors import AuthenticationFailed, InvalidInput
+from engine.errors import AuthenticationFailed, InvalidInput, NotFound
 from engine.store.database import write_transaction
 from engine.store.models import ApiToken, User, db
 
@@ -87,3 +87,34 @@ def revoke_token(token, now):
 
 def _digest(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def list_tokens(actor, now):
+    """The actor's own API tokens, newest first, with whether each still works."""
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id)
+                              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return [{"id": t.id, "label": t.label, "created_at": t.created_at, "expires_at": t.expires_at,
+             "revoked_at": t.revoked_at, "active": t.revoked_at is None and t.expires_at > now} for t in rows]
+
+
+def revoke_token_id(actor, token_id, now):
+    """Revoke one of the actor's own tokens by its id (NotFound for anyone else's)."""
+    with write_transaction() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None or row.user_id != actor.id:
+            raise NotFound("Token tidak ditemukan", token_id=token_id)
+        if row.revoked_at is None:
+            row.revoked_at = now
+
+
+def revoke_user_tokens(session, user_id, now):
+    """Revoke every live token of a user (inside the caller's transaction)."""
+    for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+        row.revoked_at = now
+
+
+def set_password(user, password):
+    """Give a user row a new password (inside the caller's transaction)."""
+    if not password or len(password) < 8:
+        raise InvalidInput("Data pengguna tidak valid", errors={"password": "kata sandi minimal 8 karakter"})
+    user.password_hash = _hasher.hash(password)

@@ -34,7 +34,7 @@ _CACHE_SIZE = 256
 _workflows = OrderedDict()
 _cache_lock = threading.Lock()
 _CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
-                 CASES.c.diagram_version_id, CASES.c.wilayah)
+                 CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
 
 # The write path runs these prepared statements with parameters, so SQLAlchemy compiles each once.
 _STATE_COLUMNS = (*INDEXED_VARIABLES, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
@@ -134,7 +134,7 @@ def start_case(actor, payload, now, settings):
         case_id = session.execute(insert(CASES).values(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version.id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], status="terbuka", tahap="", state="", data="", revision=0, event_count=0,
+            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="", state="", data="", revision=0, event_count=0,
             last_event_hash="", created_by=actor.id, created_at=now, updated_at=now,
         )).inserted_primary_key[0]
         case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one()
@@ -214,7 +214,7 @@ def _task_for_update(actor, task_id):
     row = _run(_READ_TASK, {"_id": str(task_id)}).one_or_none()
     if row is None:
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
-    if not access.may_act_on_task(actor, row):
+    if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
     if row.status != "siap":
         raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
@@ -316,3 +316,36 @@ def _write_timer_changes(case, before, after, now, fired):
         _run(_ADD_TIMERS, [dict(
             id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
             status="menunggu", fired_at=None) for t in added])
+
+
+def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
+    """Hand every open task claimed by one officer to another, each recorded in its case's chain.
+
+    Runs inside the caller's write transaction (the admin's deactivation); the replacement must
+    be allowed to act on every task, else Conflict names the first one and nothing changes.
+    Returns the number of tasks handed over.
+    """
+    rows = _run(select(TASKS, *[c.label(f"c_{c.name}") for c in _CASE_COLUMNS])
+                .join(CASES, CASES.c.id == TASKS.c.case_id)
+                .where(TASKS.c.assignee_id == from_user_id, TASKS.c.status == "siap")
+                .order_by(TASKS.c.case_id, TASKS.c.created_at), {}).all()
+    bumped = {}
+    for row in rows:
+        if not access.may_act_on_task(to_actor, row) or access.shielded(to_actor, row.c_aparat_desa):
+            raise Conflict(f"Pengganti tidak berwenang atas tugas \"{row.name}\" (tiket kasus {row.case_id})",
+                           task_id=row.id)
+        case = bumped.get(row.c_id) or _CaseRef(row.c_id, row.c_revision, row.c_event_count,
+                                                row.c_last_event_hash, row.c_diagram_version_id, row.c_wilayah)
+        _run(update(TASKS).where(TASKS.c.id == row.id).values(assignee_id=to_actor.id, claimed_at=now), {})
+        event = next_event(case.id, case.event_count + 1, case.last_event_hash, type="tugas_dialihkan", at=now,
+                           actor=by_actor.username, diagram_version_id=case.diagram_version_id, task_id=row.id,
+                           element_id=row.element_id, data={"dari": from_user_id, "kepada": to_actor.username})
+        _compare_and_set(_BUMP_CASE, case, revision=case.revision + 1, event_count=event["seq"],
+                         last_event_hash=event["hash"], updated_at=now)
+        _run(_ADD_EVENT, event)
+        bumped[case.id] = _CaseRef(case.id, case.revision + 1, event["seq"], event["hash"],
+                                   case.diagram_version_id, case.wilayah)
+    with _cache_lock:  # revisions moved on: drop cached workflows of these cases (reloaded on next use)
+        for key in [k for k in _workflows if k[0] in bumped]:
+            _workflows.pop(key)
+    return len(rows)

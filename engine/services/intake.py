@@ -39,6 +39,10 @@ def prepare(actor, payload, now):
     if not isinstance(rahasia, bool):
         errors["rahasia"] = "rahasia harus true atau false"
     data["rahasia"] = rahasia if isinstance(rahasia, bool) else True
+    aparat = payload.get("aparat_desa", False)
+    if not isinstance(aparat, bool):
+        errors["aparat_desa"] = "aparat_desa harus true atau false"
+    data["aparat_desa"] = aparat is True
     data["pelapor"] = _pelapor(payload.get("pelapor"), errors)
     wilayah = payload.get("wilayah")
     if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
@@ -51,7 +55,8 @@ def prepare(actor, payload, now):
         else:
             data["nomor_antrian"] = payload["nomor_antrian"]
     unknown = set(payload) - {"kanal", "jenis_keluhan", "program", "kategori", "jenis_sekolah", "uraian",
-                              "rahasia", "pelapor", "wilayah", "nomor_antrian", "pokok_masalah"}
+                              "rahasia", "pelapor", "wilayah", "nomor_antrian", "pokok_masalah",
+                              "aparat_desa"}
     for key in sorted(unknown):
         errors[key] = "kolom tidak dikenal"
     if isinstance(payload.get("pokok_masalah"), str):

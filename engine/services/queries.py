@@ -30,10 +30,32 @@ def task_scope(actor):
     return or_(fits, HumanTask.assignee_id == actor.id) if actor.id is not None else fits
 
 
+def _referred(instansi):
+    """SQL condition: the case's referral reached this agency (it has had a program-manager task for it)."""
+    return select(HumanTask.id).where(HumanTask.case_id == Case.id, HumanTask.role == roles.PENGELOLA_PROGRAM,
+                                      HumanTask.instansi == instansi).exists()
+
+
+def may_view(actor, case):
+    """access.may_view_case with the agencies the case was referred to read from the task index."""
+    referred = ()
+    if actor.role == roles.PENGELOLA_PROGRAM and actor.instansi:
+        referred = set(db.session.scalars(select(HumanTask.instansi).where(
+            HumanTask.case_id == case.id, HumanTask.role == roles.PENGELOLA_PROGRAM)))
+    return access.may_view_case(actor, case, referred)
+
+
 def case_scope(actor):
-    """SQL condition: the cases this actor may see."""
+    """SQL condition: the cases this actor may see (the twin of may_view)."""
+    if access.shielded(actor, True):
+        return and_(Case.aparat_desa.is_(False), _case_scope(actor))
+    return _case_scope(actor)
+
+
+def _case_scope(actor):
     if actor.role == roles.PENGELOLA_PROGRAM:
-        return and_(Case.tujuan_rujukan == (actor.instansi or ""), _area(Case.wilayah, actor))
+        return and_(Case.tujuan_rujukan == (actor.instansi or ""), _referred(actor.instansi or ""),
+                    _area(Case.wilayah, actor))
     if actor.role in access.AREA_CASE_ROLES:
         return _area(Case.wilayah, actor)
     return Case.id.is_(None)
@@ -42,6 +64,8 @@ def case_scope(actor):
 def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
     """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
     conditions = [HumanTask.status == "siap", task_scope(actor)]
+    if access.shielded(actor, True):
+        conditions.append(Case.aparat_desa.is_(False))
     for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
         if value:
             conditions.append(column == value)
@@ -95,11 +119,14 @@ def _task_summary(row, ticket, program, kategori, kanal, jenis, now):
     }
 
 
-def list_cases(actor, status=None, limit=100, offset=0):
+def list_cases(actor, status=None, limit=100, offset=0, q=None):
+    """Cases the actor may see, newest first; `q` searches ticket numbers (never outside the scope)."""
     query = select(Case).where(case_scope(actor))
     if status:
         query = query.where(Case.status == status)
-    query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(min(limit, 500)).offset(offset)
+    if q:
+        query = query.where(Case.ticket.contains(q.strip().upper(), autoescape=True))
+    query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(max(0, min(limit, 500))).offset(max(0, offset))
     return [_case_summary(c) for c in db.session.scalars(query)]
 
 
@@ -130,7 +157,7 @@ def find_case(key):
 def case_view(actor, key, now):
     """One case as the actor may see it: summary, variables (identity masked), tasks, timers."""
     case = find_case(key)
-    if not access.may_view_case(actor, case):
+    if not may_view(actor, case):
         raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
     view = _case_summary(case)
     variables = json.loads(case.data or "{}")
@@ -157,7 +184,7 @@ def case_after_action(actor, case_id, now):
     """The case as the actor may see it after acting on it; only its summary when the action
     moved the case out of their sight (a program manager's "not our mandate", say)."""
     case = find_case(case_id)
-    if access.may_view_case(actor, case):
+    if may_view(actor, case):
         return case_view(actor, case_id, now)
     return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
 
@@ -181,8 +208,8 @@ def task_view(actor, task_id, now):
     if task is None:
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
     case = db.session.get(Case, task.case_id)
-    if not (access.may_act_on_task(actor, task) or task.assignee_id == actor.id
-            or access.may_view_case(actor, case)):
+    if access.shielded(actor, case.aparat_desa) or not (
+            access.may_act_on_task(actor, task) or task.assignee_id == actor.id or may_view(actor, case)):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = diagrams.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
@@ -193,7 +220,7 @@ def task_view(actor, task_id, now):
 
 def events(actor, key):
     case = find_case(key)
-    if not access.may_view_case(actor, case):
+    if not may_view(actor, case):
         raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
     rows = db.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
     out = []
@@ -268,7 +295,7 @@ def task_page(actor, task_id, now):
     """Everything the task page shows: the task and its form, and the case as the actor may see it."""
     task = task_view(actor, task_id, now)
     case = find_case(task["case_id"])
-    context = case_view(actor, case.id, now) if access.may_view_case(actor, case) else None
+    context = case_view(actor, case.id, now) if may_view(actor, case) else None
     history = timeline(actor, case.id) if context else []
     holder = db.session.get(User, task["assignee_id"]) if task["assignee_id"] else None
     return {"task": task, "case": context, "history": history,

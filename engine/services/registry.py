@@ -6,15 +6,13 @@ import re
 
 from sqlalchemy import select
 
-from engine.domain import roles
+from engine.domain import access
 from engine.errors import Forbidden, InvalidInput
 from engine.store.database import write_transaction
 from engine.store.models import Household, HouseholdMember, Region, db
 from engine.domain.vocabulary import PROGRAM
 
 _SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
-REGISTRY_ROLES = frozenset({roles.FRONT_OFFICE, roles.BACK_OFFICE, roles.FASILITATOR, roles.SUPERVISOR,
-                            roles.MANAJER})
 CSV_COLUMNS = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "disabilitas",
                "wilayah", "alamat", "desil", "program")
 
@@ -43,7 +41,7 @@ def lookup(nik=None, no_kk=None):
 def lookup_for(actor, nik=None, no_kk=None):
     """Registry status for officers who register or handle complaints; a household outside
     the officer's area is reported only as registered, without its details."""
-    if actor.role not in REGISTRY_ROLES:
+    if not access.allowed(actor, access.REGISTRY):
         raise Forbidden("Anda tidak berwenang memeriksa DTKS")
     errors = {}
     for name, value in (("nik", nik), ("no_kk", no_kk)):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine.errors import SlrtError
 from engine.services.auth import create_user
 from engine.store.database import write_transaction
-from engine.store.models import Household, HouseholdMember, Program, Region, User, db
+from engine.store.models import Faq, Household, HouseholdMember, Program, Region, User, db
 
 DEMO_VILLAGE = "3203012001"
 KENDARI_VILLAGE = "7471011001"
@@ -117,6 +117,18 @@ USERS = (  # username, full_name, role, wilayah, sektor, instansi
     ("manajer.kendari", "Andi Jumardin", "manajer", "7471", None, None),
 )
 
+FAQ = (  # pertanyaan, jawaban, program — what walk-ins ask most at the front desk
+    ("Kapan bantuan PKH dicairkan?",
+     "Bantuan PKH disalurkan per tahap melalui rekening penerima. Jadwal tiap tahap diumumkan pendamping PKH "
+     "di kecamatan; bila tahap sudah lewat dan dana belum masuk, catat sebagai pengaduan.", "PKH"),
+    ("Bagaimana cara mendaftar ke DTKS?",
+     "Warga mendaftar melalui desa/kelurahan atau Puskesos. Data diverifikasi lalu diusulkan dinas sosial "
+     "melalui SIKS-NG. Bawa KTP dan Kartu Keluarga.", None),
+    ("Apakah identitas pelapor dirahasiakan?",
+     "Ya. Identitas pelapor hanya diketahui petugas yang perlu menghubunginya, kecuali pelapor memilih "
+     "untuk tidak dirahasiakan.", None),
+)
+
 # The fixed household: nik, nama, jenis_kelamin, tanggal_lahir, hubungan, disabilitas.
 KNOWN_MEMBERS = (
     ("3203010203830001", "Asep Saepudin", "L", "1983-03-02", "kepala keluarga", False),
@@ -164,6 +176,8 @@ def seed_demo(now, password="slrt-demo-2026"):
             session.flush()
         session.add_all(Program(code=c, name=n, agency=a, level=lv, description=d, criteria=k, active=True)
                         for c, n, a, lv, d, k in PROGRAMS)
+        session.add_all(Faq(pertanyaan=q, jawaban=a, program=p, urutan=i, aktif=True, updated_at=now,
+                            updated_by="sistem") for i, (q, a, p) in enumerate(FAQ, start=1))
         session.add_all(households)
         session.flush()
         session.add_all(members)

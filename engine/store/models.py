@@ -154,6 +154,7 @@ class Case(db.Model):
     saluran_rujukan: Mapped[str | None] = mapped_column(String(20))
     hasil_akhir: Mapped[str | None] = mapped_column(String(40))
     rahasia: Mapped[bool] = mapped_column(Boolean, default=True)
+    aparat_desa: Mapped[bool] = mapped_column(Boolean, default=False)  # about a village official: hidden from the village
     status: Mapped[str] = mapped_column(String(12), default="terbuka", index=True)
     tahap: Mapped[str] = mapped_column(String(300), default="")
     state: Mapped[str] = mapped_column(Text, deferred=True)
@@ -263,3 +264,17 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     delivered_at: Mapped[object | None] = mapped_column(UtcDateTime)
+
+
+class Faq(db.Model):
+    """A question the front office is often asked, with the answer to give (kept by administrators)."""
+
+    __tablename__ = "faq"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pertanyaan: Mapped[str] = mapped_column(String(300))
+    jawaban: Mapped[str] = mapped_column(Text)
+    program: Mapped[str | None] = mapped_column(String(20))
+    urutan: Mapped[int] = mapped_column(Integer, default=0)
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[object | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(80))

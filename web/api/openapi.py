@@ -11,6 +11,7 @@ _ERRORS = {
     "401": "Tidak terautentikasi", "403": "Peran atau wilayah tidak berwenang",
     "404": "Tidak ditemukan", "409": "Konflik: sudah tidak siap atau diubah pihak lain",
     "422": "Data tidak valid; `errors` menyebut setiap kolom",
+    "429": "Terlalu banyak permintaan; coba lagi setelah `Retry-After` detik",
 }
 
 
@@ -53,10 +54,19 @@ def document():
     task_id = _path_param("task_id", "id tugas")
     paths = {
         "/api/v1/auth/token": {"post": _op("Minta token Bearer", "Token", "TokenRequest", "201", False,
-                                           ("401", "422"))},
+                                           ("401", "422", "429"))},
+        "/api/v1/auth/token/revoke": {"post": {
+            "summary": "Cabut token Bearer yang dipakai permintaan ini",
+            "responses": {"204": {"description": "Token dicabut"},
+                          "401": {"description": _ERRORS["401"],
+                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
         "/api/v1/cases": {
             "post": _op("Catat pengaduan baru", "CaseDetail", "Intake", "201", errors=("401", "403", "422")),
-            "get": _op("Daftar kasus sesuai peran dan wilayah", _many("CaseSummary"), errors=("401",)),
+            "get": _op("Daftar kasus sesuai peran dan wilayah", _many("CaseSummary"), errors=("401", "403"), params=[
+                {"name": "status", "in": "query", "schema": {"type": "string"}},
+                {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "cari nomor tiket"},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 500}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]),
         },
         "/api/v1/cases/{key}": {"get": _op("Satu kasus", "CaseDetail", params=[case_key])},
         "/api/v1/cases/{key}/events": {"get": _op("Log audit kasus", _many("Event"), params=[case_key])},
@@ -70,7 +80,7 @@ def document():
             "Selesaikan tugas", "CaseDetail", "Complete", params=[task_id],
             errors=("401", "403", "404", "409", "422"))},
         "/api/v1/public/cases/{ticket}": {"get": _op(
-            "Status publik untuk pelapor", "PublicStatus", secured=False, errors=("404",),
+            "Status publik untuk pelapor", "PublicStatus", secured=False, errors=("404", "429"),
             params=[_path_param("ticket", "nomor tiket"),
                     {"name": "kode", "in": "query", "required": True, "schema": {"type": "string"}}])},
         "/api/v1/workflows": {

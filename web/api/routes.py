@@ -2,10 +2,12 @@
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine.errors import InvalidInput
+from engine.errors import AuthenticationFailed, InvalidInput
 from engine.services import audit, auth, cases, diagrams, queries, registry
+from web import security
 from web.api import schemas
-from web.auth import api_login_required, now
+from engine.domain import access
+from web.auth import api_requires, now
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -24,14 +26,27 @@ def _settings():
 @bp.post("/auth/token")
 def create_token():
     creds = schemas.TokenRequestSchema().load(_body())
-    actor = auth.authenticate(creds["username"], creds["password"])
+    security.check_sign_in(creds["username"])
+    try:
+        actor = auth.authenticate(creds["username"], creds["password"])
+    except AuthenticationFailed:
+        security.failed_sign_in(creds["username"])
+        raise
     token, expires = auth.issue_token(actor, now(), _settings().token_ttl_hours)
     return jsonify(schemas.TokenSchema().dump(
         {"token": token, "expires_at": expires, "role": actor.role, "wilayah": actor.wilayah})), 201
 
 
+@bp.post("/auth/token/revoke")
+@api_requires(access.ACCOUNT)
+def revoke_token():
+    """Revoke the bearer token this request was made with."""
+    auth.revoke_token(request.headers["Authorization"][len("Bearer "):].strip(), now())
+    return "", 204
+
+
 @bp.post("/cases")
-@api_login_required
+@api_requires(access.INTAKE)
 def create_case():
     payload = schemas.IntakeSchema().load(_body())
     case_id = cases.start_case(g.actor, payload, now(), _settings()).case_id
@@ -43,28 +58,29 @@ def create_case():
 
 
 @bp.get("/cases")
-@api_login_required
+@api_requires(access.CASES)
 def list_cases():
     limit = request.args.get("limit", default=100, type=int)
     offset = request.args.get("offset", default=0, type=int)
-    rows = queries.list_cases(g.actor, status=request.args.get("status"), limit=limit, offset=offset)
+    rows = queries.list_cases(g.actor, status=request.args.get("status"), limit=limit, offset=offset,
+                              q=request.args.get("q"))
     return jsonify(schemas.CaseSummarySchema(many=True).dump(rows))
 
 
 @bp.get("/cases/<key>")
-@api_login_required
+@api_requires(access.CASES)
 def get_case(key):
     return jsonify(schemas.CaseDetailSchema().dump(queries.case_view(g.actor, key, now())))
 
 
 @bp.get("/cases/<key>/events")
-@api_login_required
+@api_requires(access.CASES)
 def case_events(key):
     return jsonify(schemas.EventSchema(many=True).dump(queries.events(g.actor, key)))
 
 
 @bp.get("/tasks")
-@api_login_required
+@api_requires(access.TASKS)
 def list_tasks():
     args = request.args
     rows = queries.inbox(g.actor, now(), program=args.get("program"), kategori=args.get("kategori"),
@@ -73,27 +89,27 @@ def list_tasks():
 
 
 @bp.get("/tasks/<task_id>")
-@api_login_required
+@api_requires(access.CASES)
 def get_task(task_id):
     return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
 
 
 @bp.post("/tasks/<task_id>/claim")
-@api_login_required
+@api_requires(access.TASKS)
 def claim_task(task_id):
     cases.claim_task(g.actor, task_id, now())
     return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
 
 
 @bp.post("/tasks/<task_id>/release")
-@api_login_required
+@api_requires(access.TASKS)
 def release_task(task_id):
     cases.claim_task(g.actor, task_id, now(), release=True)
     return jsonify(schemas.TaskDetailSchema().dump(queries.task_view(g.actor, task_id, now())))
 
 
 @bp.post("/tasks/<task_id>/complete")
-@api_login_required
+@api_requires(access.TASKS)
 def complete_task(task_id):
     body = schemas.CompleteSchema().load(_body())
     case_id = cases.complete_task(g.actor, task_id, body["data"], now()).case_id
@@ -107,7 +123,7 @@ def public_case(ticket):
 
 
 @bp.get("/workflows")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def list_workflows():
     from engine.services import workflows
     from web.api.workflow_schemas import WorkflowVersionSchema
@@ -116,7 +132,7 @@ def list_workflows():
 
 
 @bp.post("/workflows")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def upload_workflow():
     body = schemas.WorkflowUploadSchema().load(_body())
     version_id = diagrams.upload(g.actor, body["process_id"], body["files"], now())
@@ -124,20 +140,20 @@ def upload_workflow():
 
 
 @bp.post("/workflows/<int:version_id>/publish")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def publish_workflow(version_id):
     diagrams.publish_draft(g.actor, version_id, now())
     return jsonify(schemas.DiagramVersionSchema().dump(diagrams.get_version(version_id)))
 
 
 @bp.post("/cases/<key>/replay")
-@api_login_required
+@api_requires(access.AUDIT)
 def replay_case(key):
     return jsonify(schemas.ReplayReportSchema().dump(audit.verify(g.actor, key)))
 
 
 @bp.get("/registry")
-@api_login_required
+@api_requires(access.REGISTRY)
 def registry_lookup():
     status = registry.lookup_for(g.actor, nik=request.args.get("nik"), no_kk=request.args.get("no_kk"))
     return jsonify(schemas.RegistryStatusSchema().dump(status))

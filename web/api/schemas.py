@@ -1,6 +1,6 @@
 """Marshmallow schemas at the HTTP edge: request shapes (with Indonesian messages) and responses."""
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 from engine.domain.vocabulary import JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM
 
@@ -47,6 +47,8 @@ class IntakeSchema(StrictSchema):
                             error_messages=_msg())
     pelapor = fields.Nested(PelaporSchema, required=True, error_messages=_msg())
     rahasia = fields.Boolean(load_default=True, error_messages=_msg(invalid="harus true atau false"))
+    # the complaint is about a village official: officers placed in that village never see it
+    aparat_desa = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
     jenis_keluhan = fields.String(required=True, validate=one_of(JENIS_KELUHAN), error_messages=_msg())
     program = fields.String(required=True, validate=one_of(PROGRAM), error_messages=_msg())
     uraian = fields.String(required=True, validate=validate.Length(5, 4000, error="5 sampai 4000 karakter"),
@@ -67,6 +69,9 @@ class TokenRequestSchema(StrictSchema):
 
 
 class ErrorSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # errors carry their context (case, task_id, element_id, retry_after, ...)
+
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.String())
 
@@ -167,6 +172,7 @@ class CaseDetailSchema(CaseSummarySchema):
     tasks = fields.List(fields.Nested(TaskSchema))
     timers = fields.List(fields.Nested(TimerSchema))
     rujukan = fields.List(fields.Nested(OutboxSchema))
+    tracking_code = fields.String()  # only in the answer to the intake that created the case
 
 
 class TaskDetailSchema(TaskSchema):

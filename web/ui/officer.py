@@ -4,9 +4,10 @@ import segno
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.services import cases, diagrams, queries, queue, regions
-from web.auth import local_path, now, page_login_required
+from engine.domain import access
+from web.auth import local_path, now, requires
 
 bp = Blueprint("officer", __name__, template_folder="../templates")
 
@@ -16,29 +17,29 @@ def _back_to_inbox():
 
 
 @bp.post("/tugas/<task_id>/ambil")
-@page_login_required
+@requires(access.TASKS)
 def claim(task_id):
     try:
         cases.claim_task(g.actor, task_id, now())
         flash("Tugas diambil; petugas lain melihat bahwa Anda sedang mengerjakannya.", "info")
-    except (Conflict, Forbidden, NotFound) as exc:
+    except (Conflict, NotFound) as exc:
         flash(exc.message, "galat")
     return _back_to_inbox()
 
 
 @bp.post("/tugas/<task_id>/lepas")
-@page_login_required
+@requires(access.TASKS)
 def release(task_id):
     try:
         cases.claim_task(g.actor, task_id, now(), release=True)
         flash("Tugas dilepas.", "info")
-    except (Conflict, Forbidden, NotFound) as exc:
+    except (Conflict, NotFound) as exc:
         flash(exc.message, "galat")
     return _back_to_inbox()
 
 
 @bp.route("/tugas/<task_id>", methods=["GET", "POST"])
-@page_login_required
+@requires(access.CASES)
 def task(task_id):
     page = queries.task_page(g.actor, task_id, now())
     values = {f["id"]: (page["case"] or {}).get("data", {}).get(f["id"]) for f in page["task"]["form"]}
@@ -75,7 +76,7 @@ def _form_values(fields):
 
 
 @bp.get("/kasus/<key>")
-@page_login_required
+@requires(access.CASES)
 def case(key):
     view = queries.case_view(g.actor, key, now())
     history = queries.timeline(g.actor, key)
@@ -84,7 +85,7 @@ def case(key):
 
 
 @bp.get("/kasus/<key>/tanda-terima")
-@page_login_required
+@requires(access.INTAKE)
 def receipt(key):
     view = queries.case_view(g.actor, key, now())
     tracking = queries.find_case(key).tracking_code
@@ -95,11 +96,11 @@ def receipt(key):
 
 
 @bp.route("/meja-depan", methods=["GET", "POST"])
-@page_login_required
+@requires(access.INTAKE)
 def intake_desk():
-    board = queue.board(g.actor, now())
+    board = queue.board(g.actor, now()) if access.allowed(g.actor, access.QUEUE) else None
     villages = regions.villages_in(g.actor.wilayah)
-    values, errors, status = {"rahasia": True, "kanal": "sekretariat", "nomor_antrian": board["dipanggil"]}, {}, 200
+    values, errors, status = {"rahasia": True, "kanal": "sekretariat", "nomor_antrian": (board or {}).get("dipanggil")}, {}, 200
     if request.method == "POST":
         values = _intake_values()
         try:
@@ -123,18 +124,19 @@ def _intake_values():
     values = {k: v for k, v in values.items() if v is not None or k in ("kanal", "wilayah", "uraian")}
     values["pelapor"] = pelapor
     values["rahasia"] = form.get("rahasia") == "ya"
+    values["aparat_desa"] = form.get("aparat_desa") == "ya"
     return values
 
 
 @bp.post("/antrian/ambil")
-@page_login_required
+@requires(access.QUEUE)
 def take_number():
     flash(f"Nomor antrian baru: {queue.take_number(g.actor, now())}", "info")
     return redirect(url_for("officer.intake_desk"))
 
 
 @bp.post("/antrian/panggil")
-@page_login_required
+@requires(access.QUEUE)
 def call_next():
     try:
         flash(f"Memanggil nomor {queue.call_next(g.actor, now())}", "info")

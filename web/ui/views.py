@@ -6,33 +6,45 @@ from engine.domain.roles import ROLE_LABELS
 from engine.domain.vocabulary import KANAL, KATEGORI, PROGRAM
 from engine.errors import AuthenticationFailed
 from engine.services import auth, diagrams, queries, regions
-from web.auth import local_path, now, page_login_required
+from engine.domain import access
+from web import security
+from web.auth import local_path, now, requires
+from web.ui.account import start_page
 
 bp = Blueprint("ui", __name__, template_folder="../templates")
 
 
 @bp.app_context_processor
 def labels():
-    return {"role_labels": ROLE_LABELS, "area_name": regions.area_name}
+    actor = g.get("actor")
+    return {"role_labels": ROLE_LABELS, "area_name": regions.area_name,
+            "can": lambda action: actor is not None and access.allowed(actor, action)}
 
 
 @bp.get("/")
 def home():
-    return redirect(url_for("ui.inbox"))
+    try:
+        actor = auth.actor_for_user_id(session.get("user_id"))
+    except AuthenticationFailed:
+        return redirect(url_for("ui.login"))
+    return redirect(start_page(actor))
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 def login():
     error = None
     if request.method == "POST":
+        username = request.form.get("username", "")
+        security.check_sign_in(username)
         try:
-            actor = auth.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+            actor = auth.authenticate(username, request.form.get("password", ""))
         except AuthenticationFailed as exc:
+            security.failed_sign_in(username)
             error = exc.message
         else:
             session.clear()
             session["user_id"] = actor.id
-            return redirect(local_path(request.args.get("next", ""), url_for("ui.inbox")))
+            return redirect(local_path(request.args.get("next", ""), start_page(actor)))
     return render_template("login.html", error=error), (401 if error else 200)
 
 
@@ -43,7 +55,7 @@ def logout():
 
 
 @bp.get("/diagram/<int:version_id>")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def diagram(version_id):
     """Every process diagram of a stored version, drawn with bpmn-js (import warnings listed)."""
     version = diagrams.get_version(version_id)
@@ -55,7 +67,7 @@ FILTERS = ("program", "kategori", "kanal", "wilayah")
 
 
 @bp.get("/kotak-masuk")
-@page_login_required
+@requires(access.TASKS)
 def inbox():
     chosen = {name: request.args.get(name) or None for name in FILTERS}
     page = queries.inbox_page(g.actor, now(), **chosen)

@@ -1,0 +1,6 @@
+// The receipt's print button (a static script: the content security policy allows no inline handlers).
+(function () {
+  "use strict";
+  var button = document.getElementById("cetak");
+  if (button) { button.addEventListener("click", function () { window.print(); }); }
+})();
