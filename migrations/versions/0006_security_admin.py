@@ -1,14 +1,14 @@
 """The front office's FAQ, kept by administrators, and cases about a village official, hidden from
 that village (issue 8: security and administration).
 
-Revision ID: 0005_security_admin
-Revises: 0004
+Revision ID: 0006_security_admin
+Revises: 0005_diagram_changes
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0005_security_admin"
-down_revision = "0004"
+revision = "0006_security_admin"
+down_revision = "0005_diagram_changes"
 branch_labels = None
 depends_on = None
 
