@@ -167,6 +167,17 @@ class Server:
         except OSError:
             return []
 
+    def cpu_seconds(self):
+        """CPU time (user + system) the live workers have used so far."""
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def kill_worker(self, pid):
         os.kill(pid, signal.SIGKILL)
 

@@ -147,6 +147,7 @@ class Outcome:
     acknowledged: list = field(default_factory=list)  # task ids completed with HTTP 200
     requests: int = 0
     unanswered: int = 0
+    recovered: int = 0  # completions that took effect although their answer was lost
     errors: list = field(default_factory=list)
 
     @property
@@ -203,6 +204,8 @@ class Officer:
                 time.sleep(0.2 + random.random() * 0.3)
                 _status, task = self.call("GET", f"/tasks/{task_id}", user)
                 if task["status"] == "selesai":  # the lost request did complete it
+                    with self.lock:
+                        self.outcome.recovered += 1
                     return self.call("GET", f"/cases/{task['case_id']}", user)[1]
                 continue
             elapsed = (time.perf_counter() - started) * 1000
