@@ -153,7 +153,7 @@ def run_all(quick=False):
     results = []
     with tempfile.TemporaryDirectory() as tmp:  # the load runs are bounded by time; counts are only a cap
         results.append(kill_workers("postgres", 3, 8, 100000, 40 * scale + 6, every=3.0, tmp=tmp))
-        results.append(kill_workers("sqlite", 1, 4, 100000, 25 * scale + 6, every=3.0, tmp=tmp))
+        results.append(kill_workers("sqlite", 1, 4, 100000, 25 * scale + 6, every=6.0, tmp=tmp))
         results.append(restart_postgres(3, 8, 100000, 30 * scale + 12,
                                         restarts=(("fast", 4.0), ("immediate", 4.0 + 12 * scale + 2))))
         results.append(races("postgres", 3, int(2000 * scale), 4, tmp=tmp))

@@ -9,14 +9,17 @@ import threading
 from contextlib import contextmanager
 
 import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from engine.domain.actor import Actor
 from engine.services import auth, invariants
 from engine.store.models import User, db
-from tests.conftest import START, sql
+from tests.conftest import START, Api, sql
 from tests.journeys import TELAAH, approve_pkh_referral, intake, telaah
 from tests import test_scenarios as scenario_suite
+from web.cli import cli
 
 RACES = 200
 
@@ -27,8 +30,6 @@ def second_front_office(app, api):
     auth.create_user("fo2.cianjur", "kata-sandi-rahasia", "Yayan Sopian", "front_office", "3203", now=START)
     user = db.session.scalar(select(User).where(User.username == "fo2.cianjur"))
     token, _ = auth.issue_token(Actor.of(user), START, 24)
-    from tests.conftest import Api
-
     return Api(api().client, token)
 
 
@@ -160,3 +161,16 @@ def test_an_acknowledged_completion_missing_from_the_log_is_reported(app, api):
     assert invariants.check_all(acknowledged=done).ok
     lost = "00000000-0000-4000-8000-000000000000"
     assert f"completion of task {lost} was acknowledged" in _violations(acknowledged=done + [lost])
+
+
+def test_slrt_check_reports_a_consistent_database_and_fails_on_a_planted_fault(app, api):
+    case_id = _referred_case(api)
+
+    def check():
+        return CliRunner().invoke(cli, ["check"], obj=ScriptInfo(create_app=lambda: app))
+
+    clean = check()
+    assert clean.exit_code == 0 and "1 kasus" in clean.output and "0 pelanggaran" in clean.output
+    sql("DELETE FROM timers WHERE case_id = :c", c=case_id)
+    broken = check()
+    assert broken.exit_code == 1 and "waiting timer" in broken.output and "pelanggaran" in broken.output
