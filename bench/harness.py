@@ -135,11 +135,12 @@ class Server:
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="slrt-bench-"))
         self.access_log = self.log_dir / f"access-{self.port}.log"
         self.error_log = self.log_dir / f"error-{self.port}.log"
-        env = dict(os.environ, **settings_env(url, diagram))
+        self.cpu_log = self.log_dir / f"cpu-{self.port}.log"
+        env = dict(os.environ, **settings_env(url, diagram), SLRT_BENCH_CPU_LOG=str(self.cpu_log))
         argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
                 "--threads", str(threads), "--worker-class", "gthread", "--timeout", "60",
                 "--access-logfile", str(self.access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
-                "--error-logfile", str(self.error_log), "web.wsgi:app"]
+                "--error-logfile", str(self.error_log), "--config", "python:bench.gunicorn_hooks", "web.wsgi:app"]
         self.process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         self.workers = workers
@@ -181,21 +182,23 @@ class Server:
     def kill_worker(self, pid):
         os.kill(pid, signal.SIGKILL)
 
-    def server_times(self, pattern=r"^/api/v1/tasks/[^/]+/complete$", status="200"):
-        """Server-side milliseconds of the logged requests whose path matches."""
+    def server_times(self, pattern=r"^/api/v1/tasks/[^/]+/complete$", status="200", cpu=False):
+        """Server-side milliseconds (clock, or with `cpu` the thread's CPU) of the logged requests whose path matches."""
         path_re = re.compile(pattern)
         times = []
-        if not self.access_log.exists():
+        log = self.cpu_log if cpu else self.access_log
+        if not log.exists():
             return times
-        for line in self.access_log.read_text().splitlines():
+        for line in log.read_text().splitlines():
             parts = line.split()
             if len(parts) == 4 and parts[0] == "POST" and parts[2] == status and path_re.match(parts[1]):
-                times.append(int(parts[3]) / 1000)
+                times.append(float(parts[3]) if cpu else int(parts[3]) / 1000)
         return times
 
     def reset_log(self):
-        if self.access_log.exists():
-            self.access_log.write_text("")
+        for log in (self.access_log, self.cpu_log):
+            if log.exists():
+                log.write_text("")
 
     def stop(self):
         if self.process.poll() is None:
