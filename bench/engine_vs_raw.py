@@ -1,13 +1,14 @@
 """Time the complaint process: raw SpiffWorkflow in memory vs the persisted engine.
 
-    .venv/bin/python bench/engine_vs_raw.py --cases 200
+    .venv/bin/python bench/engine_vs_raw.py --cases 200 [--diagram minimal]
 
 Raw: SpiffWorkflow's own CamundaParser and script engine, spec parsed once, every case run
 start to end in memory (no serialization, no database). Persisted: the product's services
 (`start_case`, `complete_task`), each step one database transaction with compare-and-set,
 task and timer indexes and the hash-chained event log, on SQLite (WAL) and PostgreSQL.
 Both walk the same journey: a PKH complaint referred (through the PKH SOP subprocess) to
-Kemensos and answered.
+Kemensos and answered. With `--diagram minimal`: bench/diagrams/minimal.bpmn (user task, script,
+gateway, user task), the shape other BPMN servers are measured with.
 """
 
 import argparse
@@ -33,7 +34,18 @@ JOURNEY = [  # (element id, officer, form data)
 ]
 
 
-def intake_payload(village):
+MINIMAL_JOURNEY = [("Task_Isi", "fo.cianjur", {"nilai": 50}), ("Task_Tinjau", "manajer.cianjur", {"setuju": True})]
+MINIMAL = {"main_process": "minimal", "workflows_dir": "bench/diagrams", "rules_dir": "bench/diagrams"}
+
+
+def journey_of(diagram):
+    return MINIMAL_JOURNEY if diagram == "minimal" else JOURNEY
+
+
+def intake_payload(village, diagram="keluhan"):
+    if diagram == "minimal":
+        return {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pertanyaan", "program": "PKH",
+                "uraian": "Uji diagram minimal.", "pelapor": {"nama": "Uji"}}
     return {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pengaduan", "program": "PKH",
             "uraian": "Bantuan PKH belum diterima.", "pelapor": {"nik": "3203014506850001", "nama": "Euis"}}
 
@@ -47,7 +59,7 @@ def raw_start_data(village):
     return {**CASE_DEFAULTS, **data}
 
 
-def run_raw(n, village):
+def run_raw(n, village, diagram="keluhan"):
     from SpiffWorkflow.bpmn import BpmnWorkflow
     from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
     from SpiffWorkflow.camunda.parser import CamundaParser
@@ -55,12 +67,13 @@ def run_raw(n, village):
     from lxml import etree
 
     parser = CamundaParser()
-    for path in sorted((ROOT / "workflows").glob("*.bpmn")):
+    folder = ROOT / ("bench/diagrams" if diagram == "minimal" else "workflows")
+    for path in sorted(folder.glob("*.bpmn")):
         text = path.read_text(encoding="utf-8")
         text = text.replace(">P5D<", '>"P5D"<').replace(">P3D<", '>"P3D"<')  # raw Spiff evaluates timers as Python
         parser.add_bpmn_xml(etree.ElementTree(etree.fromstring(text.encode())), filename=path.name)
     parser.add_dmn_files([str(p) for p in sorted((ROOT / "rules").glob("*.dmn"))])
-    spec, subs = parser.get_spec("keluhan"), parser.get_subprocess_specs("keluhan")
+    spec, subs = parser.get_spec(diagram), parser.get_subprocess_specs(diagram)
     # raw SpiffWorkflow has no working-day calendar: a plain seven-day deadline stands in for it
     environment = TaskDataEnvironment({"batas_sla": lambda key: (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()})
     started = time.perf_counter()
@@ -68,7 +81,7 @@ def run_raw(n, village):
         workflow = BpmnWorkflow(spec, subs, script_engine=PythonScriptEngine(environment=environment))
         workflow.get_tasks(state=TaskState.READY)[0].data.update(raw_start_data(village))
         workflow.do_engine_steps()
-        for element, _user, data in JOURNEY:
+        for element, _user, data in journey_of(diagram):
             (task,) = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
                        if t.task_spec.name == element]
             workflow.get_events()  # raw: thrown referral messages are simply taken
@@ -79,7 +92,7 @@ def run_raw(n, village):
     return (time.perf_counter() - started) / n
 
 
-def run_persisted(n, url, label):
+def run_persisted(n, url, label, diagram="keluhan"):
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -89,7 +102,7 @@ def run_persisted(n, url, label):
     from engine.store.models import User, db
     from web import create_app
 
-    settings = load_settings(overrides={"database_url": url})
+    settings = load_settings(overrides={"database_url": url, **(MINIMAL if diagram == "minimal" else {})})
     app = create_app(settings=settings)
     with app.app_context():
         upgrade()
@@ -101,8 +114,8 @@ def run_persisted(n, url, label):
         started = time.perf_counter()
         for _ in range(n):
             now += timedelta(seconds=1)
-            change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
-            for element, user, data in JOURNEY:
+            change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE, diagram), now, settings)
+            for element, user, data in journey_of(diagram):
                 (task_id,) = [task_id for task_id, ready_element in change.ready if ready_element == element]
                 change = cases.complete_task(actors[user], task_id, data, now)
             assert change.completed
@@ -121,25 +134,35 @@ def postgres_url(admin, name):
     return admin.rsplit("/", 1)[0] + f"/{name}"
 
 
+def measure(cases, diagram="keluhan", pg_admin=None, skip_postgres=False):
+    """[(label, seconds per case)]: raw first, then the persisted engine on SQLite and PostgreSQL."""
+    from engine.services.seed import DEMO_VILLAGE
+
+    run_raw(5, DEMO_VILLAGE, diagram)  # warm-up: imports and first-call costs
+    results = [("raw SpiffWorkflow (memory)", run_raw(cases, DEMO_VILLAGE, diagram))]
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(("persisted engine, SQLite",
+                        run_persisted(cases, f"sqlite:///{tmp}/bench.db", "sqlite", diagram)))
+    if not skip_postgres:
+        url = postgres_url(pg_admin or PG_ADMIN, f"slrt_bench_{abs(hash(str(ROOT))) % 10**6}")
+        results.append(("persisted engine, PostgreSQL", run_persisted(cases, url, "postgres", diagram)))
+    return results
+
+
+PG_ADMIN = os.environ.get("SLRT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument("--pg-admin", default=os.environ.get("SLRT_TEST_PG_ADMIN",
-                                                             "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--diagram", choices=("keluhan", "minimal"), default="keluhan")
+    parser.add_argument("--pg-admin", default=PG_ADMIN)
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
-    from engine.services.seed import DEMO_VILLAGE
-
-    run_raw(5, DEMO_VILLAGE)  # warm-up: imports and first-call costs
-    raw = run_raw(args.cases, DEMO_VILLAGE)
-    results = [("raw SpiffWorkflow (memory)", raw)]
-    with tempfile.TemporaryDirectory() as tmp:
-        results.append(("persisted engine, SQLite", run_persisted(args.cases, f"sqlite:///{tmp}/bench.db", "sqlite")))
-    if not args.skip_postgres:
-        url = postgres_url(args.pg_admin, "slrt_bench")
-        results.append(("persisted engine, PostgreSQL", run_persisted(args.cases, url, "postgres")))
-    steps = len(JOURNEY) + 1
-    print(f"complaint journey: intake + {len(JOURNEY)} task completions, {args.cases} cases each")
+    results = measure(args.cases, args.diagram, args.pg_admin, args.skip_postgres)
+    raw = results[0][1]
+    steps = len(journey_of(args.diagram)) + 1
+    print(f"{args.diagram} journey: intake + {steps - 1} task completions, {args.cases} cases each")
     print(f"{'engine':<32}{'ms/case':>10}{'ms/step':>10}{'× raw':>8}")
     for label, seconds in results:
         print(f"{label:<32}{seconds * 1000:>10.2f}{seconds * 1000 / steps:>10.2f}{seconds / raw:>8.2f}")

@@ -178,6 +178,20 @@ def scheduler_cmd(interval):
     run_jobs_forever(current_app._get_current_object(), interval)
 
 
+@cli.command("check")
+@with_appcontext
+def check_cmd():
+    """Check that every case's state, task index, timer index and event log agree (exit 1 if not)."""
+    from engine.services import invariants
+
+    report = invariants.check_all()
+    for violation in report.violations:
+        click.echo(violation, err=True)
+    click.echo(f"{report.cases} kasus, {report.events} peristiwa diperiksa: {len(report.violations)} pelanggaran.")
+    if not report.ok:
+        sys.exit(1)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from engine.domain.actor import Actor
 from engine.domain.roles import ALL_ROLES
@@ -61,14 +61,19 @@ def issue_token(actor, now, ttl_hours, label="api"):
     return token, now + timedelta(hours=ttl_hours)
 
 
+# One statement per API request: the token with its user (compiled once, run with a parameter).
+_TOKEN_USER = (select(ApiToken.revoked_at, ApiToken.expires_at, User.id, User.username, User.role, User.wilayah,
+                      User.sektor, User.instansi, User.full_name, User.active)
+               .join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("digest")))
+
+
 def actor_for_token(token, now):
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token))) if token else None
+    row = db.session.execute(_TOKEN_USER, {"digest": _digest(token)}).one_or_none() if token else None
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise AuthenticationFailed("Token tidak valid atau sudah kedaluwarsa")
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not row.active:
         raise AuthenticationFailed("Pengguna tidak aktif")
-    return Actor.of(user)
+    return Actor(row.id, row.username, row.role, row.wilayah or "", row.sektor, row.instansi, row.full_name)
 
 
 def actor_for_user_id(user_id):

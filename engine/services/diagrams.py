@@ -4,6 +4,7 @@ import json
 import threading
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from engine.bpmn.lint import has_errors, lint_files
 from engine.bpmn.parser import content_hash, load_bundle
@@ -60,8 +61,10 @@ def sync_from_disk(settings, now, actor="sistem"):
 
 
 def latest_version(process_id):
+    """The newest published version of a process (its large sources and spec load only if read)."""
     version = db.session.scalar(
         select(DiagramVersion)
+        .options(defer(DiagramVersion.sources), defer(DiagramVersion.spec_json))
         .where(DiagramVersion.process_id == process_id, DiagramVersion.status == "published")
         .order_by(DiagramVersion.version.desc())
         .limit(1)

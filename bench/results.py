@@ -1,0 +1,326 @@
+"""Regenerate bench/RESULTS.md: load at 1, 4 and 16 clients, engine vs raw, bytes per case, fault runs.
+
+    .venv/bin/python bench/results.py            # the full run (about a quarter of an hour)
+    .venv/bin/python bench/results.py --quick    # small counts, to try it out (writes RESULTS-quick.md)
+
+Everything runs on loopback: gunicorn serving this checkout against SQLite (one worker) and
+against PostgreSQL (several workers) at 127.0.0.1:5432 (databases slrt_bench10_*), the load
+generator (bench/loadgen.py), bench/engine_vs_raw.py and the fault runs (bench/faults.py).
+"""
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import engine_vs_raw, faults, harness, loadgen  # noqa: E402
+
+CLIENTS = (1, 4, 16)
+PG_WORKERS = 3
+# The other server's published figures for the minimal diagram on 2 cores with SQLite.
+OTHER_SUBMIT_MS = (55, 71)
+OTHER_CASES_PER_S = (4, 7)
+TARGET_SUBMIT_MS = 5
+TARGET_FACTOR = 20
+
+
+def load_runs(diagram, backend, sizes, seconds, tmp):
+    """One server per backend; a bounded run per client count; bytes per closed case at the end."""
+    if backend == "sqlite":
+        url, workers = f"sqlite:///{tmp}/load_{diagram}.db", 1
+    else:
+        url, workers = harness.fresh_postgres(f"slrt_bench10_load_{diagram}"), PG_WORKERS
+    harness.prepare(url, diagram)
+    before = harness.database_bytes(url)
+    journeys = loadgen.complaint_journeys() if diagram == "keluhan" else [loadgen.MINIMAL_JOURNEY]
+    rows, total = [], 0
+    with harness.Server(url, diagram, workers=workers) as server:
+        tokens = loadgen.login(server.base, loadgen.officers(journeys))
+        loadgen.run(server.base, tokens, journeys, 2, 4, 30, browse=diagram == "keluhan")  # warm every worker
+        for clients in CLIENTS:
+            server.reset_log()
+            cpu_before = server.cpu_seconds()
+            outcome = loadgen.run(server.base, tokens, journeys, clients, sizes[clients], seconds,
+                                  browse=diagram == "keluhan")
+            time.sleep(0.5)  # let the access log catch up
+            served = server.server_times()
+            served_cpu = server.server_times(cpu=True)
+            cpu = server.cpu_seconds() - cpu_before
+            rows.append({"backend": backend, "workers": workers, "clients": clients, "journeys": outcome.journeys,
+                         "seconds": outcome.elapsed, "throughput": outcome.throughput,
+                         "p50": outcome.percentile(50), "p95": outcome.percentile(95),
+                         "server_p50": loadgen.percentile(served, 50), "server_p95": loadgen.percentile(served, 95),
+                         "cpu_p50": loadgen.percentile(served_cpu, 50), "cpu_p95": loadgen.percentile(served_cpu, 95),
+                         "completions": len(outcome.completion_ms),
+                         "cpu_ms_per_journey": cpu * 1000 / max(outcome.journeys, 1), "requests": outcome.requests,
+                         "errors": len(outcome.errors), "first_error": outcome.errors[:1]})
+    report = harness.check_invariants(url, diagram)
+    total = report.cases
+    closed = _closed_cases(url, diagram)
+    size = {"backend": backend, "bytes_per_case": (harness.database_bytes(url) - before) / max(total, 1),
+            "cases": total, "closed": closed, "violations": len(report.violations)}
+    if backend == "postgres":
+        harness.drop_postgres(f"slrt_bench10_load_{diagram}")
+    return rows, size
+
+
+def _closed_cases(url, diagram):
+    from sqlalchemy import func, select
+
+    from engine.store.models import Case, db
+
+    with harness.app_for(url, diagram):
+        return db.session.scalar(select(func.count()).select_from(Case).where(Case.status == "selesai"))
+
+
+def machine():
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {_postgres_version()}"
+
+
+def _postgres_version():
+    try:
+        import psycopg
+
+        with psycopg.connect(harness.PG_ADMIN) as conn:
+            return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0]
+    except Exception:
+        return "PostgreSQL ?"
+
+
+def load_average():
+    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _ms(value):
+    return f"{value:.1f}"
+
+
+def load_table(rows):
+    lines = ["| database | web workers | clients | journeys | journeys/s | completion p50 (ms) | completion p95 (ms) "
+             "| server p50 (ms) | server p95 (ms) | server CPU p50 (ms) | server CPU p95 (ms) | web CPU ms per journey "
+             "| errors |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {'SQLite' if r['backend'] == 'sqlite' else 'PostgreSQL'} | {r['workers']} | {r['clients']} "
+                     f"| {r['journeys']} | {r['throughput']:.1f} | {_ms(r['p50'])} | {_ms(r['p95'])} "
+                     f"| {_ms(r['server_p50'])} | {_ms(r['server_p95'])} | {_ms(r['cpu_p50'])} | {_ms(r['cpu_p95'])} "
+                     f"| {_ms(r['cpu_ms_per_journey'])} | {r['errors']} |")
+    return "\n".join(lines)
+
+
+def raw_table(results, steps):
+    raw = results[0][1]
+    lines = ["| engine | ms per case | ms per step | × raw |", "|---|---:|---:|---:|"]
+    for label, seconds in results:
+        lines.append(f"| {label} | {seconds * 1000:.2f} | {seconds * 1000 / steps:.2f} | {seconds / raw:.1f} |")
+    return "\n".join(lines)
+
+
+def size_table(sizes):
+    lines = ["| database | cases | closed | bytes per case (tables + indexes) |", "|---|---:|---:|---:|"]
+    for s in sizes:
+        lines.append(f"| {'SQLite' if s['backend'] == 'sqlite' else 'PostgreSQL'} | {s['cases']} | {s['closed']} "
+                     f"| {s['bytes_per_case']:,.0f} |")
+    return "\n".join(lines)
+
+
+def fault_table(results):
+    lines = ["| fault run | where | faults | journeys | acknowledged completions | applied, answer lost "
+             "| unanswered requests | cases checked | violations | lost acknowledged |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        if "races" in r:
+            what = f"{r['races']} races; one winner in {r['one_winner']}"
+        elif "kills" in r:
+            what = f"{r['kills']} × kill -9"
+        else:
+            what = f"restarts: {r['restarts']}"
+        lines.append(f"| {r['run']} | {r['backend']} | {what} | {r['journeys'] if r['journeys'] is not None else '–'} "
+                     f"| {r['acknowledged']} | {r.get('applied_but_unanswered') if r.get('applied_but_unanswered') is not None else '–'} "
+                     f"| {r['unanswered'] if r['unanswered'] is not None else '–'} | {r['cases']} "
+                     f"| {len(r['violations'])} | {r['lost']} |")
+    return "\n".join(lines)
+
+
+def verdict(minimal_rows):
+    best = max(r["throughput"] for r in minimal_rows)
+    one = [r for r in minimal_rows if r["clients"] == 1]
+    def judged(key):
+        return ", ".join(f"{'SQLite' if r['backend'] == 'sqlite' else 'PostgreSQL'} {r[key]:.1f} ms "
+                         f"({'under' if r[key] < TARGET_SUBMIT_MS else 'over'} {TARGET_SUBMIT_MS} ms)" for r in one)
+
+    need = (TARGET_FACTOR * OTHER_CASES_PER_S[0], TARGET_FACTOR * OTHER_CASES_PER_S[1])
+    lines = [
+        f"- **Task submit, median server time at one client:** {judged('server_p50')}; the other server: "
+        f"{OTHER_SUBMIT_MS[0]}–{OTHER_SUBMIT_MS[1]} ms. The CPU the submit itself costs (median, same runs): "
+        f"{judged('cpu_p50')}. The rest of the clock time is waiting for one of the two shared cores and, "
+        f"on PostgreSQL, for the database server's answers (it runs on the same two cores).",
+        f"- **Case throughput:** best {best:.1f} minimal cases/s over HTTP; twenty times the other server's "
+        f"{OTHER_CASES_PER_S[0]}–{OTHER_CASES_PER_S[1]} cases/s is {need[0]}–{need[1]} cases/s: "
+        f"**{'met' if best >= need[1] else 'met against its lower figure only' if best >= need[0] else 'not met'}** "
+        f"({best / OTHER_CASES_PER_S[1]:.0f}–{best / OTHER_CASES_PER_S[0]:.0f}× that server).",
+    ]
+    sqlite_one = next((r for r in one if r["backend"] == "sqlite"), None)
+    if sqlite_one and sqlite_one["cpu_ms_per_journey"] > 0:
+        cpu = sqlite_one["cpu_ms_per_journey"]
+        lines.append(
+            f"- **CPU cost, independent of the machine's load:** the SQLite worker spent {cpu:.1f} ms of CPU per "
+            f"minimal case (intake and two completions, HTTP included) — about {cpu / 3:.1f} ms per request. "
+            f"That is about {1000 / cpu:.0f} cases/s per idle core for the web tier (an estimate from the CPU "
+            f"time, not a measurement; on a loaded machine the clock figures above are what was measured).")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small counts (writes RESULTS-quick.md)")
+    args = parser.parse_args()
+    q = args.quick
+    started = datetime.now(timezone.utc)
+    load_before = load_average()
+    sections = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for diagram, sizes, seconds, raw_cases in (
+                ("keluhan", {1: 40, 4: 80, 16: 160} if not q else {1: 4, 4: 8, 16: 16}, 60 if not q else 20,
+                 100 if not q else 10),
+                ("minimal", {1: 300, 4: 600, 16: 1000} if not q else {1: 20, 4: 40, 16: 64}, 40 if not q else 15,
+                 300 if not q else 20)):
+            rows, size_rows = [], []
+            for backend in ("sqlite", "postgres"):
+                print(f"load: {diagram} on {backend}", flush=True)
+                backend_rows, size = load_runs(diagram, backend, sizes, seconds, tmp)
+                rows += backend_rows
+                size_rows.append(size)
+            print(f"engine vs raw: {diagram}", flush=True)
+            raw = engine_vs_raw.measure(raw_cases, diagram)
+            sections[diagram] = (rows, size_rows, raw, len(engine_vs_raw.journey_of(diagram)) + 1)
+    print("fault runs", flush=True)
+    fault_results = faults.run_all(quick=q)
+    write(sections, fault_results, started, load_before, load_average(), q)
+
+
+def write(sections, fault_results, started, load_before, load_after, quick):
+    keluhan_rows, keluhan_sizes, keluhan_raw, keluhan_steps = sections["keluhan"]
+    minimal_rows, minimal_sizes, minimal_raw, minimal_steps = sections["minimal"]
+    command = ".venv/bin/python bench/results.py" + (" --quick" if quick else "")
+    scenario_count = len(loadgen.complaint_journeys())
+    text = f"""# Benchmark results
+
+Generated by `{command}` on {started:%Y-%m-%d %H:%M} UTC ({(datetime.now(timezone.utc) - started).seconds // 60} min).
+Machine: {machine()}. **Measured on a shared 2-core machine**: other engineers' test runs were
+busy on the same two cores (load average {load_before} before the run, {load_after} after), so
+absolute figures are pessimistic and vary from run to run; compare rows within one file.
+
+Set-up: gunicorn (gthread, 4 threads per worker) on 127.0.0.1 serving this checkout — SQLite
+with one worker, PostgreSQL with {PG_WORKERS} workers — background jobs off in the web workers
+(`SLRT_WEB_JOBS=0`, as in production with `slrt scheduler` beside them). Clients are threads of
+`bench/loadgen.py` on the same machine, each with its own keep-alive connection; every run is bounded
+by a journey count and a time limit. *Completion p50/p95* is the round trip of
+`POST /api/v1/tasks/{{id}}/complete` seen by the client; *server* p50/p95 is the time gunicorn logged
+for the same requests (`%(D)s`, request in to response out, including waiting for the GIL behind
+other requests of the same worker). *Server CPU* p50/p95 is the CPU time the request's thread
+spent from the request to the end of the response (`bench/gunicorn_hooks.py`, `time.thread_time()`):
+the cost of a submit without the waiting for a core that a busy machine adds. *Web CPU ms per journey* is the CPU time the gunicorn workers
+used during the run divided by the journeys: unlike the clock times it hardly depends on what else
+the machine is doing (it leaves out the PostgreSQL server's own CPU). Tokens come from `POST /api/v1/auth/token` with the demo passwords.
+
+## The complaint process (workflows/keluhan.bpmn)
+
+A journey is one of the {scenario_count} scenarios of `tests/scenarios/` in turn (intake by the front
+office or a facilitator; review; back office; manager approval; referral to the program's agency and
+its answer; feedback and appeal): intake, the complainant's public status check, then for every step
+the officer's inbox read, a claim and the completion, and at the end the case page and the public
+status again. A journey completes 2–8 tasks.
+
+{load_table(keluhan_rows)}
+
+Persisted engine vs raw SpiffWorkflow per case (`bench/engine_vs_raw.py --cases N`, in one process
+without HTTP: a PKH complaint referred to Kemensos and answered, intake + {keluhan_steps - 1} completions; raw is
+SpiffWorkflow's own parser and script engine in memory, no serialization, no database):
+
+{raw_table(keluhan_raw, keluhan_steps)}
+
+Database bytes per case after the load runs (cases, task and timer indexes, event log, outbox,
+with their indexes; SQLite pages in use via `dbstat`, PostgreSQL `pg_total_relation_size`, which
+includes dead row versions not yet vacuumed):
+
+{size_table(keluhan_sizes)}
+
+## The minimal diagram (bench/diagrams/minimal.bpmn)
+
+start → user task (front office, `nilai`) → script task `besar = nilai > 10` → exclusive gateway on
+`besar` → user task (manager, `setuju`) → end. A journey is intake plus the two completions, the
+task ids taken from each answer (no inbox reads): the work other BPMN servers are measured with.
+
+{load_table(minimal_rows)}
+
+{raw_table(minimal_raw, minimal_steps)}
+
+{size_table(minimal_sizes)}
+
+### Against the target
+
+For scale: a well-known SpiffWorkflow-based server measured on this kind of machine (2 cores,
+SQLite) takes {OTHER_SUBMIT_MS[0]}–{OTHER_SUBMIT_MS[1]} ms median per user-task submit and runs
+{OTHER_CASES_PER_S[0]}–{OTHER_CASES_PER_S[1]} such cases per second; raw SpiffWorkflow runs one in about 3 ms.
+
+{verdict(minimal_rows)}
+
+Where a submit's time goes (cProfile of minimal journeys through the Flask test client on SQLite,
+this checkout): about half is the engine and its one transaction (load or reuse the workflow, validate
+and complete, run to the next wait, serialize, write case row, indexes and event), about two fifths is
+building the answer — the case as the officer may see it (ORM queries for case, tasks, timers and
+referrals, marshmallow) — and the rest is authentication and Flask. Two changes made here halved
+the CPU time of a minimal journey in that set-up (35 → about 17 ms of process CPU time): the bearer token and its officer are
+one prepared query instead of two ORM loads, and the busiest endpoints reuse their marshmallow
+schemas instead of building them (and deep-copying their fields) on every request. What is left for
+the target: a lighter answer to a completion (the case summary and its open tasks instead of the full
+case view) and fewer statements per request on PostgreSQL.
+
+## Fault runs (`bench/faults.py`)
+
+While officers work through complaint journeys (clients that retry what got no answer, and look a
+completion up before sending it again): a random web worker is killed with SIGKILL every few
+seconds; PostgreSQL is restarted cleanly (`pg_ctl -m fast`) and as after a crash (`-m immediate`) —
+a private cluster on its own port, never the shared server; and two front-office officers send the
+same completion (every fourth race: the same claim) at the same instant. After each run the
+invariant checker (`engine/services/invariants.py`) deserializes every case and compares its ready
+tasks and armed timers with the task index (`siap`) and timer index (`menunggu`), its status, its hash
+chain, `event_count` and revision; checks that every task is completed by exactly one event; and that
+every completion answered with HTTP 200 is in the event log.
+
+{fault_table(fault_results)}
+
+*Applied, answer lost*: completions whose request died with its worker or database connection after
+the change was committed; the client found the task done when it looked again, and did not count
+it as acknowledged. A violation would be listed here:
+
+{_violations(fault_results)}
+"""
+    name = "RESULTS-quick.md" if quick else "RESULTS.md"
+    (ROOT / "bench" / name).write_text(text, encoding="utf-8")
+    print(f"wrote bench/{name}")
+
+
+def _violations(results):
+    lines = [f"- {r['run']} ({r['backend']}): {v}" for r in results for v in r["violations"][:20]]
+    odd = [f"- {r['run']} ({r['backend']}): outcomes {r['other_outcomes']}" for r in results if r.get("other_outcomes")]
+    errors = [f"- {r['run']} ({r['backend']}): client error {e}" for r in results for e in r.get("client_errors", [])]
+    return "\n".join(lines + odd + errors) or "(none)"
+
+
+if __name__ == "__main__":
+    main()
