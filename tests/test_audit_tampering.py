@@ -212,3 +212,14 @@ def test_replay_as_of_an_event_is_refused_to_officers_without_audit_rights_and_c
     assert api("auditor.cianjur").post(f"/cases/{case_id}/replay?sampai=dua").status_code == 422
     state = api("auditor.cianjur").post(f"/cases/{case_id}/replay?sampai=1").get_json()["state"]
     assert state["seq"] == 1 and state["variables"]["pelapor"]["nama"] == "S***"  # confidential: masked
+
+
+def test_events_written_before_outcomes_were_recorded_still_replay(api, attacker):
+    """A database upgraded from before outcomes existed: tasks are bound to their events by element id."""
+    case_id = _referred_case(api)
+    attacker("UPDATE events SET outcome = NULL WHERE case_id = :id", id=case_id)
+    _rehash(attacker, case_id)  # what those events' hashes covered: no outcome
+    report = _report(api, case_id)
+    assert report["ok"] is True, (report["chain"], report["replay"])
+    sql("UPDATE cases SET data = replace(data, '\"setuju\"', '\"tolak\"') WHERE id = :id", id=case_id)
+    assert _report(api, case_id)["first_divergence"]["event"] == 4

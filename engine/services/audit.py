@@ -75,7 +75,7 @@ def verify(actor, key, upto=None):
     case = find_case(key)
     _require_audit(actor, case)
     (record,) = _records([case.id])
-    report, result = _check(record, upto)
+    report, result = _check(record, upto, frames=upto is not None)
     if upto is not None:
         hide = not access.may_see_identity(actor, case)
         report["state"] = (_frame_view(result.frames[-1], record.events[len(result.frames) - 1], hide)
@@ -88,12 +88,12 @@ def check(record, upto=None):
     return _check(record, upto)[0]
 
 
-def _check(record, upto=None):
+def _check(record, upto=None, frames=False):
     chain = check_chain(record.case, record.events)
-    result = Replay(diagrams.bundle_for(record.case.diagram_version_id), record, upto).run()
+    result = Replay(diagrams.bundle_for(record.case.diagram_version_id), record, upto, frames=frames).run()
     problems = result.problems
     report = {"case_id": record.case.id, "ticket": record.case.ticket, "events": len(record.events),
-              "replayed": len(result.frames), "diagram_version_id": record.case.diagram_version_id,
+              "replayed": result.replayed, "diagram_version_id": record.case.diagram_version_id,
               "ok": not chain and not problems, "chain": chain, "replay": problems,
               "first_divergence": min(chain + problems, key=lambda p: p["event"], default=None)}
     return report, result
@@ -177,7 +177,7 @@ def step_through(actor, key):
     case = find_case(key)
     _require_audit(actor, case)
     (record,) = _records([case.id])
-    report, result = _check(record)
+    report, result = _check(record, frames=True)
     hide = not access.may_see_identity(actor, case)
     frames = [_frame_view(f, record.events[i], hide) for i, f in enumerate(result.frames)]
     return {"case": _case_view(case, hide), "frames": frames, "report": report}

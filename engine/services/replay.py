@@ -50,6 +50,7 @@ class Result:
 
     frames: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    replayed: int = 0  # events replayed without a divergence
 
 
 def problem(seq, message, task=None, expected=None, found=None):
@@ -63,10 +64,10 @@ class _Diverged(Exception):
 
 
 class Replay:
-    """Rebuild one case event by event; `run()` returns a Result."""
+    """Rebuild one case event by event; `run()` returns a Result (with a Frame per event if `frames`)."""
 
-    def __init__(self, bundle, record, upto=None):
-        self.bundle, self.record, self.upto = bundle, record, upto
+    def __init__(self, bundle, record, upto=None, frames=True):
+        self.bundle, self.record, self.upto, self.keep_frames = bundle, record, upto, frames
         self.workflow = None
         self.snapshot = cases._Snapshot({}, {}, {})
         self.stored_id = {}   # engine id of a rebuilt task/timer -> the stored id it stands for
@@ -105,7 +106,9 @@ class Replay:
             task["assignee_seq"] = event.seq
         else:
             raise _Diverged([problem(event.seq, f"jenis peristiwa tidak dikenal: {event.type}")])
-        self.result.frames.append(self._frame(event, data))
+        self.result.replayed += 1
+        if self.keep_frames:
+            self.result.frames.append(self._frame(event, data))
 
     def _workflow_step(self, event, data):
         before, completed, fired = self.snapshot, None, []
@@ -231,7 +234,22 @@ class Replay:
 
     # -- the stored case ---------------------------------------------------------------------
 
+    def _bind_unreferenced(self):
+        """Events recorded before outcomes existed name only the tasks they act on: bind the rest
+        to stored rows of the same element opened at the same instant."""
+        for known, rows, opened in ((self.tasks, self.record.tasks, "created_at"), (self.timers, self.record.timers, None)):
+            free = [r for r in rows if r.id not in known]
+            for engine_id in [i for i in list(known) if self.stored_id.get(i) == i]:
+                entry = known[engine_id]
+                match = next((r for r in free if r.element_id == entry["element_id"]
+                              and (opened is None or getattr(r, opened) == entry["opened_at"])), None)
+                if match is not None:
+                    free.remove(match)
+                    self.stored_id[engine_id] = match.id
+                    known[match.id] = known.pop(engine_id)
+
     def _compare_stored(self, last_seq):
+        self._bind_unreferenced()
         record, found = self.record, []
         variables = self.snapshot.variables
         stored = {name: canonical(value) for name, value in json.loads(record.case.data or "{}").items()}
