@@ -7,7 +7,8 @@ it lets officers claim and release tasks, and lets time pass so that the diagram
 through the scheduler's sweep. Nothing here names an element of the diagrams: the journey
 follows whatever tasks the published diagrams open. After each journey the auditor's replay
 must agree with every event and with the stored case, and replaying "as of" each event must
-show the case as the API showed it at that moment.
+show the case as the API showed it at that moment (`?sampai=N` itself is tested in
+test_audit_tampering.py; here the auditor's step-through gives every event's state in one replay).
 """
 
 from datetime import timedelta
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from engine.domain import access
 from engine.domain.actor import Actor, SYSTEM
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
-from engine.services import timers
+from engine.services import audit, timers
 from engine.store.models import HumanTask, User, db
 from tests.test_scenarios import PLACEHOLDERS, _fill
 
@@ -102,7 +103,8 @@ def test_replay_reproduces_every_random_journey_event_by_event(api, clock, journ
             clock.advance(hours=data.draw(st.sampled_from([1, 30, 24 * 6, 24 * 15]), label="hours"))
             timers.sweep(clock.now, SYSTEM)
         else:
-            task = data.draw(st.sampled_from(sorted(open_tasks, key=lambda t: t["id"])), label="task")
+            task = data.draw(st.sampled_from(sorted(open_tasks, key=lambda t: (t["element_id"], t["created_at"]))),
+                             label="task")
             officers = _officers_for(task["id"], task["assignee_id"])
             if not officers:
                 continue
@@ -127,8 +129,10 @@ def test_replay_reproduces_every_random_journey_event_by_event(api, clock, journ
     report = auditor.post(f"/cases/{case_id}/replay").get_json()
     assert report["ok"], report
     assert report["replayed"] == report["events"] == seen[-1][0]
+    frames = audit.step_through(Actor.of(db.session.scalar(select(User).where(User.username == "auditor.cianjur"))),
+                                case_id)["frames"]  # the case after each event, as the auditor's pages show it
     for count, status, variables, tasks in seen:
-        state = auditor.post(f"/cases/{case_id}/replay?sampai={count}").get_json()["state"]
+        state = frames[count - 1]
         assert state["seq"] == count and state["status"] == status
         assert state["variables"] == variables
         assert sorted((t["id"], t["element_id"]) for t in state["open_tasks"]) == tasks
