@@ -223,3 +223,14 @@ def test_events_written_before_outcomes_were_recorded_still_replay(api, attacker
     assert report["ok"] is True, (report["chain"], report["replay"])
     sql("UPDATE cases SET data = replace(data, '\"setuju\"', '\"tolak\"') WHERE id = :id", id=case_id)
     assert _report(api, case_id)["first_divergence"]["event"] == 4
+
+
+def test_the_openapi_document_describes_the_replay_report_and_the_as_of_parameter(api):
+    doc = api().get("/openapi.json").get_json()
+    operation = doc["paths"]["/api/v1/cases/{key}/replay"]["post"]
+    assert [p["name"] for p in operation["parameters"]] == ["key", "sampai"]
+    assert set(operation["responses"]) == {"200", "401", "403", "404", "422"}
+    report = doc["components"]["schemas"]["ReplayReport"]["properties"]
+    assert {"first_divergence", "state", "replayed", "chain", "replay"} <= set(report)
+    problem = doc["components"]["schemas"]["ReplayProblem"]["properties"]
+    assert {"event", "task", "problem", "expected", "found"} <= set(problem)
