@@ -198,7 +198,7 @@ def main():
             db.session.remove()
             db.engine.dispose()
     print(f"{'PostgreSQL' if args.postgres else 'SQLite'}")
-    print(f"30-event case: replay {replay_ms:.1f} ms, full verification (load + chain + replay + compare) "
+    print(f"30-event case: replay keeping the state after each event (step-through) {replay_ms:.1f} ms, full verification (load + chain + replay + compare) "
           f"{verify_ms:.1f} ms (median of {args.runs})")
     print(f"verify_all: {cases_n} cases, {events_n} events in {took:.1f} s "
           f"({took / cases_n * 1000:.2f} ms per case); {summary['ok']} intact, {len(summary['failed'])} with problems")
