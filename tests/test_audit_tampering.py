@@ -175,16 +175,16 @@ def test_editing_a_tasks_due_time_or_the_serialized_workflow_is_reported(api):
 def test_fired_timers_replay_at_the_time_they_fired(api, clock):
     case = intake(api)
     approve_pkh_referral(api, case)
-    clock.advance(days=15)
-    assert timers.sweep(clock.now, SYSTEM) == 1
+    clock.advance(days=15)  # past the answer's deadline (and any reminder before it)
+    assert timers.sweep(clock.now, SYSTEM) >= 1
     events = api("auditor.cianjur").get(f"/cases/{case['id']}/events").get_json()
-    assert events[-1]["type"] == "timer_terpicu"
+    assert events[-1]["type"] == "timer_terpicu" and "Pkh_Terlambat" in events[-1]["data"]["timer"]
     report = _report(api, case["id"])
-    assert report["ok"] is True and report["replayed"] == 5
+    assert report["ok"] is True and report["replayed"] == len(events) >= 5
     before = api("auditor.cianjur").post(f"/cases/{case['id']}/replay?sampai=4").get_json()["state"]
-    assert [t["element_id"] for t in before["timers"]] == ["Pkh_Terlambat"]
-    after = api("auditor.cianjur").post(f"/cases/{case['id']}/replay?sampai=5").get_json()["state"]
-    assert after["timers"] == [] and after["type"] == "timer_terpicu"
+    assert "Pkh_Terlambat" in [t["element_id"] for t in before["timers"]]
+    after = api("auditor.cianjur").post(f"/cases/{case['id']}/replay?sampai={len(events)}").get_json()["state"]
+    assert "Pkh_Terlambat" not in [t["element_id"] for t in after["timers"]] and after["type"] == "timer_terpicu"
 
 
 def test_replay_uses_the_version_the_case_ran_on_after_a_newer_one_is_published(api):
