@@ -66,21 +66,24 @@ def test_the_agency_answer_is_due_five_working_days_after_approval(api, clock):
     assert timer["status"] == "dibatalkan" and timer["fired_at"] is None
 
 
-def test_an_answer_left_past_its_limit_fires_the_reminder_once_at_the_working_day_deadline(api, clock):
+def test_an_answer_left_past_its_limit_is_reminded_the_working_day_before_and_marked_late_at_it(api, clock):
     from engine.domain.actor import SYSTEM
     from engine.services import cases
 
     clock.now = datetime(2026, 3, 17, 3, 0, tzinfo=timezone.utc)
     case = intake(api)
     case = approve_pkh_referral(api, case)
+    # the fourth working day after Nyepi, Idul Fitri and their joint leave is Monday 30 March
+    assert cases.fire_due_timers(case["id"], datetime(2026, 3, 30, 2, 59, tzinfo=timezone.utc), SYSTEM) == 0
+    assert cases.fire_due_timers(case["id"], datetime(2026, 3, 30, 3, 0, tzinfo=timezone.utc), SYSTEM) == 1
     assert cases.fire_due_timers(case["id"], datetime(2026, 3, 31, 2, 59, tzinfo=timezone.utc), SYSTEM) == 0
     assert cases.fire_due_timers(case["id"], datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc), SYSTEM) == 1
     assert cases.fire_due_timers(case["id"], datetime(2026, 4, 1, 3, 0, tzinfo=timezone.utc), SYSTEM) == 0
     view = api("fo.cianjur").get(f"/cases/{case['id']}").get_json()
-    (timer,) = [t for t in view["timers"] if t["element_id"] == "Pkh_Terlambat"]
-    assert timer["status"] == "terpicu" and timer["fired_at"].startswith("2026-03-31T03:00:00")
+    fired = {t["element_id"]: t["fired_at"][:19] for t in view["timers"] if t["status"] == "terpicu"}
+    assert fired == {"Pkh_Pengingat": "2026-03-30T03:00:00", "Pkh_Terlambat": "2026-03-31T03:00:00"}
     events = api("fo.cianjur").get(f"/cases/{case['id']}/events").get_json()
-    assert [e["type"] for e in events].count("timer_terpicu") == 1
+    assert [e["type"] for e in events].count("timer_terpicu") == 2
     assert [t["element_id"] for t in view["tasks"] if t["status"] == "siap"] == ["Pkh_Tanggapi"]  # still open
 
 

@@ -52,6 +52,7 @@ def create_app(config=None, settings=None, clock=None):
     from web.ui.officer import bp as officer_bp
     from web.ui.public import bp as public_bp
     from web.cli import register as register_cli
+    from web.formatting import init_app as init_formatting
     from web.i18n import init_i18n
     from web.ui.views import bp as ui_bp
     from web.ui.audit import bp as audit_bp
@@ -63,6 +64,7 @@ def create_app(config=None, settings=None, clock=None):
     app.register_blueprint(public_bp)
     app.register_blueprint(audit_bp)
     init_i18n(app)
+    init_formatting(app)
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens; cookies only for safe methods
     errors.register(app)

@@ -107,6 +107,7 @@ CATALOGUE = {
     "Dikerjakan oleh": "Taken by",
     "Aksi": "Action",
     "terlambat": "overdue",
+    "segera": "due soon",
     "Anda": "You",
     "Lepas": "Release",
     "Ambil": "Take",

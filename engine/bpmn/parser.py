@@ -147,6 +147,7 @@ def load_bundle(files, process_id, functions=CLOCK_FUNCTION_NAMES):
     user_tasks = {}
     for process_spec in [spec, *subprocess_specs.values()]:
         _normalise(process_spec)
+        _read_event_properties(process_spec, roots)
         _check_expressions(process_spec, roots, frozenset(functions))
         for name, info in _user_tasks(process_spec, roots).items():
             if name in user_tasks:
@@ -171,6 +172,22 @@ def _normalise(process_spec):
             if type(definition) in CLOCKED:
                 definition.expression = quote_iso_literal(definition.expression)
                 definition.__class__ = CLOCKED[type(definition)]
+
+
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+
+
+def _read_event_properties(process_spec, roots):
+    """Give events their `camunda:property` entries (Spiff's Camunda parser reads them only for tasks)."""
+    for task_spec in process_spec.task_specs.values():
+        if getattr(task_spec, "extensions", None) or _event_definitions(task_spec) == []:
+            continue
+        for root in roots.values():
+            hits = root.xpath("//*[@id=$id]/bpmn:extensionElements/camunda:properties/camunda:property",
+                              id=task_spec.bpmn_id, namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS})
+            if hits:
+                task_spec.extensions = {hit.get("name"): hit.get("value") for hit in hits}
+                break
 
 
 def _event_definitions(task_spec):

@@ -45,6 +45,8 @@ class WaitingTimer:
     name: str
     due: datetime
     attached_to: str | None = None  # the human task a boundary timer sits on
+    notice: str | None = None  # who is told when it fires: "pengingat", "atasan" (camunda:property pemberitahuan)
+    interrupting: bool = False
 
 
 class Runner:
@@ -125,7 +127,8 @@ class Runner:
                 continue
             timers.append(WaitingTimer(
                 str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                TimerEventDefinition.get_datetime(value), _attached_task(task),
+                TimerEventDefinition.get_datetime(value), _attached_task(task), _notice(task.task_spec),
+                bool(getattr(task.task_spec, "cancel_activity", False)),
             ))
         return sorted(timers, key=lambda t: (t.due, t.task_id))
 
@@ -199,13 +202,25 @@ def default_clock_functions():
     return clock_functions(WorkCalendar(), SlaPolicy.from_config({}))
 
 
+REMINDER = "pengingat"
+
+
+def _notice(task_spec):
+    return (getattr(task_spec, "extensions", None) or {}).get("pemberitahuan")
+
+
 def _boundary_due(task):
-    """The earliest armed timer among the boundary events attached to this task (its siblings)."""
+    """The earliest armed timer among the boundary events attached to this task (its siblings).
+
+    Reminders (`pemberitahuan` = "pengingat") come before the limit and are not the due time.
+    """
     parent = task.parent
     if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
     dues = []
     for sibling in parent.children:
+        if _notice(sibling.task_spec) == REMINDER:
+            continue
         definition = getattr(sibling.task_spec, "event_definition", None)
         value = sibling.internal_data.get("event_value") if isinstance(definition, TimerEventDefinition) else None
         if isinstance(value, dict):

@@ -10,9 +10,9 @@ revision mismatch simply misses the cache, and a failed change never puts its wo
 
 import json
 import threading
-from datetime import datetime
 from collections import OrderedDict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -201,7 +201,10 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
             _keep_workflow(Change(case.id, case.revision, (), False), workflow, before)
             return 0
         ticket = _run(select(CASES.c.ticket).where(CASES.c.id == case.id), {}).scalar_one()
-        notices = notify.deadline_messages(case.id, ticket, fired, now)
+        variables = RUNNER.case_data(workflow)
+        opened = [SimpleNamespace(**row) for row in _task_rows(
+            case, variables, [t for t in RUNNER.ready_tasks(bundle, workflow) if t.id not in before.ready], now)]
+        notices = notify.deadline_messages(ticket, fired, opened, _local_time)
         change, after = _persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
                                  data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired},
                                  notices=notices)
@@ -297,15 +300,26 @@ def _write_task_changes(case, variables, after, changes, now, actor):
     cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
     if cancelled:
         _run(_CANCEL_TASK, cancelled)
-    added = [(after.ready[task_id], due) for task_id, _element, due in changes["tasks_opened"]]
+    added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
     if added:
-        _run(_ADD_TASKS, [dict(
-            id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
-            wilayah=case.wilayah, sektor=variables.get("sektor"),
-            instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
-            tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=_parse(due), assignee_id=None,
-            claimed_at=None, completed_at=None, completed_by=None,
-        ) for info, due in added])
+        _run(_ADD_TASKS, _task_rows(case, variables, added, now))
+
+
+def _task_rows(case, variables, infos, now):
+    """Human-task index rows for tasks that just opened."""
+    return [dict(
+        id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
+        wilayah=case.wilayah, sektor=variables.get("sektor"),
+        instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
+        tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=_task_due(info, now),
+        assignee_id=None, claimed_at=None, completed_at=None, completed_by=None,
+    ) for info in infos]
+
+
+def _local_time(instant):
+    """An instant as the district reads it, e.g. '2026-03-31 10:00 (UTC+07:00)'."""
+    local = instant.astimezone(_SLA["calendar"].tz)
+    return f"{local:%Y-%m-%d %H:%M} ({local:%Z})"
 
 
 def _write_timer_changes(case, after, changes, now):
@@ -321,6 +335,3 @@ def _write_timer_changes(case, after, changes, now):
             id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
             status="menunggu", fired_at=None) for t in added])
 
-
-def _parse(text):
-    return datetime.fromisoformat(text) if text is not None else None

@@ -1,5 +1,5 @@
 """Deadline notifications: when a task's timer fires, email whoever holds the task (or may take
-it) and the manager above them. Emails go through the outbox (channel "email") in the same
+it) and, as the diagram says, the manager above them. Emails go through the outbox (channel "email") in the same
 transaction as the firing, and are delivered with retries like any referral."""
 
 import smtplib
@@ -12,33 +12,54 @@ from engine.domain.actor import Actor
 from engine.store.models import HumanTask, User, db
 
 
-def recipients(task):
+def recipients(task, managers=True):
     """Email addresses: the assignee, else every officer who may act on the task; plus the managers above."""
     users = list(db.session.scalars(select(User).where(User.active.is_(True), User.email.isnot(None))))
     if task.assignee_id is not None:
         holders = [u for u in users if u.id == task.assignee_id]
     else:
         holders = [u for u in users if access.may_act_on_task(Actor.of(u), task)]
-    managers = [u for u in users if u.role == roles.MANAJER and access.in_area(u, task.wilayah)
-                and len(u.wilayah or "") >= 4]
-    return sorted({u.email for u in holders + managers})
+    above = [u for u in users if managers and u.role == roles.MANAJER and access.in_area(u, task.wilayah)
+             and len(u.wilayah or "") >= 4]
+    return sorted({u.email for u in holders + above})
 
 
-def deadline_messages(case_id, ticket, fired, now):
-    """Outbox payloads for timers that fired on human tasks: [(kind, payload)]."""
+def deadline_messages(ticket, fired, opened, local_time):
+    """Outbox payloads for timers that fired on human tasks: [(kind, payload)].
+
+    What the diagram says decides who is told: a reminder (`pemberitahuan` "pengingat") goes to
+    whoever holds the task; an interrupting timer has handed the task on, so the officers who
+    may take the new tasks, the previous holders and the manager above are told; any other
+    limit goes to the holders and the manager above. `opened` are the task rows (not yet
+    stored) the firing opened; `local_time` formats an instant in the district's time zone.
+    """
     messages = []
     for timer in fired:
         task = db.session.get(HumanTask, timer.attached_to) if timer.attached_to else None
         if task is None or task.status != "siap":
             continue
-        to = recipients(task)
-        if not to:
-            continue
-        subject = f"[SLRT] Batas waktu tercapai: {task.name} — tiket {ticket}"
-        body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} telah mencapai batas waktu "
-                f"({timer.name}, {timer.due.isoformat()}).\nMohon segera ditindaklanjuti: /tugas/{task.id}\n")
-        messages.append(("pemberitahuan", {"kepada": to, "perihal": subject, "isi": body,
-                                           "saluran_rujukan": "email", "tujuan_rujukan": None}))
+        holders = recipients(task, managers=False)
+        if timer.notice == "pengingat":
+            to = holders
+            subject = f"[SLRT] Pengingat: {task.name} — tiket {ticket}"
+            body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} jatuh tempo "
+                    f"{local_time(task.due_at) if task.due_at else '-'}.\nMohon diselesaikan sebelum batas waktu: "
+                    f"/tugas/{task.id}\n")
+        elif timer.interrupting and opened:
+            names = ", ".join(row.name for row in opened)
+            to = sorted(set(holders).union(*(recipients(row) for row in opened)))
+            subject = f"[SLRT] Eskalasi: {task.name} — tiket {ticket}"
+            body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} melewati batas waktu "
+                    f"({timer.name}, {local_time(timer.due)}) dan dialihkan menjadi: {names}.\n"
+                    + "".join(f"Tugas baru: /tugas/{row.id}\n" for row in opened))
+        else:
+            to = recipients(task)
+            subject = f"[SLRT] Batas waktu tercapai: {task.name} — tiket {ticket}"
+            body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} telah mencapai batas waktu "
+                    f"({timer.name}, {local_time(timer.due)}).\nMohon segera ditindaklanjuti: /tugas/{task.id}\n")
+        if to:
+            messages.append(("pemberitahuan", {"kepada": to, "perihal": subject, "isi": body,
+                                               "saluran_rujukan": "email", "tujuan_rujukan": None}))
     return messages
 
 
