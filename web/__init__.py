@@ -61,6 +61,7 @@ def create_app(config=None, settings=None, clock=None):
     from web.ui.account import bp as account_bp
     from web.ui.admin import bp as admin_bp, faq_bp
     from web.ui.export import bp as export_bp
+    from web.ui.audit import bp as audit_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(ui_bp)
@@ -72,6 +73,7 @@ def create_app(config=None, settings=None, clock=None):
     app.register_blueprint(admin_bp)
     app.register_blueprint(faq_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(audit_bp)
     init_i18n(app)
     init_formatting(app)
     csrf.init_app(app)

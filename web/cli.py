@@ -190,6 +190,19 @@ def check_cmd():
     click.echo(f"{report.cases} kasus, {report.events} peristiwa diperiksa: {len(report.violations)} pelanggaran.")
     if not report.ok:
         sys.exit(1)
+@cli.command("audit")
+@click.argument("case", required=False)
+@click.option("--all", "every", is_flag=True, help="Periksa semua kasus")
+@click.option("--sampai", type=int, default=None, help="Putar ulang sampai peristiwa ke-N (satu kasus)")
+@with_appcontext
+def audit_cmd(case, every, sampai):
+    """Check the hash chain and replay one case (id or ticket) or every case; exit 1 on any problem."""
+    from engine.services import audit_cli
+
+    if bool(case) == bool(every):
+        raise click.UsageError("Sebutkan satu kasus (id atau tiket) atau --all")
+    ok = audit_cli.run(click.echo, case, sampai) if case else audit_cli.run_all(click.echo)
+    sys.exit(0 if ok else 1)
 
 
 @cli.command("serve")

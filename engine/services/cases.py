@@ -24,7 +24,7 @@ from engine.domain import access
 from engine.domain.vocabulary import INDEXED_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.services import diagrams, intake, notify, outbox
-from engine.services.eventlog import next_event
+from engine.services.eventlog import instant, next_event, outcome, variable_texts
 from engine.store.database import write_transaction
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
 
@@ -77,11 +77,13 @@ class Change:
 class _Snapshot:
     ready: dict
     timers: dict
+    variables: dict  # {name: canonical JSON}, to record which variables a change set
 
 
-def _snapshot(bundle, workflow):
+def _snapshot(bundle, workflow, variables=None):
     return _Snapshot({t.id: t for t in RUNNER.ready_tasks(bundle, workflow)},
-                     {t.task_id: t for t in RUNNER.waiting_timers(workflow)})
+                     {t.task_id: t for t in RUNNER.waiting_timers(workflow)},
+                     variable_texts(RUNNER.case_data(workflow) if variables is None else variables))
 
 
 _SLA = {"calendar": calendar_from({}), "policy": SlaPolicy.from_config({})}
@@ -138,7 +140,7 @@ def start_case(actor, payload, now, settings):
             last_event_hash="", created_by=actor.id, created_at=now, updated_at=now,
         )).inserted_primary_key[0]
         case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one()
-        change, after = _persist(case, bundle, workflow, _Snapshot({}, {}), now, actor, "kasus_dibuat", data=data)
+        change, after = _persist(case, bundle, workflow, _Snapshot({}, {}, {}), now, actor, "kasus_dibuat", data=data)
     _keep_workflow(change, workflow, after)
     return change
 
@@ -247,13 +249,17 @@ def _compare_and_set(statement, case, **values):
 def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
     """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
     variables = RUNNER.case_data(workflow)
-    messages = RUNNER.take_messages(workflow) + list(notices)
-    after = _snapshot(bundle, workflow)
+    thrown = RUNNER.take_messages(workflow)
+    messages = thrown + list(notices)
+    after = _snapshot(bundle, workflow, variables)
     completed = workflow.completed
+    changes = index_changes(before, after, now, task.id if task else None, fired)
     event = next_event(
         case.id, case.event_count + 1, case.last_event_hash, type=event_type, at=now, actor=actor.username,
         diagram_version_id=case.diagram_version_id, task_id=task.id if task else None,
         element_id=task.element_id if task else None, data=data,
+        outcome=outcome(before.variables, after.variables, "selesai" if completed else "terbuka", changes,
+                        [name for name, _payload in thrown]),
     )
     values = {name: variables.get(name) for name in INDEXED_VARIABLES}
     values.update(
@@ -263,8 +269,8 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
     _compare_and_set(_SAVE_CASE, case, **values)
-    _write_task_changes(case, variables, before, after, now, actor, task)
-    _write_timer_changes(case, before, after, now, fired)
+    _write_task_changes(case, variables, after, changes, now, actor)
+    _write_timer_changes(case, after, changes, now)
     if messages:
         _run(_ADD_OUTBOX, [outbox.message_row(case.id, event["seq"], i, name, payload, variables, now)
                            for i, (name, payload) in enumerate(messages)])
@@ -273,15 +279,28 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
     return Change(case.id, values["revision"], ready, completed), after
 
 
-def _write_task_changes(case, variables, before, after, now, actor, completed_task):
+def index_changes(before, after, now, completed_task_id, fired):
+    """Tasks and timers a change opened and closed: [id, element id, due ISO] / [id, new status]."""
     closed = [task_id for task_id in before.ready if task_id not in after.ready]
-    done = completed_task.id if completed_task is not None and completed_task.id in closed else None
+    disarmed = [timer_id for timer_id in before.timers if timer_id not in after.timers]
+    return {
+        "tasks_opened": [[info.id, info.element_id, instant(_task_due(info, now))]
+                         for task_id, info in after.ready.items() if task_id not in before.ready],
+        "tasks_closed": [[task_id, "selesai" if task_id == completed_task_id else "dibatalkan"] for task_id in closed],
+        "timers_armed": [[t.task_id, t.element_id, instant(t.due)]
+                         for timer_id, t in after.timers.items() if timer_id not in before.timers],
+        "timers_closed": [[timer_id, "terpicu" if timer_id in fired else "dibatalkan"] for timer_id in disarmed],
+    }
+
+
+def _write_task_changes(case, variables, after, changes, now, actor):
+    done = [task_id for task_id, how in changes["tasks_closed"] if how == "selesai"]
     if done:
-        _run(_FINISH_TASK, {"_id": done, "at": now, "by": actor.id})
-    cancelled = [{"_id": task_id, "at": now} for task_id in closed if task_id != done]
+        _run(_FINISH_TASK, {"_id": done[0], "at": now, "by": actor.id})
+    cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
     if cancelled:
         _run(_CANCEL_TASK, cancelled)
-    added = [info for task_id, info in after.ready.items() if task_id not in before.ready]
+    added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
     if added:
         _run(_ADD_TASKS, _task_rows(case, variables, added, now))
 
@@ -303,15 +322,14 @@ def _local_time(instant):
     return f"{local:%Y-%m-%d %H:%M} ({local:%Z})"
 
 
-def _write_timer_changes(case, before, after, now, fired):
-    closed = [timer_id for timer_id in before.timers if timer_id not in after.timers]
-    fired_now = [{"_id": timer_id, "at": now} for timer_id in closed if timer_id in fired]
+def _write_timer_changes(case, after, changes, now):
+    fired_now = [{"_id": timer_id, "at": now} for timer_id, how in changes["timers_closed"] if how == "terpicu"]
     if fired_now:
         _run(_FIRE_TIMER, fired_now)
-    cancelled = [{"_id": timer_id} for timer_id in closed if timer_id not in fired]
+    cancelled = [{"_id": timer_id} for timer_id, how in changes["timers_closed"] if how != "terpicu"]
     if cancelled:
         _run(_CANCEL_TIMER, cancelled)
-    added = [t for timer_id, t in after.timers.items() if timer_id not in before.timers]
+    added = [after.timers[timer_id] for timer_id, _element, _due in changes["timers_armed"]]
     if added:
         _run(_ADD_TIMERS, [dict(
             id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,

@@ -194,3 +194,18 @@ def drawings_for_case(view):
                              "current": [i for i in current if i in ids]})
     return drawings
 
+
+
+def drawings_for_elements(version_id, element_ids):
+    """The BPMN files of a version that contain any of these elements (the main process always)."""
+    from lxml import etree
+
+    version = get_version(version_id)
+    drawings = []
+    for name, text in sorted(version.sources.items(), key=lambda item: (not item[0].endswith(f"/{version.process_id}.bpmn"), item[0])):
+        if not name.endswith(".bpmn"):
+            continue
+        ids = set(etree.fromstring(text.encode("utf-8")).xpath("//@id"))
+        if name.endswith(f"/{version.process_id}.bpmn") or ids & set(element_ids):
+            drawings.append({"file": name, "xml": text})
+    return drawings

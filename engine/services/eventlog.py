@@ -1,8 +1,15 @@
-"""The hash-chained event log: build the next event of a case."""
+"""The hash-chained event log: build the next event of a case, and what each change left behind.
+
+Every event carries the hash of the one before it. An event that changed the workflow also
+carries its *outcome*: the case variables that took a new value, the human tasks and timers
+it opened and closed (with their due times), the status it left the case in and the messages
+the diagram sent. The outcome is part of the hashed content, so the log records the case's
+state after every event and a replay can be compared with it step by step.
+"""
 
 import hashlib
 import json
-
+from datetime import timezone
 
 GENESIS = "0" * 64
 
@@ -15,17 +22,55 @@ def event_hash(prev_hash, fields):
     return hashlib.sha256((prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
 
 
-def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, task_id=None,
-               element_id=None, data=None):
-    """Column values of the event that follows `prev_hash` in a case's chain."""
-    body = canonical(data or {})
+def hashed_fields(*, case_id, seq, type, at, actor, diagram_version_id, task_id, element_id, data, outcome=None):
+    """The content an event's hash covers (events written before outcomes existed hash without one)."""
     fields = {
         "case_id": case_id, "seq": seq, "type": type, "at": at.isoformat(), "actor": actor,
-        "diagram_version_id": diagram_version_id, "task_id": task_id, "element_id": element_id,
-        "data": body,
+        "diagram_version_id": diagram_version_id, "task_id": task_id, "element_id": element_id, "data": data,
     }
+    if outcome is not None:
+        fields["outcome"] = outcome
+    return fields
+
+
+def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, task_id=None,
+               element_id=None, data=None, outcome=None):
+    """Column values of the event that follows `prev_hash` in a case's chain."""
+    body = canonical(data or {})
+    result = canonical(outcome) if outcome is not None else None
+    fields = hashed_fields(case_id=case_id, seq=seq, type=type, at=at, actor=actor,
+                           diagram_version_id=diagram_version_id, task_id=task_id, element_id=element_id,
+                           data=body, outcome=result)
     prev = prev_hash or GENESIS
     return dict(
         case_id=case_id, seq=seq, type=type, at=at, actor=actor, diagram_version_id=diagram_version_id,
-        task_id=task_id, element_id=element_id, data=body, prev_hash=prev, hash=event_hash(prev, fields),
+        task_id=task_id, element_id=element_id, data=body, outcome=result, prev_hash=prev,
+        hash=event_hash(prev, fields),
     )
+
+
+def variable_texts(variables):
+    """{name: canonical JSON of its value}: the form in which variables are compared and stored."""
+    return {name: canonical(value) for name, value in variables.items()}
+
+
+def outcome(before_variables, after_variables, status, changes, messages):
+    """What one change did: variables set and unset, tasks and timers opened and closed, messages.
+
+    `before_variables`/`after_variables` are `variable_texts` maps; `changes` is the
+    `{"tasks_opened", "tasks_closed", "timers_armed", "timers_closed"}` lists the engine wrote
+    to its indexes ([id, element id, due ISO] opened, [id, how] closed; ids are the engine's own).
+    """
+    return {
+        "status": status,
+        "set": {name: json.loads(text) for name, text in sorted(after_variables.items())
+                if before_variables.get(name) != text},
+        "unset": sorted(name for name in before_variables if name not in after_variables),
+        **{key: sorted(changes[key]) for key in ("tasks_opened", "tasks_closed", "timers_armed", "timers_closed")},
+        "messages": list(messages),
+    }
+
+
+def instant(value):
+    """A due time as it is written into an outcome (ISO-8601, UTC), or None."""
+    return value.astimezone(timezone.utc).isoformat() if value is not None else None

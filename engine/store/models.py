@@ -223,6 +223,8 @@ class Event(db.Model):
     task_id: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[str] = mapped_column(Text)
+    # what the change left behind (variables set, tasks/timers opened and closed), hashed with the event
+    outcome: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -45,7 +45,7 @@ def document():
     spec = APISpec(title="SLRT — Mesin Rujukan Pengaduan", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()])
     for name in ("Error", "Token", "TokenRequest", "Intake", "Pelapor", "Complete", "Task", "TaskDetail",
-                 "CaseSummary", "CaseDetail", "Event", "PublicStatus", "DiagramVersion", "FormField", "Timer", "Outbox", "WorkflowUpload", "ReplayReport",
+                 "CaseSummary", "CaseDetail", "Event", "PublicStatus", "DiagramVersion", "FormField", "Timer", "Outbox", "WorkflowUpload", "ReplayReport", "ReplayState",
                  "RegistryStatus"):
         if name not in spec.components.schemas:
             spec.components.schema(name, schema=getattr(schemas, f"{name}Schema"))
@@ -91,8 +91,12 @@ def document():
         "/api/v1/workflows/{version_id}/publish": {"post": _op(
             "Terbitkan draf", "DiagramVersion", params=[_path_param("version_id", "id versi diagram")],
             errors=("401", "403", "404", "409"))},
-        "/api/v1/cases/{key}/replay": {"post": _op("Verifikasi rantai dan putar ulang kasus", "ReplayReport",
-                                                   params=[case_key])},
+        "/api/v1/cases/{key}/replay": {"post": _op(
+            "Verifikasi rantai hash dan putar ulang kasus (setiap masalah menyebut nomor peristiwa)", "ReplayReport",
+            errors=("401", "403", "404", "422"),
+            params=[case_key, {"name": "sampai", "in": "query", "required": False, "schema": {"type": "integer"},
+                               "description": "putar ulang sampai peristiwa ke-N saja; `state` berisi keadaan "
+                                              "kasus saat itu"}])},
         "/api/v1/registry": {"get": _op(
             "Cek status DTKS berdasarkan NIK atau No. KK", "RegistryStatus", errors=("401", "403", "422"),
             params=[{"name": "nik", "in": "query", "schema": {"type": "string"}},

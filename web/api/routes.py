@@ -157,7 +157,11 @@ def publish_workflow(version_id):
 @bp.post("/cases/<key>/replay")
 @api_requires(access.AUDIT)
 def replay_case(key):
-    return jsonify(schemas.ReplayReportSchema().dump(audit.verify(g.actor, key)))
+    upto = request.args.get("sampai")
+    if upto is not None and not upto.isdigit():
+        raise InvalidInput("sampai harus nomor peristiwa", errors={"sampai": "harus bilangan bulat positif"})
+    report = audit.verify(g.actor, key, upto=int(upto) if upto else None)
+    return jsonify(schemas.ReplayReportSchema().dump(report))
 
 
 @bp.get("/registry")

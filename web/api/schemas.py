@@ -222,18 +222,56 @@ class WorkflowUploadSchema(StrictSchema):
 
 
 class ReplayProblemSchema(Schema):
-    event = fields.Integer()
+    event = fields.Integer(metadata={"description": "nomor urut peristiwa tempat masalah muncul"})
+    task = fields.String(allow_none=True, metadata={"description": "id elemen tugas/timer yang bersangkutan"})
     problem = fields.String()
+    expected = fields.String(allow_none=True, metadata={"description": "menurut catatan (log atau data tersimpan)"})
+    found = fields.String(allow_none=True, metadata={"description": "yang ditemukan"})
+
+
+class ReplayTaskSchema(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    name = fields.String()
+    due = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+
+
+class ReplayTimerSchema(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    due = fields.String(allow_none=True)
+
+
+class ReplayStateSchema(Schema):
+    """The case as it stood right after event `seq`, rebuilt by the replay."""
+
+    seq = fields.Integer()
+    type = fields.String()
+    at = fields.String()
+    actor = fields.String()
+    element_id = fields.String(allow_none=True)
+    status = fields.String()
+    variables = fields.Dict()
+    changed = fields.Dict()
+    removed = fields.List(fields.String())
+    open_tasks = fields.List(fields.Nested(ReplayTaskSchema))
+    timers = fields.List(fields.Nested(ReplayTimerSchema))
+    done = fields.List(fields.String())
 
 
 class ReplayReportSchema(Schema):
     case_id = fields.Integer()
     ticket = fields.String()
     events = fields.Integer()
+    replayed = fields.Integer(metadata={"description": "peristiwa yang diputar ulang"})
     diagram_version_id = fields.Integer()
     ok = fields.Boolean()
     chain = fields.List(fields.Nested(ReplayProblemSchema))
     replay = fields.List(fields.Nested(ReplayProblemSchema))
+    first_divergence = fields.Nested(ReplayProblemSchema, allow_none=True)
+    state = fields.Nested(ReplayStateSchema, allow_none=True,
+                          metadata={"description": "keadaan kasus setelah peristiwa `sampai` (jika diminta)"})
 
 
 class RegistryStatusSchema(Schema):

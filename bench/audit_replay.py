@@ -1,0 +1,210 @@
+"""Audit: replay time of a 30-event case, and verification time of 10,000 cases.
+
+    .venv/bin/python bench/audit_replay.py [--cases 10000] [--real 200] [--postgres]
+
+1. One PKH complaint is taken through 30 events (intake, review, back office, approval, the
+   answer deadline firing, the program manager claiming the task and asking for further review
+   again and again, the answer, the feedback). Its replay (`Replay.run`: rebuild from the diagram
+   version and the events, compare every event's outcome and the stored case) is timed; so is the
+   whole verification of that case (loading its rows, the hash chain and the replay).
+2. `--real` cases are run through the engine at every stage of the referral journey, then copied
+   until the database holds `--cases` cases. Copies get fresh engine ids (task and timer UUIDs
+   replaced consistently in the stored workflow, the indexes and the events) and a recomputed
+   hash chain, so every copy is a case that verifies. `audit.verify_all` (what `slrt audit --all`
+   runs) is timed over all of them.
+"""
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+START = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def thirty_event_case(actors, settings):
+    """Return the id of a case with exactly 30 events."""
+    from bench.engine_vs_raw import JOURNEY, intake_payload
+    from engine.services import cases, seed, timers
+    from engine.store.models import Case, db
+
+    now = START
+    change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
+    for element, user, data in JOURNEY[:3]:
+        now += timedelta(minutes=10)
+        (task_id,) = [t for t, e in change.ready if e == element]
+        change = cases.complete_task(actors[user], task_id, data, now)
+    now += timedelta(days=15)
+    timers.sweep(now)  # the answer's deadline passes: event 5
+    manager = actors["pp.kemensos"]
+
+    for _ in range(11):  # claim, then ask for further review: two events per round
+        task_id = _open_task(change.case_id, "Pkh_Tanggapi")
+        now += timedelta(hours=2)
+        cases.claim_task(manager, task_id, now)
+        change = cases.complete_task(manager, task_id, {"tanggapan_rujukan": "ditelaah",
+                                                        "isi_tanggapan": "Masih ditelaah."}, now)
+    now += timedelta(hours=2)
+    cases.claim_task(manager, _open_task(change.case_id, "Pkh_Tanggapi"), now)
+    change = cases.complete_task(manager, _open_task(change.case_id, "Pkh_Tanggapi"),
+                                 {"tanggapan_rujukan": "diterima", "isi_tanggapan": "Sudah dibayarkan."}, now)
+    element, user, data = JOURNEY[4]
+    change = cases.complete_task(actors[user], _open_task(change.case_id, element), data, now + timedelta(hours=1))
+    count = db.session.get(Case, change.case_id).event_count
+    assert count == 30, count
+    return change.case_id
+
+
+def _open_task(case_id, element):
+    from sqlalchemy import select
+
+    from engine.store.models import HumanTask, db
+
+    return db.session.scalar(select(HumanTask.id).where(HumanTask.case_id == case_id, HumanTask.element_id == element,
+                                                        HumanTask.status == "siap"))
+
+
+def time_one(case_id, runs):
+    from engine.services import audit, diagrams
+    from engine.services.replay import Replay
+    from engine.store.models import db
+
+    (record,) = audit._records([case_id])
+    bundle = diagrams.bundle_for(record.case.diagram_version_id)
+    assert not Replay(bundle, record).run().problems
+    replay, verify = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        Replay(bundle, record).run()
+        replay.append((time.perf_counter() - started) * 1000)
+        db.session.expunge_all()
+        started = time.perf_counter()
+        (fresh,) = audit._records([case_id])
+        report = audit.check(fresh)
+        verify.append((time.perf_counter() - started) * 1000)
+        assert report["ok"], report
+    return statistics.median(replay), statistics.median(verify)
+
+
+def seed_real_cases(actors, settings, count):
+    from bench.ui_pages import seed_real_cases as seed
+
+    seed(actors, settings, count)
+
+
+def copy_until(total):
+    """Copy the existing cases with fresh ids and a recomputed chain until there are `total` cases."""
+    from sqlalchemy import func, insert, select
+
+    from engine.services.eventlog import GENESIS, event_hash, hashed_fields
+    from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
+
+    originals = list(db.session.execute(select(Case.__table__)).mappings())
+    rows = {}
+    for model in (HumanTask, Timer, Event, OutboxMessage):
+        for row in db.session.execute(select(model.__table__)).mappings():
+            rows.setdefault((model, row["case_id"]), []).append(dict(row))
+    next_id = db.session.scalar(select(func.max(Case.id))) + 1
+    made = len(originals)
+    while made < total:
+        batch = {Case: [], HumanTask: [], Timer: [], Event: [], OutboxMessage: []}
+        for original in originals:
+            if made >= total:
+                break
+            ids = {old: str(uuid.uuid4()) for old in set(UUID.findall(original["state"]))}
+
+            def fresh(text):
+                return UUID.sub(lambda m: ids.get(m.group(0), m.group(0)), text) if text else text
+
+            prev = GENESIS
+            for event in sorted(rows.get((Event, original["id"]), []), key=lambda e: e["seq"]):
+                row = {k: v for k, v in event.items() if k != "id"}
+                row.update(case_id=next_id, task_id=fresh(event["task_id"]), outcome=fresh(event["outcome"]))
+                fields = hashed_fields(**{k: row[k] for k in ("case_id", "seq", "type", "at", "actor",
+                                                              "diagram_version_id", "task_id", "element_id",
+                                                              "data", "outcome")})
+                row.update(prev_hash=prev, hash=event_hash(prev, fields))
+                prev = row["hash"]
+                batch[Event].append(row)
+            batch[Case].append(dict(original, id=next_id, ticket=f"3203-26-{next_id:06d}", state=fresh(original["state"]),
+                                    last_event_hash=prev))
+            for model in (HumanTask, Timer):
+                batch[model] += [dict(r, id=ids.get(r["id"], r["id"]), case_id=next_id)
+                                 for r in rows.get((model, original["id"]), [])]
+            batch[OutboxMessage] += [
+                {**{k: v for k, v in r.items() if k != "id"}, "case_id": next_id,
+                 "idempotency_key": f"slrt-{next_id}-{r['idempotency_key'].split('-')[2]}-{uuid.uuid4().hex[:16]}"}
+                for r in rows.get((OutboxMessage, original["id"]), [])]
+            next_id += 1
+            made += 1
+        for model in (Case, HumanTask, Timer, Event, OutboxMessage):
+            if batch[model]:
+                db.session.execute(insert(model.__table__), batch[model])
+        db.session.commit()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--real", type=int, default=200, help="cases run through the engine before copying")
+    parser.add_argument("--runs", type=int, default=20, help="timed replays of the 30-event case")
+    parser.add_argument("--postgres", action="store_true", help="use PostgreSQL (database slrt_bench_audit)")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from engine.config import load_settings
+    from engine.domain.actor import Actor
+    from engine.services import audit, diagrams, seed
+    from engine.store.models import Case, Event, User, db
+    from web import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.postgres:
+            from bench.engine_vs_raw import postgres_url
+
+            url = postgres_url("postgresql://postgres@127.0.0.1:5432/test", "slrt_bench_audit")
+        else:
+            url = f"sqlite:///{tmp}/audit.db"
+        settings = load_settings(overrides={"database_url": url})
+        app = create_app(settings=settings)
+        with app.app_context():
+            upgrade()
+            diagrams.sync_from_disk(settings, START)
+            seed.seed_demo(START)
+            actors = {u.username: Actor.of(u) for u in db.session.scalars(select(User))}
+            long_case = thirty_event_case(actors, settings)
+            replay_ms, verify_ms = time_one(long_case, args.runs)
+            seed_real_cases(actors, settings, args.real)
+            copy_until(args.cases)
+            db.session.expunge_all()
+            cases_n = db.session.scalar(select(func.count()).select_from(Case))
+            events_n = db.session.scalar(select(func.count()).select_from(Event))
+            db.session.rollback()
+            started = time.perf_counter()
+            summary = audit.verify_all()
+            took = time.perf_counter() - started
+            db.session.remove()
+            db.engine.dispose()
+    print(f"{'PostgreSQL' if args.postgres else 'SQLite'}")
+    print(f"30-event case: replay keeping the state after each event (step-through) {replay_ms:.1f} ms, full verification (load + chain + replay + compare) "
+          f"{verify_ms:.1f} ms (median of {args.runs})")
+    print(f"verify_all: {cases_n} cases, {events_n} events in {took:.1f} s "
+          f"({took / cases_n * 1000:.2f} ms per case); {summary['ok']} intact, {len(summary['failed'])} with problems")
+    if summary["failed"]:
+        print(json.dumps(summary["failed"][:2], indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

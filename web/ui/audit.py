@@ -1,0 +1,57 @@
+"""Auditor pages (read-only): search cases, step through a case on its diagram, export its history."""
+
+import json
+
+from flask import Blueprint, Response, g, render_template, request
+
+from engine.services import audit, diagrams
+from engine.services.queries import EVENT_LABELS
+from web.auth import page_login_required
+from web.i18n import translate
+
+bp = Blueprint("audit", __name__, template_folder="../templates", url_prefix="/audit")
+
+
+@bp.context_processor
+def labels():
+    return {"event_labels": EVENT_LABELS, "translated_labels": {k: translate(v) for k, v in EVENT_LABELS.items()}}
+
+
+@bp.get("/")
+@page_login_required
+def search():
+    text, status = request.args.get("q", "").strip(), request.args.get("status") or None
+    rows = audit.search(g.actor, text=text or None, status=status)
+    return render_template("audit_search.html", actor=g.actor, rows=rows, q=text, status=status)
+
+
+@bp.get("/kasus/<key>")
+@page_login_required
+def case(key):
+    view = audit.step_through(g.actor, key)
+    drawings = diagrams.drawings_for_elements(view["case"]["diagram_version_id"], _elements(view["frames"]))
+    return render_template("audit_case.html", actor=g.actor, view=view, drawings=drawings)
+
+
+@bp.get("/kasus/<key>/riwayat.json")
+@page_login_required
+def export_json(key):
+    history = audit.history(g.actor, key)
+    body = json.dumps(history, ensure_ascii=False, indent=2, default=str)
+    name = f"riwayat-{history['case']['ticket']}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/kasus/<key>/cetak")
+@page_login_required
+def printable(key):
+    return render_template("audit_print.html", actor=g.actor, history=audit.history(g.actor, key))
+
+
+def _elements(frames):
+    ids = set()
+    for frame in frames:
+        ids.update(frame["done"])
+        ids.update(t["element_id"] for t in frame["open_tasks"])
+    return ids
