@@ -3,14 +3,14 @@
 A plain ADD COLUMN: on SQLite a batch (copy-and-rename) migration would drop the triggers
 that keep the event log append-only.
 
-Revision ID: 0005_event_outcomes
-Revises: 0004
+Revision ID: 0007_event_outcomes
+Revises: 0006_security_admin
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0005_event_outcomes"
-down_revision = "0004"
+revision = "0007_event_outcomes"
+down_revision = "0006_security_admin"
 branch_labels = None
 depends_on = None
 
