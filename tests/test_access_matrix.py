@@ -95,6 +95,10 @@ EXPECTED = {
     ("/api/v1/workflows", "POST"): ({ANA}, BOTH),
     ("/api/v1/workflows/<int:version_id>/publish", "POST"): ({ANA}, BOTH),
     ("/api/v1/registry", "GET"): (REGISTRY, BOTH),
+    ("/audit/", "GET"): ({MAN, ADM, AUD}, BOTH),
+    ("/audit/kasus/<key>", "GET"): ({MAN, ADM, AUD}, set()),
+    ("/audit/kasus/<key>/riwayat.json", "GET"): ({MAN, ADM, AUD}, set()),
+    ("/audit/kasus/<key>/cetak", "GET"): ({MAN, ADM, AUD}, set()),
 }
 # Run the claims before the releases, and signing out last.
 ORDER = {"/keluar": 2, "/api/v1/auth/token/revoke": 2, "/tugas/<task_id>/lepas": 1, "/api/v1/tasks/<task_id>/release": 1}

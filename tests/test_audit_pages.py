@@ -74,5 +74,5 @@ def test_audit_pages_are_only_for_auditors_of_the_area(app, api):
     auditor = signed_in(app, "auditor.cianjur")
     assert auditor.get(f"/audit/kasus/{kendari['id']}").status_code == 403  # another district
     assert kendari["ticket"] not in _text(auditor.get("/audit/"))
-    assert 'href="/audit/"' in _text(auditor.get("/kotak-masuk"))
+    assert 'href="/audit/"' in _text(auditor.get("/akun"))
     assert 'href="/audit/"' not in _text(officer.get("/kotak-masuk"))

@@ -24,7 +24,7 @@ from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
 from engine.services import audit, timers
 from engine.store.models import HumanTask, User, db
 from tests.conftest import START
-from tests.test_scenarios import PLACEHOLDERS, _fill
+from engine.services.scenarios import PLACEHOLDERS, fill as _fill
 
 SCENARIO_DATA = {}
 for _path in sorted((Path(__file__).parent / "scenarios").glob("*.yaml")):

@@ -6,7 +6,8 @@ from flask import Blueprint, Response, g, render_template, request
 
 from engine.services import audit, diagrams
 from engine.services.queries import EVENT_LABELS
-from web.auth import page_login_required
+from engine.domain import access
+from web.auth import requires
 from web.i18n import translate
 
 bp = Blueprint("audit", __name__, template_folder="../templates", url_prefix="/audit")
@@ -18,7 +19,7 @@ def labels():
 
 
 @bp.get("/")
-@page_login_required
+@requires(access.AUDIT)
 def search():
     text, status = request.args.get("q", "").strip(), request.args.get("status") or None
     rows = audit.search(g.actor, text=text or None, status=status)
@@ -26,7 +27,7 @@ def search():
 
 
 @bp.get("/kasus/<key>")
-@page_login_required
+@requires(access.AUDIT)
 def case(key):
     view = audit.step_through(g.actor, key)
     drawings = diagrams.drawings_for_elements(view["case"]["diagram_version_id"], _elements(view["frames"]))
@@ -34,7 +35,7 @@ def case(key):
 
 
 @bp.get("/kasus/<key>/riwayat.json")
-@page_login_required
+@requires(access.AUDIT)
 def export_json(key):
     history = audit.history(g.actor, key)
     body = json.dumps(history, ensure_ascii=False, indent=2, default=str)
@@ -44,7 +45,7 @@ def export_json(key):
 
 
 @bp.get("/kasus/<key>/cetak")
-@page_login_required
+@requires(access.AUDIT)
 def printable(key):
     return render_template("audit_print.html", actor=g.actor, history=audit.history(g.actor, key))
 
