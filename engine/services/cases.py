@@ -20,7 +20,7 @@ from engine.bpmn.runner import Runner
 from engine.domain.sla import SlaPolicy
 from engine.domain.workdays import calendar_from
 from engine.domain import access
-from engine.domain.vocabulary import INDEXED_VARIABLES
+from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.services import diagrams, intake, notify, outbox
 from engine.services.eventlog import next_event
@@ -36,7 +36,7 @@ _CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last
                  CASES.c.diagram_version_id, CASES.c.wilayah)
 
 # The write path runs these prepared statements with parameters, so SQLAlchemy compiles each once.
-_STATE_COLUMNS = (*INDEXED_VARIABLES, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
+_STATE_COLUMNS = (*INDEXED_VARIABLES, *INDEXED_PELAPOR, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
                   "status", "closed_at", "tahap")
 _SAVE_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
               .values({name: bindparam(name) for name in _STATE_COLUMNS}))
@@ -50,7 +50,8 @@ _ADD_TASKS = insert(TASKS)
 _ADD_TIMERS = insert(TIMERS)
 _ADD_OUTBOX = insert(OutboxMessage.__table__)
 _FINISH_TASK = (update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by")))
+                .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
+                        hasil=bindparam("hasil")))
 _CANCEL_TASK = update(TASKS).where(TASKS.c.id == bindparam("_id")).values(status="dibatalkan",
                                                                           completed_at=bindparam("at"))
 _FIRE_TIMER = update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="terpicu",
@@ -252,6 +253,7 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
         element_id=task.element_id if task else None, data=data,
     )
     values = {name: variables.get(name) for name in INDEXED_VARIABLES}
+    values.update({name: (variables.get("pelapor") or {}).get(name) for name in INDEXED_PELAPOR})
     values.update(
         state=RUNNER.dump(workflow), data=json.dumps(variables, ensure_ascii=False, default=str),
         revision=case.revision + 1, event_count=event["seq"], last_event_hash=event["hash"], updated_at=now,
@@ -259,7 +261,7 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
     _compare_and_set(_SAVE_CASE, case, **values)
-    _write_task_changes(case, variables, before, after, now, actor, task)
+    _write_task_changes(case, variables, before, after, now, actor, task, data)
     _write_timer_changes(case, before, after, now, fired)
     if messages:
         _run(_ADD_OUTBOX, [outbox.message_row(case.id, event["seq"], i, name, payload, variables, now)
@@ -269,11 +271,11 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
     return Change(case.id, values["revision"], ready, completed), after
 
 
-def _write_task_changes(case, variables, before, after, now, actor, completed_task):
+def _write_task_changes(case, variables, before, after, now, actor, completed_task, submitted=None):
     closed = [task_id for task_id in before.ready if task_id not in after.ready]
     done = completed_task.id if completed_task is not None and completed_task.id in closed else None
     if done:
-        _run(_FINISH_TASK, {"_id": done, "at": now, "by": actor.id})
+        _run(_FINISH_TASK, {"_id": done, "at": now, "by": actor.id, "hasil": _outcome(submitted)})
     cancelled = [{"_id": task_id, "at": now} for task_id in closed if task_id != done]
     if cancelled:
         _run(_CANCEL_TASK, cancelled)
@@ -286,6 +288,12 @@ def _write_task_changes(case, variables, before, after, now, actor, completed_ta
             tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=_task_due(info, now), assignee_id=None, claimed_at=None,
             completed_at=None, completed_by=None,
         ) for info in added])
+
+
+def _outcome(submitted):
+    """The decision a task was completed with (its first outcome variable), for reports."""
+    values = submitted or {}
+    return next((str(values[name]) for name in TASK_OUTCOME_VARIABLES if values.get(name) is not None), None)
 
 
 def _write_timer_changes(case, before, after, now, fired):

@@ -128,6 +128,7 @@ class TicketCounter(db.Model):
 
 class Case(db.Model):
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_area_created", "wilayah", "created_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket: Mapped[str] = mapped_column(String(30), unique=True)
     tracking_code: Mapped[str] = mapped_column(String(12))
@@ -153,6 +154,12 @@ class Case(db.Model):
     created_at: Mapped[object] = mapped_column(UtcDateTime, index=True)
     updated_at: Mapped[object] = mapped_column(UtcDateTime)
     closed_at: Mapped[object | None] = mapped_column(UtcDateTime)
+    # for dashboards: the complainant's profile and the registry and verification outcomes
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    disabilitas: Mapped[bool | None] = mapped_column(Boolean)
+    terdaftar_dtks: Mapped[bool | None] = mapped_column(Boolean)
+    hasil_verifikasi: Mapped[str | None] = mapped_column(String(20))
+    tanggapan_rujukan: Mapped[str | None] = mapped_column(String(20))
 
 
 class HumanTask(db.Model):
@@ -162,6 +169,7 @@ class HumanTask(db.Model):
     __table_args__ = (
         Index("ix_human_tasks_inbox", "status", "role", "wilayah"),
         Index("ix_human_tasks_case", "case_id", "status"),
+        Index("ix_human_tasks_area_element", "wilayah", "element_id", "status"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -179,6 +187,7 @@ class HumanTask(db.Model):
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     completed_at: Mapped[object | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hasil: Mapped[str | None] = mapped_column(String(30))  # the decision it was completed with
 
 
 class Timer(db.Model):
