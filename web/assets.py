@@ -11,6 +11,7 @@ bp = Blueprint("assets", __name__, url_prefix="/aset")
 # Only these folders of node_modules are served.
 PACKAGES = {
     "bpmn-js": ROOT / "node_modules" / "bpmn-js" / "dist",
+    "chart.js": ROOT / "node_modules" / "chart.js" / "dist",
 }
 
 
