@@ -54,12 +54,14 @@ def create_app(config=None, settings=None, clock=None):
     from web.cli import register as register_cli
     from web.i18n import init_i18n
     from web.ui.views import bp as ui_bp
+    from web.ui.dashboards import bp as dashboards_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(ui_bp)
     app.register_blueprint(assets_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(dashboards_bp)
     init_i18n(app)
     csrf.init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens; cookies only for safe methods

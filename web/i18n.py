@@ -305,6 +305,10 @@ PATTERNS = [(re.compile(source), english) for source, english in (
     (r"(?P<kolom>.+) tidak boleh lebih dari (?P<n>-?[\d.]+)", "{kolom} must not be more than {n}"),
 )]
 
+from web.i18n_reports import REPORT_CATALOGUE  # noqa: E402 (the dashboards' own strings)
+
+CATALOGUE.update(REPORT_CATALOGUE)
+
 
 def english(text):
     """The English for an Indonesian text: the catalogue, then the patterns, else the text itself."""

@@ -59,3 +59,13 @@ def may_see_identity(user, case):
 
 def may_audit(user, case):
     return user.role in {roles.AUDITOR, roles.ADMINISTRATOR, roles.MANAJER} and in_area(user, case.wilayah)
+
+
+# Dashboards and monitoring reports (Pedoman BAB VI.E): district managers and supervisors, the
+# province and national levels, and dashboard monitors (Pemda, Bappeda), each over their own area.
+DASHBOARD_ROLES = frozenset({roles.MANAJER, roles.SUPERVISOR, roles.PEMANTAU})
+
+
+def may_view_dashboard(user, wilayah):
+    """True when the user may see aggregates of the area `wilayah` (a prefix; "" is nationwide)."""
+    return user.role in DASHBOARD_ROLES and (wilayah or "").startswith(user.wilayah or "")

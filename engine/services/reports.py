@@ -1,0 +1,284 @@
+"""Dashboards and monitoring reports, scoped to an area and a period (Pedoman BAB I.H, VI.E, VII).
+
+Every figure is a SQL aggregate over indexed tables — the case row's indexed columns, the
+human-task index and the DTKS tables — never a case's workflow or variables. Queries return
+grouped counts; the small rollups into tables happen here in Python.
+
+What each figure counts:
+- complaints received: cases registered in the period (their channel, type, category, program,
+  area, outcome and the complainant's profile);
+- closed and time to close: cases closed in the period (calendar days, nearest-rank percentiles);
+- on time: human tasks completed in the period with a due time, completed at or before it;
+- open and overdue: the open tasks as of now;
+- referrals and appeals: program-manager and appeal tasks created in the period;
+- DTKS (participation, combinations, gaps, profiles): the registry as it stands.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Text, case as sql_case, cast, func, literal_column, select
+
+from engine.domain import access, roles
+from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI, PROGRAM
+from engine.errors import Forbidden, InvalidInput
+from engine.services import report_tables as rt
+from engine.store.models import Case, Household, HouseholdMember, HumanTask, Region, db
+from engine.store.report_sql import grouped_percentiles, hours_between, in_area, local_month
+
+LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
+SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}
+APPEAL_TASK = "Task_TinjauBanding"
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The area (BPS code prefix, "" nationwide) and the local months a dashboard covers."""
+
+    wilayah: str
+    months: tuple  # ("2026-01", ...), local calendar months, in order
+    offset_hours: int
+
+    @property
+    def level(self):
+        return LEVELS.get(len(self.wilayah), "desa")
+
+    @property
+    def sub_digits(self):
+        return SUB_DIGITS.get(len(self.wilayah), 10)
+
+    @property
+    def start(self):
+        return month_start(self.months[0], self.offset_hours)
+
+    @property
+    def end(self):
+        return month_start(_next_month(self.months[-1]), self.offset_hours)
+
+
+def month_start(month, offset_hours):
+    """The UTC instant a local month ('2026-11') begins."""
+    year, number = (int(part) for part in month.split("-"))
+    return datetime(year, number, 1, tzinfo=timezone.utc) - timedelta(hours=offset_hours)
+
+
+def _next_month(month):
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def current_month(now, offset_hours):
+    """The local month ('2026-11') an instant falls in."""
+    return _month_of(now, offset_hours)
+
+
+def _month_of(instant, offset_hours):
+    return (instant + timedelta(hours=offset_hours)).strftime("%Y-%m")
+
+
+def _parse_month(value, name, errors):
+    try:
+        year, number = (int(part) for part in value.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= number <= 12):
+            raise ValueError
+    except (AttributeError, ValueError):
+        errors[name] = "bulan harus berbentuk TTTT-BB, misalnya 2026-11"
+        return None
+    return f"{year:04d}-{number:02d}"
+
+
+def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None):
+    """The dashboard scope the actor asked for: their own area unless they narrowed it; by
+    default the twelve months up to this one. Forbidden outside the actor's role or area."""
+    area = (wilayah or "").strip() or (actor.wilayah or "")
+    if not area.isdigit() and area != "" or len(area) not in LEVELS:
+        raise InvalidInput("Kode wilayah tidak valid", errors={"wilayah": "kode BPS 2, 4, 6 atau 10 angka"})
+    if not access.may_view_dashboard(actor, area):
+        raise Forbidden("Anda tidak berwenang melihat dasbor wilayah ini", wilayah=area)
+    errors = {}
+    last = _parse_month(sampai, "sampai", errors) if sampai else _month_of(now, offset_hours)
+    first = _parse_month(dari, "dari", errors) if dari else None
+    if errors:
+        raise InvalidInput("Periode tidak valid", errors=errors)
+    months = [last]
+    while len(months) < MAX_MONTHS and months[0] != first and (first or len(months) < DEFAULT_MONTHS):
+        year, number = (int(part) for part in months[0].split("-"))
+        months.insert(0, f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}")
+    if first and months[0] != first:
+        raise InvalidInput("Periode tidak valid", errors={"dari": f"paling awal {MAX_MONTHS} bulan sebelum 'sampai'"})
+    return Scope(area, tuple(months), int(offset_hours))
+
+
+def month_scope(actor, now, offset_hours, month, wilayah=None):
+    """The monthly report's scope: one month."""
+    return resolve_scope(actor, now, offset_hours, wilayah, month, month)
+
+
+def quarter_scope(actor, now, offset_hours, year, quarter, wilayah=None):
+    """The quarterly monitoring report's scope: three months (quarter 1 to 4)."""
+    if quarter not in (1, 2, 3, 4):
+        raise InvalidInput("Triwulan tidak valid", errors={"triwulan": "1 sampai 4"})
+    first = 3 * (quarter - 1) + 1
+    return resolve_scope(actor, now, offset_hours, wilayah, f"{year:04d}-{first:02d}", f"{year:04d}-{first + 2:02d}")
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    area_name: str | None
+    headline: list = field(default_factory=list)  # [(label, value, unit)]
+    sections: list = field(default_factory=list)  # [(title, [Table, ...])]
+
+    def tables(self):
+        return {table.key: table for _title, tables in self.sections for table in tables}
+
+
+def dashboard(actor, scope, now):
+    """Every indicator of the scope (the caller has resolved it with `resolve_scope`)."""
+    if not access.may_view_dashboard(actor, scope.wilayah):
+        raise Forbidden("Anda tidak berwenang melihat dasbor wilayah ini", wilayah=scope.wilayah)
+    cases = _case_groups(scope)
+    tasks = _task_figures(scope, now)
+    registry = _registry_groups(scope)
+    closing = _closing_times(scope)
+    areas = _area_counts(scope)
+    trend = _trend(scope)
+    profile = _complainant_profile(scope)
+
+    result = Dashboard(scope, _area_name(scope.wilayah))
+    result.sections = [
+        ("Lima butir Pedoman", [
+            rt.proposals(cases), rt.participation(registry, cases), rt.combinations(registry),
+            rt.gaps(registry), rt.registry_profile(registry), rt.complainant_profile(profile),
+        ]),
+        ("Pengaduan yang diterima", [
+            rt.by_dimension(cases, "kanal", KANAL), rt.by_dimension(cases, "jenis_keluhan", JENIS_KELUHAN),
+            rt.by_dimension(cases, "kategori", KATEGORI), rt.by_dimension(cases, "program", PROGRAM),
+            rt.by_area(areas, _region_names(areas), scope.sub_digits), rt.trend(trend, scope.months),
+        ]),
+        ("Penanganan", [
+            rt.resolution(cases), rt.final_results(cases), rt.agencies(tasks["agencies"], tasks["answer_times"]),
+            rt.on_time(tasks["sla"]), rt.open_stages(tasks["open"]), rt.closing_times(closing),
+            rt.appeals(tasks["appeals"], tasks["agencies"]),
+        ]),
+    ]
+    result.headline = rt.headline(cases, tasks, closing)
+    return result
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+def _received(scope):
+    return (in_area(Case.wilayah, scope.wilayah), Case.created_at >= scope.start, Case.created_at < scope.end)
+
+
+_CASE_DIMENSIONS = ("kanal", "jenis_keluhan", "kategori", "terdaftar_dtks", "program", "status", "hasil_akhir",
+                    "hasil_verifikasi", "tanggapan_rujukan")
+
+
+def _case_groups(scope):
+    """[(dict of the dimensions above, count)] of the cases received in the period."""
+    columns = [getattr(Case, name) for name in _CASE_DIMENSIONS]
+    rows = db.session.execute(select(*columns, func.count()).where(*_received(scope)).group_by(*columns))
+    return [(dict(zip(_CASE_DIMENSIONS, row[:-1])), row[-1]) for row in rows]
+
+
+def _area_counts(scope):
+    area = func.substr(Case.wilayah, 1, scope.sub_digits)
+    rows = db.session.execute(select(area, Case.status, func.count()).where(*_received(scope))
+                              .group_by(area, Case.status))
+    counts = defaultdict(Counter)
+    for code, status, count in rows:
+        counts[code][status] += count
+    return counts
+
+
+def _trend(scope):
+    received = local_month(Case.created_at, scope.offset_hours)
+    closed = local_month(Case.closed_at, scope.offset_hours)
+    months = defaultdict(Counter)
+    for month, count in db.session.execute(select(received, func.count()).where(*_received(scope))
+                                           .group_by(received)):
+        months[month]["diterima"] += count
+    for month, count in db.session.execute(select(closed, func.count()).where(*_closed(scope)).group_by(closed)):
+        months[month]["selesai"] += count
+    return months
+
+
+def _closed(scope):
+    return (in_area(Case.wilayah, scope.wilayah), Case.closed_at >= scope.start, Case.closed_at < scope.end)
+
+
+def _complainant_profile(scope):
+    return Counter({(sex, bool(disabled) if disabled is not None else None): count for sex, disabled, count in
+                    db.session.execute(select(Case.jenis_kelamin, Case.disabilitas, func.count())
+                                       .where(*_received(scope)).group_by(Case.jenis_kelamin, Case.disabilitas))})
+
+
+def _closing_times(scope):
+    """{'semua' or program: (closed, median hours, p90 hours)} of the cases closed in the period."""
+    figures = {}
+    hours = hours_between(Case.closed_at, Case.created_at)
+    for group in (literal_column("'semua'"), func.coalesce(Case.program, "-")):
+        durations = select(group.label("grp"), hours.label("dur")).where(*_closed(scope)).subquery()
+        for grp, count, median, p90 in db.session.execute(grouped_percentiles(durations)):
+            figures[grp] = (count, median, p90)
+    return figures
+
+
+def _task_figures(scope, now):
+    area = in_area(HumanTask.wilayah, scope.wilayah)
+    created = (HumanTask.created_at >= scope.start, HumanTask.created_at < scope.end)
+    on_time = func.sum(sql_case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
+    sla = db.session.execute(
+        select(HumanTask.name, func.count(), on_time)
+        .where(area, HumanTask.status == "selesai", HumanTask.due_at.isnot(None),
+               HumanTask.completed_at >= scope.start, HumanTask.completed_at < scope.end)
+        .group_by(HumanTask.name)).all()
+    overdue = func.sum(sql_case((HumanTask.due_at <= now, 1), else_=0))
+    open_ = db.session.execute(select(HumanTask.name, func.count(), overdue)
+                               .where(area, HumanTask.status == "siap").group_by(HumanTask.name)).all()
+    referral = (area, *created, HumanTask.role == roles.PENGELOLA_PROGRAM, HumanTask.instansi.isnot(None),
+                HumanTask.status != "dibatalkan")
+    agencies = db.session.execute(
+        select(HumanTask.instansi, HumanTask.status, HumanTask.hasil, func.count(), on_time)
+        .where(*referral).group_by(HumanTask.instansi, HumanTask.status, HumanTask.hasil)).all()
+    durations = select(HumanTask.instansi.label("grp"),
+                       hours_between(HumanTask.completed_at, HumanTask.created_at).label("dur")).where(
+        *referral, HumanTask.status == "selesai").subquery()
+    answer_times = {grp: (count, median, p90) for grp, count, median, p90 in
+                    db.session.execute(grouped_percentiles(durations))}
+    appeals = db.session.execute(
+        select(HumanTask.status, HumanTask.hasil, func.count())
+        .where(area, *created, HumanTask.element_id == APPEAL_TASK, HumanTask.status != "dibatalkan")
+        .group_by(HumanTask.status, HumanTask.hasil)).all()
+    return {"sla": sla, "open": open_, "agencies": agencies, "answer_times": answer_times, "appeals": appeals}
+
+
+def _registry_groups(scope):
+    """Households by (program list as stored, desil) and members by (program list, sex, disability)."""
+    programs = cast(Household.programs, Text)
+    households = db.session.execute(
+        select(programs, Household.desil, func.count()).where(in_area(Household.wilayah, scope.wilayah))
+        .group_by(programs, Household.desil)).all()
+    members = db.session.execute(
+        select(programs, HouseholdMember.jenis_kelamin, HouseholdMember.disabilitas, func.count())
+        .join(Household, Household.no_kk == HouseholdMember.no_kk)
+        .where(in_area(Household.wilayah, scope.wilayah))
+        .group_by(programs, HouseholdMember.jenis_kelamin, HouseholdMember.disabilitas)).all()
+    return {"households": households, "members": members}
+
+
+def _region_names(areas):
+    codes = [code for code in areas if code]
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())
+
+
+def _area_name(code):
+    region = db.session.get(Region, code) if code else None
+    return region.name if region else None
