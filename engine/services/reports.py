@@ -14,18 +14,19 @@ What each figure counts:
 - DTKS (participation, combinations, gaps, profiles): the registry as it stands.
 """
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Text, case as sql_case, cast, func, literal_column, select
+from sqlalchemy import Text, case as sql_case, cast, func, select
 
 from engine.domain import access, roles
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI, PROGRAM
 from engine.errors import Forbidden, InvalidInput
 from engine.services import report_tables as rt
 from engine.store.models import Case, Household, HouseholdMember, HumanTask, Region, db
-from engine.store.report_sql import grouped_percentiles, hours_between, in_area, local_month
+from engine.store.report_sql import ALL, hours_between, in_area, local_month, percentiles
 
 LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
 SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}
@@ -144,9 +145,8 @@ def dashboard(actor, scope, now):
     tasks = _task_figures(scope, now)
     registry = _registry_groups(scope)
     closing = _closing_times(scope)
-    areas = _area_counts(scope)
-    trend = _trend(scope)
-    profile = _complainant_profile(scope)
+    areas = _area_counts(cases, scope.sub_digits)
+    trend, profile = _trend(scope), _complainant_profile(scope)
 
     result = Dashboard(scope, _area_name(scope.wilayah))
     result.sections = [
@@ -175,41 +175,38 @@ def _received(scope):
     return (in_area(Case.wilayah, scope.wilayah), Case.created_at >= scope.start, Case.created_at < scope.end)
 
 
-_CASE_DIMENSIONS = ("kanal", "jenis_keluhan", "kategori", "terdaftar_dtks", "program", "status", "hasil_akhir",
+# In the order of the covering index ix_cases_dashboard, so grouping streams without sorting.
+_CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
                     "hasil_verifikasi", "tanggapan_rujukan")
 
 
 def _case_groups(scope):
-    """[(dict of the dimensions above, count)] of the cases received in the period."""
-    columns = [getattr(Case, name) for name in _CASE_DIMENSIONS]
+    """[(dict of the dimensions above and `wilayah`, count)] of the cases received in the period."""
+    columns = [Case.wilayah] + [getattr(Case, name) for name in _CASE_DIMENSIONS]
     rows = db.session.execute(select(*columns, func.count()).where(*_received(scope)).group_by(*columns))
-    return [(dict(zip(_CASE_DIMENSIONS, row[:-1])), row[-1]) for row in rows]
+    return [(dict(zip(("wilayah",) + _CASE_DIMENSIONS, row[:-1])), row[-1]) for row in rows]
 
 
-def _area_counts(scope):
-    area = func.substr(Case.wilayah, 1, scope.sub_digits)
-    rows = db.session.execute(select(area, Case.status, func.count()).where(*_received(scope))
-                              .group_by(area, Case.status))
+def _area_counts(cases, digits):
     counts = defaultdict(Counter)
-    for code, status, count in rows:
-        counts[code][status] += count
+    for dims, n in cases:
+        counts[dims["wilayah"][:digits]][dims["status"]] += n
     return counts
 
 
+def _count_if(condition):
+    return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
+
+
 def _trend(scope):
-    received = local_month(Case.created_at, scope.offset_hours)
-    closed = local_month(Case.closed_at, scope.offset_hours)
+    """{local month: Counter(diterima=..., selesai=...)}: received and closed per month."""
     months = defaultdict(Counter)
-    for month, count in db.session.execute(select(received, func.count()).where(*_received(scope))
-                                           .group_by(received)):
-        months[month]["diterima"] += count
-    for month, count in db.session.execute(select(closed, func.count()).where(*_closed(scope)).group_by(closed)):
-        months[month]["selesai"] += count
+    for column, name, where in ((Case.created_at, "diterima", _received(scope)),
+                                (Case.closed_at, "selesai", _closed(scope))):
+        month = local_month(column, scope.offset_hours)
+        for value, count in db.session.execute(select(month, func.count()).where(*where).group_by(month)):
+            months[value][name] += count
     return months
-
-
-def _closed(scope):
-    return (in_area(Case.wilayah, scope.wilayah), Case.closed_at >= scope.start, Case.closed_at < scope.end)
 
 
 def _complainant_profile(scope):
@@ -218,48 +215,81 @@ def _complainant_profile(scope):
                                        .where(*_received(scope)).group_by(Case.jenis_kelamin, Case.disabilitas))})
 
 
+def _closed(scope):
+    return (in_area(Case.wilayah, scope.wilayah), Case.closed_at >= scope.start, Case.closed_at < scope.end)
+
+
 def _closing_times(scope):
     """{'semua' or program: (closed, median hours, p90 hours)} of the cases closed in the period."""
-    figures = {}
-    hours = hours_between(Case.closed_at, Case.created_at)
-    for group in (literal_column("'semua'"), func.coalesce(Case.program, "-")):
-        durations = select(group.label("grp"), hours.label("dur")).where(*_closed(scope)).subquery()
-        for grp, count, median, p90 in db.session.execute(grouped_percentiles(durations)):
-            figures[grp] = (count, median, p90)
+    figures = percentiles(db.session, func.coalesce(Case.program, "-"), hours_between(Case.closed_at, Case.created_at),
+                          _closed(scope))
+    figures["semua"] = figures.pop(ALL, (0, None, None))
     return figures
 
 
 def _task_figures(scope, now):
+    """Tasks completed in the period and on time, per stage; open and overdue tasks now, per stage;
+    referrals (program-manager tasks) and appeals created in the period, with their answers and
+    answer times. Each query reads one covering index (see the models)."""
     area = in_area(HumanTask.wilayah, scope.wilayah)
-    created = (HumanTask.created_at >= scope.start, HumanTask.created_at < scope.end)
-    on_time = func.sum(sql_case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
-    sla = db.session.execute(
-        select(HumanTask.name, func.count(), on_time)
-        .where(area, HumanTask.status == "selesai", HumanTask.due_at.isnot(None),
-               HumanTask.completed_at >= scope.start, HumanTask.completed_at < scope.end)
-        .group_by(HumanTask.name)).all()
-    overdue = func.sum(sql_case((HumanTask.due_at <= now, 1), else_=0))
-    open_ = db.session.execute(select(HumanTask.name, func.count(), overdue)
-                               .where(area, HumanTask.status == "siap").group_by(HumanTask.name)).all()
-    referral = (area, *created, HumanTask.role == roles.PENGELOLA_PROGRAM, HumanTask.instansi.isnot(None),
-                HumanTask.status != "dibatalkan")
+    on_time = HumanTask.completed_at <= HumanTask.due_at
+    made_in = (HumanTask.created_at >= scope.start, HumanTask.created_at < scope.end)
+    sla = defaultdict(lambda: [0, 0])
+    for _area, name, count, ok in db.session.execute(
+            select(HumanTask.wilayah, HumanTask.name, func.count(), _count_if(on_time))
+            .where(area, HumanTask.status == "selesai", HumanTask.completed_at >= scope.start,
+                   HumanTask.completed_at < scope.end, HumanTask.due_at.isnot(None))
+            .group_by(HumanTask.wilayah, HumanTask.name)):
+        sla[name][0] += count
+        sla[name][1] += int(ok)
+    open_ = db.session.execute(
+        select(HumanTask.name, func.count(), _count_if(HumanTask.due_at <= now))
+        .where(HumanTask.status == "siap", area).group_by(HumanTask.name)).all()
+    live = HumanTask.status.in_(("siap", "selesai"))  # not cancelled
+    referral = (HumanTask.role == roles.PENGELOLA_PROGRAM, live, area, HumanTask.instansi.isnot(None), *made_in)
     agencies = db.session.execute(
-        select(HumanTask.instansi, HumanTask.status, HumanTask.hasil, func.count(), on_time)
+        select(HumanTask.instansi, HumanTask.status, HumanTask.hasil, func.count(), _count_if(on_time))
         .where(*referral).group_by(HumanTask.instansi, HumanTask.status, HumanTask.hasil)).all()
-    durations = select(HumanTask.instansi.label("grp"),
-                       hours_between(HumanTask.completed_at, HumanTask.created_at).label("dur")).where(
-        *referral, HumanTask.status == "selesai").subquery()
-    answer_times = {grp: (count, median, p90) for grp, count, median, p90 in
-                    db.session.execute(grouped_percentiles(durations))}
+    answer_times = percentiles(db.session, HumanTask.instansi,
+                               hours_between(HumanTask.completed_at, HumanTask.created_at),
+                               (HumanTask.role == roles.PENGELOLA_PROGRAM, HumanTask.status == "selesai", area,
+                                HumanTask.instansi.isnot(None), *made_in))
     appeals = db.session.execute(
         select(HumanTask.status, HumanTask.hasil, func.count())
-        .where(area, *created, HumanTask.element_id == APPEAL_TASK, HumanTask.status != "dibatalkan")
+        .where(HumanTask.role == roles.MANAJER, live, area, HumanTask.element_id == APPEAL_TASK, *made_in)
         .group_by(HumanTask.status, HumanTask.hasil)).all()
-    return {"sla": sla, "open": open_, "agencies": agencies, "answer_times": answer_times, "appeals": appeals}
+    return {"sla": [(name, n, ok) for name, (n, ok) in sla.items()],
+            "open": [tuple(row) for row in open_], "agencies": [tuple(row) for row in agencies],
+            "answer_times": answer_times, "appeals": [tuple(row) for row in appeals]}
+
+
+_registry_cache = OrderedDict()
+_registry_lock = threading.Lock()
+_REGISTRY_CACHE_SIZE = 64
 
 
 def _registry_groups(scope):
-    """Households by (program list as stored, desil) and members by (program list, sex, disability)."""
+    """Households by (program list as stored, desil) and members by (program list, sex, disability).
+
+    The registry changes only by import, which stamps every household it touches, so these
+    aggregates are kept per process and area until the registry's row counts or latest stamp move.
+    """
+    households, stamp = db.session.execute(select(func.count(), func.max(Household.updated_at))).one()
+    members = db.session.scalar(select(func.count()).select_from(HouseholdMember))
+    key = (str(db.engine.url), scope.wilayah, households, stamp, members)
+    with _registry_lock:
+        if key in _registry_cache:
+            _registry_cache.move_to_end(key)
+            return _registry_cache[key]
+    groups = _read_registry_groups(scope)
+    with _registry_lock:
+        _registry_cache[key] = groups
+        while len(_registry_cache) > _REGISTRY_CACHE_SIZE:
+            _registry_cache.popitem(last=False)
+    return groups
+
+
+def _read_registry_groups(scope):
     programs = cast(Household.programs, Text)
     households = db.session.execute(
         select(programs, Household.desil, func.count()).where(in_area(Household.wilayah, scope.wilayah))
@@ -269,7 +299,7 @@ def _registry_groups(scope):
         .join(Household, Household.no_kk == HouseholdMember.no_kk)
         .where(in_area(Household.wilayah, scope.wilayah))
         .group_by(programs, HouseholdMember.jenis_kelamin, HouseholdMember.disabilitas)).all()
-    return {"households": households, "members": members}
+    return {"households": [tuple(r) for r in households], "members": [tuple(r) for r in members]}
 
 
 def _region_names(areas):

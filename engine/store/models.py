@@ -128,7 +128,10 @@ class TicketCounter(db.Model):
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_area_created", "wilayah", "created_at"),)
+    # covers every dashboard query on cases (an area's rows are read from the index alone)
+    __table_args__ = (Index("ix_cases_dashboard", "wilayah", "status", "kanal", "jenis_keluhan", "kategori",
+                            "program", "terdaftar_dtks", "hasil_akhir", "hasil_verifikasi", "tanggapan_rujukan",
+                            "created_at", "closed_at", "jenis_kelamin", "disabilitas"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket: Mapped[str] = mapped_column(String(30), unique=True)
     tracking_code: Mapped[str] = mapped_column(String(12))
@@ -169,7 +172,10 @@ class HumanTask(db.Model):
     __table_args__ = (
         Index("ix_human_tasks_inbox", "status", "role", "wilayah"),
         Index("ix_human_tasks_case", "case_id", "status"),
-        Index("ix_human_tasks_area_element", "wilayah", "element_id", "status"),
+        # cover the dashboards' pass over an area's tasks and the referral answer times
+        Index("ix_human_tasks_dashboard", "wilayah", "name", "status", "completed_at", "due_at"),
+        Index("ix_human_tasks_role_area", "role", "status", "wilayah", "element_id", "instansi", "hasil", "created_at",
+              "completed_at", "due_at"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))

@@ -1,12 +1,14 @@
 """SQL pieces the reports need that SQLite and PostgreSQL spell differently.
 
 Each is a SQLAlchemy construct compiled per dialect, so one query runs on both databases and
-gives the same numbers: hours between two instants, the local calendar month of an instant,
-an area-code prefix as an index-friendly range, and nearest-rank percentiles of a grouped
-duration (window functions, which both databases have).
+gives the same numbers: hours between two instants, whole hours of a duration, the local
+calendar month of an instant, an area-code
+prefix as an index-friendly range; and exact nearest-rank percentiles of grouped durations.
 """
 
-from sqlalchemy import Float, String, and_, case, func, select
+from collections import Counter, defaultdict
+
+from sqlalchemy import Float, Integer, String, and_, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -30,6 +32,14 @@ def _hours_default(element, compiler, **kw):
 def _hours_sqlite(element, compiler, **kw):
     later, earlier = list(element.clauses)
     return f"((julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)})) * 24.0)"
+
+
+def in_area(column, prefix):
+    """`column` starts with the BPS code prefix, as a range both databases answer from an index."""
+    if not prefix:
+        return column.isnot(None)
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
 
 
 class local_month(FunctionElement):
@@ -56,26 +66,62 @@ def _month_sqlite(element, compiler, **kw):
     return f"strftime('%Y-%m', {compiler.process(column, **kw)}, '{element.offset_hours:+d} hours')"
 
 
-def in_area(column, prefix):
-    """`column` starts with the BPS code prefix, as a range both databases answer from an index."""
-    if not prefix:
-        return column.isnot(None)
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)
+class hour_floor(FunctionElement):
+    """The whole hours of a non-negative duration in hours (an integer)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "hour_floor"
 
 
-def grouped_percentiles(subquery, percents=(50, 90)):
-    """A query of (grp, count, *percentiles) over `subquery`'s columns `grp` and `dur`.
+@compiles(hour_floor)
+def _floor_default(element, compiler, **kw):
+    return f"CAST(FLOOR({compiler.process(list(element.clauses)[0], **kw)}) AS INTEGER)"
 
-    Nearest rank: the p-th percentile is the smallest value with at least p of the group's
-    values at or below it. NULL durations are left out.
+
+@compiles(hour_floor, "sqlite")
+def _floor_sqlite(element, compiler, **kw):
+    return f"CAST({compiler.process(list(element.clauses)[0], **kw)} AS INTEGER)"  # truncates: floor for >= 0
+
+
+ALL = object()  # the key of the figures over every group together
+
+
+def percentiles(session, group, hours, where, percents=(50, 90)):
+    """{group: (count, *percentiles)}, plus {ALL: ...} over every group, of `hours` where `where`.
+
+    Exact nearest rank (the smallest value with at least p % of the values at or below it) in
+    two aggregate queries instead of a sort of every row: first a histogram by whole hour, which
+    tells which hour each wanted rank falls in; then only the values of those hours.
     """
-    ranked = select(
-        subquery.c.grp, subquery.c.dur,
-        func.row_number().over(partition_by=subquery.c.grp, order_by=subquery.c.dur).label("rn"),
-        func.count().over(partition_by=subquery.c.grp).label("n"),
-    ).where(subquery.c.dur.isnot(None)).subquery()
-    # integer arithmetic (100 * rank >= percent * count): no floating-point edge at exact ranks
-    picks = [func.min(case((ranked.c.rn * 100 >= ranked.c.n * int(percent), ranked.c.dur)))
-             for percent in percents]
-    return select(ranked.c.grp, func.max(ranked.c.n), *picks).group_by(ranked.c.grp)
+    bucket = hour_floor(hours)
+    histogram = defaultdict(Counter)
+    for key, hour, count in session.execute(select(group, bucket, func.count()).where(*where, hours.isnot(None))
+                                            .group_by(group, bucket)):
+        histogram[key][hour] += count
+        histogram[ALL][hour] += count
+    wanted = {}  # (key, percent) -> (hour, rank within that hour)
+    for key, counts in histogram.items():
+        total, seen, hours_sorted = sum(counts.values()), 0, sorted(counts)
+        targets = sorted(((max(1, (p * total + 99) // 100), p) for p in percents))
+        position = 0
+        for hour in hours_sorted:
+            while position < len(targets) and targets[position][0] <= seen + counts[hour]:
+                rank, percent = targets[position]
+                wanted[(key, percent)] = (hour, rank - seen)
+                position += 1
+            seen += counts[hour]
+    values = defaultdict(list)
+    needed = {hour for hour, _rank in wanted.values()}
+    if needed:
+        for key, hour, value in session.execute(select(group, bucket, hours).where(*where, bucket.in_(needed))):
+            values[(key, hour)].append(value)
+            values[(ALL, hour)].append(value)
+    figures = {}
+    for key, counts in histogram.items():
+        picks = []
+        for percent in percents:
+            hour, rank = wanted[(key, percent)]
+            picks.append(sorted(values[(key, hour)])[rank - 1])
+        figures[key] = (sum(counts.values()), *picks)
+    return figures
