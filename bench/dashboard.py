@@ -15,6 +15,7 @@ quarterly reports and one CSV.
 """
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -267,14 +268,15 @@ def time_pages(app, samples):
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/masuk").get_data(as_text=True)).group(1)
         g.pop("csrf_token", None)
         client.post("/masuk", data={"username": username, "password": PASSWORD, "csrf_token": token})
-        times = []
+        times, cpu = [], []
         for _ in range(samples + 1):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200, (path, response.status_code)
         times = sorted(times[1:])  # the first request warms caches (templates, statements)
-        results[label] = (statistics.median(times), times[-1])
+        results[label] = (statistics.median(times), times[-1], statistics.median(cpu[1:]))
     return results
 
 
@@ -346,9 +348,13 @@ def main():
     print(f"{'PostgreSQL' if args.postgres else 'SQLite'}: {args.cases} cases, {task_count} human tasks "
           f"({open_tasks} open), {args.households} DTKS households, {member_count} members "
           f"(filled or analysed in {filled:.0f} s); {args.samples} requests per page")
-    print(f"{'page (viewer)':<34}{'median ms':>11}{'max ms':>9}")
-    for name, (median, worst) in results.items():
-        print(f"{name:<34}{median:>11.1f}{worst:>9.1f}")
+    print("load average (1, 5, 15 min) after the run: " + ", ".join(f"{v:.1f}" for v in os.getloadavg())
+          + f" on {os.cpu_count()} CPUs")
+    print("(wall: the server's time to answer; CPU: this process's CPU time, which on SQLite includes the\n"
+          " queries and on PostgreSQL does not; on a loaded machine wall time is mostly waiting for a CPU)")
+    print(f"{'page (viewer)':<34}{'median ms':>11}{'max ms':>9}{'CPU ms':>9}")
+    for name, (median, worst, cpu) in results.items():
+        print(f"{name:<34}{median:>11.1f}{worst:>9.1f}{cpu:>9.1f}")
 
 
 if __name__ == "__main__":
