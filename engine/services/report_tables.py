@@ -179,7 +179,7 @@ def by_dimension(cases, name, order):
     return Table(name, title, (heading, "Diterima", "Selesai", "Masih diproses"), rows, chart, (1,))
 
 
-def by_area(areas, names, digits):
+def by_area(areas, names):
     rows = [(code, names.get(code, ""), sum(c.values()), c["selesai"], c["terbuka"])
             for code, c in sorted(areas.items())]
     return Table("wilayah", "Pengaduan menurut wilayah", ("Kode wilayah", "Wilayah", "Diterima", "Selesai",

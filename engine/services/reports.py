@@ -157,7 +157,7 @@ def dashboard(actor, scope, now):
         ("Pengaduan yang diterima", [
             rt.by_dimension(cases, "kanal", KANAL), rt.by_dimension(cases, "jenis_keluhan", JENIS_KELUHAN),
             rt.by_dimension(cases, "kategori", KATEGORI), rt.by_dimension(cases, "program", PROGRAM),
-            rt.by_area(areas, _region_names(areas), scope.sub_digits), rt.trend(trend, scope.months),
+            rt.by_area(areas, _region_names(areas)), rt.trend(trend, scope.months),
         ]),
         ("Penanganan", [
             rt.resolution(cases), rt.final_results(cases), rt.agencies(tasks["agencies"], tasks["answer_times"]),
