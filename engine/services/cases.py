@@ -22,7 +22,7 @@ from engine.domain.workdays import calendar_from
 from engine.domain import access
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.services import diagrams, intake, notify, outbox
+from engine.services import diagrams, intake, notify, outbox, rollups
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
@@ -91,6 +91,7 @@ def configure(settings):
     """Give the runner this installation's working-day calendar and SLA limits (config.yaml)."""
     _SLA["calendar"], _SLA["policy"] = calendar_from(settings.sla), SlaPolicy.from_config(settings.sla)
     RUNNER.clock_functions = clock_functions(_SLA["calendar"], _SLA["policy"])
+    rollups.configure(settings)
     forget_cached_workflows()
 
 
@@ -260,6 +261,7 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
         status="selesai" if completed else "terbuka", closed_at=now if completed else None,
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
+    rollups.record_case_change(case.id, values)  # reads the row as it was: before the update
     _compare_and_set(_SAVE_CASE, case, **values)
     _write_task_changes(case, variables, before, after, now, actor, task, data)
     _write_timer_changes(case, before, after, now, fired)
@@ -288,6 +290,7 @@ def _write_task_changes(case, variables, before, after, now, actor, completed_ta
             tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=_task_due(info, now), assignee_id=None, claimed_at=None,
             completed_at=None, completed_by=None,
         ) for info in added])
+    rollups.record_task_changes(closed, [info.id for info in added])
 
 
 def _outcome(submitted):

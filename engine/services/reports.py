@@ -4,6 +4,10 @@ Every figure is a SQL aggregate over indexed tables — the case row's indexed c
 human-task index and the DTKS tables — never a case's workflow or variables. Queries return
 grouped counts; the small rollups into tables happen here in Python.
 
+The figures over a period are read from the summary rows engine/services/rollups.py keeps in step
+with the cases and tasks (a few thousand rows instead of every case and task of the period); when
+those were counted in another UTC offset than the one asked for, from the cases and tasks directly.
+
 What each figure counts:
 - complaints received: cases registered in the period (their channel, type, category, program,
   area, outcome and the complainant's profile);
@@ -25,6 +29,7 @@ from engine.domain import access, roles
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI, PROGRAM
 from engine.errors import Forbidden, InvalidInput
 from engine.services import report_tables as rt
+from engine.services import rollups
 from engine.store.models import Case, Household, HouseholdMember, HumanTask, Region, db
 from engine.store.report_sql import ALL, hours_between, in_area, local_month, percentiles
 
@@ -141,12 +146,15 @@ def dashboard(actor, scope, now):
     """Every indicator of the scope (the caller has resolved it with `resolve_scope`)."""
     if not access.may_view_dashboard(actor, scope.wilayah):
         raise Forbidden("Anda tidak berwenang melihat dasbor wilayah ini", wilayah=scope.wilayah)
-    cases = _case_groups(scope)
-    tasks = _task_figures(scope, now)
+    if rollups.counted_in(scope.offset_hours):
+        cases, closing, trend, profile = _summed_cases(scope)
+        tasks = _summed_tasks(scope, now)
+    else:
+        cases, closing = _case_groups(scope), _closing_times(scope)
+        tasks = _task_figures(scope, now)
+        trend, profile = _trend(scope), _complainant_profile(scope)
     registry = _registry_groups(scope)
-    closing = _closing_times(scope)
     areas = _area_counts(cases, scope.sub_digits)
-    trend, profile = _trend(scope), _complainant_profile(scope)
 
     result = Dashboard(scope, _area_name(scope.wilayah))
     result.sections = [
@@ -167,6 +175,54 @@ def dashboard(actor, scope, now):
     ]
     result.headline = rt.headline(cases, tasks, closing)
     return result
+
+
+# --- from the summary rows ----------------------------------------------------------------------
+
+def _flag(value):
+    return None if value is None else value == "1"
+
+
+def _summed_cases(scope):
+    """What the queries below answer from the cases, summed from the summary rows instead."""
+    cases = []
+    for area, *dims, n, _ok in rollups.read("diterima", scope, 9, by_area=True):
+        values = dict(zip(_CASE_DIMENSIONS, dims), wilayah=area)
+        values["terdaftar_dtks"] = _flag(values["terdaftar_dtks"])
+        cases.append((values, n))
+    trend = defaultdict(Counter)
+    for month, n, _ok in rollups.read("diterima", scope, 0, by_month=True):
+        trend[month]["diterima"] += n
+    histograms = defaultdict(Counter)
+    for month, program, ember, n, _ok in rollups.read("selesai", scope, 1, with_bucket=True, by_month=True):
+        trend[month]["selesai"] += n
+        histograms[program][ember] += n
+        histograms["semua"][ember] += n
+    closing = {key: rollups.percentiles_of(counts) for key, counts in histograms.items()}
+    closing.setdefault("semua", (0, None, None))
+    profile = Counter({(sex, _flag(disabled)): n for sex, disabled, n, _ok in rollups.read("pelapor", scope, 2)})
+    return cases, closing, trend, profile
+
+
+def _summed_tasks(scope, now):
+    sla = [(name, n, ok) for name, n, ok in rollups.read("tugas_selesai", scope, 1)]
+    referrals, answers = defaultdict(lambda: [0, 0]), defaultdict(Counter)
+    for agency, status, outcome, ember, n, ok in rollups.read("rujukan", scope, 3, with_bucket=True):
+        referrals[(agency, status, outcome)][0] += n
+        referrals[(agency, status, outcome)][1] += ok
+        if status == "selesai" and ember is not None:
+            answers[agency][ember] += n
+    referral_rows = [(*key, n, ok) for key, (n, ok) in referrals.items()]
+    appeals = [(status, outcome, n) for status, outcome, n, _ok in rollups.read("banding", scope, 2)]
+    return {"sla": sla, "open": _open_tasks(scope, now), "agencies": referral_rows,
+            "answer_times": {agency: rollups.percentiles_of(counts) for agency, counts in answers.items()},
+            "appeals": appeals}
+
+
+def _open_tasks(scope, now):
+    return [tuple(row) for row in db.session.execute(
+        select(HumanTask.name, func.count(), _count_if(HumanTask.due_at <= now))
+        .where(HumanTask.status == "siap", in_area(HumanTask.wilayah, scope.wilayah)).group_by(HumanTask.name))]
 
 
 # --- queries ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Dashboard columns: the complainant's sex and disability, registry status, verification and the
-agency's answer on the case row; each finished task's decision; covering indexes for the dashboards.
+agency's answer on the case row; each finished task's decision; covering indexes for the dashboards;
+the dashboards' summary table (engine/services/rollups.py), filled from the existing cases and tasks.
 
 Existing cases are filled from their stored variables (the display JSON, not the workflow state).
 
@@ -44,6 +45,35 @@ def upgrade():
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     _fill_existing_cases()
+    _create_rollups()
+
+
+def _create_rollups():
+    from engine.services import rollups
+    from engine.store.rollup_table import DIMENSIONS
+
+    op.create_table(
+        "dashboard_rollups",
+        sa.Column("kunci", sa.String(length=700), primary_key=True),
+        sa.Column("jenis", sa.String(length=20), nullable=False),
+        sa.Column("bulan", sa.String(length=7), nullable=False),
+        sa.Column("wilayah", sa.String(length=10), nullable=False),
+        *(sa.Column(name, sa.String(length=200), nullable=True) for name in DIMENSIONS),
+        sa.Column("ember", sa.Integer(), nullable=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("tepat", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_dashboard_rollups_read", "dashboard_rollups", ["jenis", "bulan", "wilayah"])
+    rollups.rebuild(op.get_bind(), _offset_hours())
+
+
+def _offset_hours():
+    try:
+        from flask import current_app
+
+        return int((current_app.config["SLRT_SETTINGS"].sla or {}).get("utc_offset_jam", 7))
+    except (ImportError, KeyError, RuntimeError, AttributeError):
+        return 7
 
 
 def _fill_existing_cases():
@@ -60,6 +90,8 @@ def _fill_existing_cases():
 
 
 def downgrade():
+    op.drop_index("ix_dashboard_rollups_read", table_name="dashboard_rollups")
+    op.drop_table("dashboard_rollups")
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
     with op.batch_alter_table("human_tasks") as batch:
