@@ -149,12 +149,13 @@ def dashboard(actor, scope, now):
     if rollups.counted_in(scope.offset_hours):
         cases, closing, trend, profile = _summed_cases(scope)
         tasks = _summed_tasks(scope, now)
+        areas = _summed_areas(scope)
     else:
         cases, closing = _case_groups(scope), _closing_times(scope)
         tasks = _task_figures(scope, now)
         trend, profile = _trend(scope), _complainant_profile(scope)
+        areas = _area_counts(cases, scope.sub_digits)
     registry = _registry_groups(scope)
-    areas = _area_counts(cases, scope.sub_digits)
 
     result = Dashboard(scope, _area_name(scope.wilayah))
     result.sections = [
@@ -186,36 +187,37 @@ def _flag(value):
 def _summed_cases(scope):
     """What the queries below answer from the cases, summed from the summary rows instead."""
     cases = []
-    for area, *dims, n, _ok in rollups.read("diterima", scope, 9, by_area=True):
-        values = dict(zip(_CASE_DIMENSIONS, dims), wilayah=area)
+    for *dims, n, _ok in rollups.read("diterima", scope, 9):
+        values = dict(zip(_CASE_DIMENSIONS, dims), wilayah=scope.wilayah)
         values["terdaftar_dtks"] = _flag(values["terdaftar_dtks"])
         cases.append((values, n))
     trend = defaultdict(Counter)
     for month, n, _ok in rollups.read("diterima", scope, 0, by_month=True):
         trend[month]["diterima"] += n
-    histograms = defaultdict(Counter)
-    for month, program, ember, n, _ok in rollups.read("selesai", scope, 1, with_bucket=True, by_month=True):
+    for month, n, _ok in rollups.read("selesai", scope, 0, by_month=True):
         trend[month]["selesai"] += n
-        histograms[program][ember] += n
-        histograms["semua"][ember] += n
-    closing = {key: rollups.percentiles_of(counts) for key, counts in histograms.items()}
-    closing.setdefault("semua", (0, None, None))
+    closing = rollups.percentiles("selesai", scope)
+    closing.setdefault(rollups.ALL, (0, None, None))
     profile = Counter({(sex, _flag(disabled)): n for sex, disabled, n, _ok in rollups.read("pelapor", scope, 2)})
     return cases, closing, trend, profile
 
 
+def _summed_areas(scope):
+    """{area one level below the scope's: Counter(status)} of the cases received (`_area_counts`)."""
+    areas = defaultdict(Counter)
+    for area, status, n, _ok in rollups.read("diterima", scope, 1, sub_areas=True):
+        areas[area][status] += n
+    return areas
+
+
 def _summed_tasks(scope, now):
     sla = [(name, n, ok) for name, n, ok in rollups.read("tugas_selesai", scope, 1)]
-    referrals, answers = defaultdict(lambda: [0, 0]), defaultdict(Counter)
-    for agency, status, outcome, ember, n, ok in rollups.read("rujukan", scope, 3, with_bucket=True):
-        referrals[(agency, status, outcome)][0] += n
-        referrals[(agency, status, outcome)][1] += ok
-        if status == "selesai" and ember is not None:
-            answers[agency][ember] += n
-    referral_rows = [(*key, n, ok) for key, (n, ok) in referrals.items()]
+    referral_rows = [row for row in rollups.read("rujukan", scope, 3)]
+    answer_times = rollups.percentiles("jawaban", scope)
+    answer_times.pop(rollups.ALL, None)
     appeals = [(status, outcome, n) for status, outcome, n, _ok in rollups.read("banding", scope, 2)]
     return {"sla": sla, "open": _open_tasks(scope, now), "agencies": referral_rows,
-            "answer_times": {agency: rollups.percentiles_of(counts) for agency, counts in answers.items()},
+            "answer_times": answer_times,
             "appeals": appeals}
 
 

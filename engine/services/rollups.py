@@ -13,9 +13,10 @@ Figures (jenis) and their dimensions d1..d9:
 - pelapor: cases by month registered — the complainant's sex and disability;
 - selesai: cases by month closed — program ("-" when none), with the time to close bucketed;
 - tugas_selesai: finished tasks with a due time, by month completed — name; on time counted;
-- rujukan: live referral tasks (program managers') by month created — agency, status, decision,
-  and for answered ones the answer time bucketed; answered on time counted;
+- rujukan: live referral tasks (program managers') by month created — agency, status, decision;
+  answered on time counted; jawaban: the answered ones' answer times, by agency, bucketed;
 - banding: live appeal tasks by month created — status, decision.
+Each fact is kept for the village and again for every area above it (wilayah "" is the nation).
 
 Durations are bucketed in tenths of a day, rounded half up from whole seconds: the resolution
 the dashboards print (days with one decimal), so nearest-rank percentiles read from the bucket
@@ -70,8 +71,27 @@ def _flag(value):
     return None if value is None else "1" if value else "0"
 
 
+LEVELS = (0, 2, 4, 6, 10)  # the area code lengths a dashboard can be scoped to
+
+
+def _at_every_level(facts):
+    """Each village fact again for the village's kecamatan, kabupaten, province and the nation, so a
+    dashboard reads only the rows of its own area (a few thousand) instead of summing its villages."""
+    return [((jenis, month, area[:digits], dims, ember), counts)
+            for (jenis, month, area, dims, ember), counts in facts for digits in LEVELS if digits <= len(area)]
+
+
 def case_facts(row, offset):
     """The facts one case row contributes: [((jenis, bulan, wilayah, dims, ember), (n, tepat))]."""
+    return _at_every_level(_case_facts(row, offset))
+
+
+def task_facts(row, offset):
+    """The facts one human-task row contributes."""
+    return _at_every_level(_task_facts(row, offset))
+
+
+def _case_facts(row, offset):
     if not row["revision"]:  # a case is inserted and run to its first task in one transaction
         return []
     month, area = _month(row["created_at"], offset), row["wilayah"]
@@ -79,13 +99,19 @@ def case_facts(row, offset):
     facts = [(("diterima", month, area, dims, None), (1, 0)),
              (("pelapor", month, area, (row["jenis_kelamin"], _flag(row["disabilitas"])), None), (1, 0))]
     if row["closed_at"] is not None:
-        facts.append((("selesai", _month(row["closed_at"], offset), area, (row["program"] or "-",),
-                       bucket(row["closed_at"], row["created_at"])), (1, 0)))
+        facts += _histogram("selesai", _month(row["closed_at"], offset), area, row["program"] or "-",
+                            bucket(row["closed_at"], row["created_at"]))
     return facts
 
 
-def task_facts(row, offset):
-    """The facts one human-task row contributes."""
+def _histogram(jenis, month, area, group, tenths):
+    """A duration counted twice: by whole day under `jenis`, and by tenth of a day under
+    'jenis:day', so a percentile reads the day histogram and then only the day its rank falls in."""
+    day = tenths // 10
+    return [((jenis, month, area, (group,), day), (1, 0)), ((f"{jenis}:{day}", month, area, (group,), tenths), (1, 0))]
+
+
+def _task_facts(row, offset):
     facts, status = [], row["status"]
     done = status == "selesai" and row["completed_at"] is not None
     on_time = int(done and row["due_at"] is not None and row["completed_at"] <= row["due_at"])
@@ -96,8 +122,11 @@ def task_facts(row, offset):
         return facts
     created = _month(row["created_at"], offset)
     if row["role"] == roles.PENGELOLA_PROGRAM and row["instansi"] is not None:
-        facts.append((("rujukan", created, row["wilayah"], (row["instansi"], status, row.get("hasil")),
-                       bucket(row["completed_at"], row["created_at"]) if done else None), (1, on_time)))
+        facts.append((("rujukan", created, row["wilayah"], (row["instansi"], status, row.get("hasil")), None),
+                      (1, on_time)))
+        if done:
+            facts += _histogram("jawaban", created, row["wilayah"], row["instansi"],
+                                bucket(row["completed_at"], row["created_at"]))
     if row["role"] == roles.MANAJER and row["element_id"] == APPEAL_TASK:
         facts.append((("banding", created, row["wilayah"], (status, row.get("hasil")), None), (1, 0)))
     return facts
@@ -197,8 +226,9 @@ def stored(connection):
     for row in connection.execute(select(ROLLUPS).where(ROLLUPS.c.jenis != _ZONE)).mappings():
         if row["n"] or row["tepat"]:
             dims = tuple(row[name] for name in DIMENSIONS)
-            width = {"diterima": 9, "pelapor": 2, "selesai": 1, "tugas_selesai": 1, "rujukan": 3, "banding": 2}
-            key = (row["jenis"], row["bulan"], row["wilayah"], dims[:width[row["jenis"]]], row["ember"])
+            width = {"diterima": 9, "pelapor": 2, "selesai": 1, "tugas_selesai": 1, "rujukan": 3, "banding": 2,
+                     "jawaban": 1}[row["jenis"].split(":")[0]]
+            key = (row["jenis"], row["bulan"], row["wilayah"], dims[:width], row["ember"])
             result[key] = (row["n"], row["tepat"])
     return result
 
@@ -222,30 +252,64 @@ def counted_in(offset_hours):
     return db.session.scalar(select(ROLLUPS.c.n).where(ROLLUPS.c.jenis == _ZONE)) == int(offset_hours)
 
 
-def read(jenis, scope, width, by_area=False, with_bucket=False, by_month=False):
-    """[(…, dims…, [ember], n, tepat)] summed over the scope's months and villages, grouped by the
-    figure's dimensions (and the village, the bucket, the month when asked)."""
-    groups = ([ROLLUPS.c.bulan] if by_month else []) + ([ROLLUPS.c.wilayah] if by_area else []) + [
+def read(jenis, scope, width, with_bucket=False, by_month=False, sub_areas=False):
+    """[(…, dims…, [ember], n, tepat)] of the scope's area summed over its months, grouped by the
+    figure's first `width` dimensions (and the bucket, the month when asked); with `sub_areas`,
+    of each area one level below the scope's instead, grouped by that area first."""
+    groups = ([ROLLUPS.c.bulan] if by_month else []) + ([ROLLUPS.c.wilayah] if sub_areas else []) + [
         ROLLUPS.c[name] for name in DIMENSIONS[:width]] + ([ROLLUPS.c.ember] if with_bucket else [])
+    if sub_areas:
+        area = (in_area(ROLLUPS.c.wilayah, scope.wilayah), func.length(ROLLUPS.c.wilayah) == scope.sub_digits)
+    else:
+        area = (ROLLUPS.c.wilayah == scope.wilayah,)
     query = (select(*groups, func.sum(ROLLUPS.c.n), func.sum(ROLLUPS.c.tepat))
-             .where(ROLLUPS.c.jenis == jenis, ROLLUPS.c.bulan.in_(scope.months), in_area(ROLLUPS.c.wilayah,
-                                                                                        scope.wilayah)))
+             .where(ROLLUPS.c.jenis == jenis, ROLLUPS.c.bulan.in_(scope.months), *area))
     if groups:
         query = query.group_by(*groups)
     return [tuple(row) for row in db.session.execute(query) if row[-2] or row[-1]]
 
 
-def percentiles_of(counts, percents=(50, 90)):
-    """(count, *nearest-rank percentiles in hours) of a {bucket: count} histogram of tenths of a day."""
-    total = sum(counts.values())
-    if not total:
-        return (0, *(None for _ in percents))
-    picks = []
-    for percent in percents:
-        rank, seen = max(1, (percent * total + 99) // 100), 0
-        for ember in sorted(counts):
-            seen += counts[ember]
-            if seen >= rank:
-                picks.append(ember * 24 / 10)
-                break
-    return (total, *picks)
+ALL = "semua"  # the key of a percentile figure over every group together
+
+
+def percentiles(jenis, scope, percents=(50, 90)):
+    """{group: (count, *nearest-rank percentiles in hours)}, and {ALL: ...} over every group, of a
+    duration histogram ('selesai' or 'jawaban') in the scope: exact at a tenth of a day."""
+    days = defaultdict(lambda: defaultdict(int))
+    for group, day, n, _ok in read(jenis, scope, 1, with_bucket=True):
+        days[group][day] += n
+        days[ALL][day] += n
+    wanted = {}  # (group, percent) -> (day, rank within the day)
+    for group, counts in days.items():
+        total = sum(counts.values())
+        for percent in percents:
+            rank, seen = max(1, (percent * total + 99) // 100), 0
+            for day in sorted(counts):
+                if seen + counts[day] >= rank:
+                    wanted[(group, percent)] = (day, rank - seen)
+                    break
+                seen += counts[day]
+    tenths = defaultdict(lambda: defaultdict(int))
+    needed = sorted({f"{jenis}:{day}" for day, _rank in wanted.values()})
+    if needed:
+        query = (select(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember, func.sum(ROLLUPS.c.n))
+                 .where(ROLLUPS.c.jenis.in_(needed), ROLLUPS.c.bulan.in_(scope.months),
+                        ROLLUPS.c.wilayah == scope.wilayah)
+                 .group_by(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember))
+        for name, group, ember, n in db.session.execute(query):
+            day = int(name.split(":")[1])
+            tenths[(group, day)][ember] += n
+            tenths[(ALL, day)][ember] += n
+    figures = {}
+    for group, counts in days.items():
+        picks = []
+        for percent in percents:
+            day, rank = wanted[(group, percent)]
+            seen = 0
+            for ember in sorted(tenths[(group, day)]):
+                seen += tenths[(group, day)][ember]
+                if seen >= rank:
+                    picks.append(ember * 24 / 10)
+                    break
+        figures[group] = (sum(counts.values()), *picks)
+    return figures

@@ -16,7 +16,7 @@ ROLLUPS = Table(
     Column("kunci", String(700), primary_key=True),
     Column("jenis", String(20), nullable=False),
     Column("bulan", String(7), nullable=False),  # local month, 'YYYY-MM'
-    Column("wilayah", String(10), nullable=False),  # village code: any area prefix sums its villages
+    Column("wilayah", String(10), nullable=False),  # village, kecamatan, kabupaten, province or "" (nation)
     *(Column(name, String(200)) for name in DIMENSIONS),
     Column("ember", Integer),  # a duration's bucket: tenths of a day, rounded half up
     Column("n", Integer, nullable=False),
