@@ -1,4 +1,4 @@
-"""The dashboards' summary table: counts per local month × village × the dimensions a figure groups by.
+"""The dashboards' summary table: counts per local month × area × the dimensions a figure groups by.
 
 One table serves every figure; `jenis` says which figure a row belongs to and which of the
 generic dimension columns d1..d9 it uses (engine/services/rollups.py). `kunci` is the row's whole
