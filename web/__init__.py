@@ -62,6 +62,7 @@ def create_app(config=None, settings=None, clock=None):
     from web.ui.admin import bp as admin_bp, faq_bp
     from web.ui.export import bp as export_bp
     from web.ui.audit import bp as audit_bp
+    from web.ui.dashboards import bp as dashboards_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(ui_bp)
@@ -74,6 +75,7 @@ def create_app(config=None, settings=None, clock=None):
     app.register_blueprint(faq_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(dashboards_bp)
     init_i18n(app)
     init_formatting(app)
     csrf.init_app(app)

@@ -15,6 +15,7 @@ PACKAGES = {
     "properties-panel": ROOT / "node_modules" / "@bpmn-io" / "properties-panel" / "dist" / "assets",
     "camunda-bpmn-moddle": ROOT / "node_modules" / "camunda-bpmn-moddle" / "resources",
     "dmn-js": ROOT / "node_modules" / "dmn-js" / "dist",
+    "chart.js": ROOT / "node_modules" / "chart.js" / "dist",
 }
 
 

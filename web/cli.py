@@ -60,6 +60,18 @@ def upgrade_cmd():
     click.echo(f"Basis data mutakhir. Diagram '{version.process_id}' versi {version.version} terbit.")
 
 
+@cli.command("rebuild-dashboards")
+@with_appcontext
+def rebuild_dashboards_cmd():
+    """Derive the dashboards' summary rows again from every case and task (after changing the UTC offset)."""
+    from engine.services import rollups
+    from engine.store.models import db
+
+    count = rollups.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Ringkasan dasbor dihitung ulang: {count} baris.")
+
+
 @cli.command("demo")
 @click.option("--password", default="slrt-demo-2026", show_default=True)
 @with_appcontext

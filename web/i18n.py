@@ -439,6 +439,9 @@ from web.i18n_workflows import CATALOGUE as _WORKFLOW_TEXT, PATTERNS as _WORKFLO
 
 CATALOGUE.update(_WORKFLOW_TEXT)
 PATTERNS.extend((re.compile(source), english) for source, english in _WORKFLOW_PATTERNS)
+from web.i18n_reports import REPORT_CATALOGUE  # noqa: E402 (the dashboards' own strings)
+
+CATALOGUE.update(REPORT_CATALOGUE)
 
 
 def english(text):

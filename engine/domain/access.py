@@ -126,3 +126,12 @@ def may_see_identity(user, case):
 
 def may_audit(user, case):
     return allowed(user, AUDIT, case.wilayah)
+
+
+# Dashboards and monitoring reports (Pedoman BAB VI.E), each over the viewer's own area.
+DASHBOARD_ROLES = frozenset(r for r, a in ROLE_ACTIONS.items() if DASHBOARD in a)
+
+
+def may_view_dashboard(user, wilayah):
+    """True when the user may see aggregates of the area `wilayah` (a prefix; "" is nationwide)."""
+    return user.role in DASHBOARD_ROLES and (wilayah or "").startswith(user.wilayah or "")

@@ -20,4 +20,10 @@ TINGKAT = ("desa", "kabupaten", "provinsi")
 STARTING_LEVEL = {"puskesos": "desa", "fasilitator": "desa", "sekretariat": "kabupaten"}
 
 # Case columns kept in step with the case variables after every change.
-INDEXED_VARIABLES = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "program")
+INDEXED_VARIABLES = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "program",
+                     "jenis_keluhan", "terdaftar_dtks", "hasil_verifikasi", "tanggapan_rujukan")
+# Complainant fields kept as case columns (for profiles by sex and disability).
+INDEXED_PELAPOR = ("jenis_kelamin", "disabilitas")
+# The decision a finished task is recorded with (human_tasks.hasil): the first of these it submitted.
+TASK_OUTCOME_VARIABLES = ("tanggapan_rujukan", "hasil_verifikasi", "keputusan_manajer", "keputusan_supervisor",
+                          "keputusan_banding", "keputusan_manajer_fasilitator")

@@ -21,9 +21,9 @@ from engine.bpmn.runner import Runner
 from engine.domain.sla import SlaPolicy
 from engine.domain.workdays import calendar_from
 from engine.domain import access
-from engine.domain.vocabulary import INDEXED_VARIABLES
+from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.services import diagrams, intake, notify, outbox
+from engine.services import diagrams, intake, notify, outbox, rollups
 from engine.services.eventlog import instant, next_event, outcome, variable_texts
 from engine.store.database import write_transaction
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
@@ -37,7 +37,7 @@ _CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last
                  CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
 
 # The write path runs these prepared statements with parameters, so SQLAlchemy compiles each once.
-_STATE_COLUMNS = (*INDEXED_VARIABLES, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
+_STATE_COLUMNS = (*INDEXED_VARIABLES, *INDEXED_PELAPOR, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
                   "status", "closed_at", "tahap")
 _SAVE_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
               .values({name: bindparam(name) for name in _STATE_COLUMNS}))
@@ -51,7 +51,8 @@ _ADD_TASKS = insert(TASKS)
 _ADD_TIMERS = insert(TIMERS)
 _ADD_OUTBOX = insert(OutboxMessage.__table__)
 _FINISH_TASK = (update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by")))
+                .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
+                        hasil=bindparam("hasil")))
 _CANCEL_TASK = update(TASKS).where(TASKS.c.id == bindparam("_id")).values(status="dibatalkan",
                                                                           completed_at=bindparam("at"))
 _FIRE_TIMER = update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="terpicu",
@@ -93,6 +94,7 @@ def configure(settings):
     """Give the runner this installation's working-day calendar and SLA limits (config.yaml)."""
     _SLA["calendar"], _SLA["policy"] = calendar_from(settings.sla), SlaPolicy.from_config(settings.sla)
     RUNNER.clock_functions = clock_functions(_SLA["calendar"], _SLA["policy"])
+    rollups.configure(settings)
     forget_cached_workflows()
 
 
@@ -262,14 +264,16 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
                         [name for name, _payload in thrown]),
     )
     values = {name: variables.get(name) for name in INDEXED_VARIABLES}
+    values.update({name: (variables.get("pelapor") or {}).get(name) for name in INDEXED_PELAPOR})
     values.update(
         state=RUNNER.dump(workflow), data=json.dumps(variables, ensure_ascii=False, default=str),
         revision=case.revision + 1, event_count=event["seq"], last_event_hash=event["hash"], updated_at=now,
         status="selesai" if completed else "terbuka", closed_at=now if completed else None,
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
+    rollups.record_case_change(case.id, values)  # reads the row as it was: before the update
     _compare_and_set(_SAVE_CASE, case, **values)
-    _write_task_changes(case, variables, after, changes, now, actor)
+    _write_task_changes(case, variables, after, changes, now, actor, data)
     _write_timer_changes(case, after, changes, now)
     if messages:
         _run(_ADD_OUTBOX, [outbox.message_row(case.id, event["seq"], i, name, payload, variables, now)
@@ -293,16 +297,23 @@ def index_changes(before, after, now, completed_task_id, fired):
     }
 
 
-def _write_task_changes(case, variables, after, changes, now, actor):
+def _write_task_changes(case, variables, after, changes, now, actor, submitted=None):
     done = [task_id for task_id, how in changes["tasks_closed"] if how == "selesai"]
     if done:
-        _run(_FINISH_TASK, {"_id": done[0], "at": now, "by": actor.id})
+        _run(_FINISH_TASK, {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)})
     cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
     if cancelled:
         _run(_CANCEL_TASK, cancelled)
     added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
     if added:
         _run(_ADD_TASKS, _task_rows(case, variables, added, now))
+    rollups.record_task_changes([task_id for task_id, _how in changes["tasks_closed"]], [info.id for info in added])
+
+
+def _outcome(submitted):
+    """The decision a task was completed with (its first outcome variable), for reports."""
+    values = submitted or {}
+    return next((str(values[name]) for name in TASK_OUTCOME_VARIABLES if values.get(name) is not None), None)
 
 
 def _task_rows(case, variables, infos, now):

@@ -1,0 +1,310 @@
+"""Turn the reports' grouped counts into the tables dashboards, printouts, CSV and xlsx show.
+
+A table's rows hold plain values: labels (the users' own codes where the case vocabulary has
+them), integer counts, and percentages and days rounded to one decimal (None when there is
+nothing to divide by). Titles and generated labels are Indonesian; the web layer translates.
+"""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from engine.domain.vocabulary import PROGRAM
+
+
+@dataclass
+class Table:
+    key: str  # also the CSV file name
+    title: str
+    columns: tuple
+    rows: list
+    chart: str | None = "bar"  # bar, hbar, line, doughnut, or None
+    series: tuple = (1,)  # the numeric columns the chart draws
+    label_column: int = 0
+
+    def column(self, name):
+        """{row label: value} of one column (tests and exports read tables this way)."""
+        index = self.columns.index(name)
+        return {row[self.label_column]: row[index] for row in self.rows}
+
+
+NOT_SET = "(belum ditentukan)"
+SEX = {"L": "Laki-laki", "P": "Perempuan", None: "Tidak diisi"}
+
+
+def pct(part, whole):
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def days(hours):
+    return round(hours / 24.0, 1) if hours is not None else None
+
+
+def _ordered(keys, order):
+    known = [k for k in order if k in keys]
+    return known + sorted((k for k in keys if k not in order and k is not None), key=str) + (
+        [None] if None in keys else [])
+
+
+def _total(cases, **where):
+    return sum(n for dims, n in cases if all(dims[k] == v for k, v in where.items()))
+
+
+# --- the five items of the Pedoman -----------------------------------------------------------
+
+def _proposal_kind(dims):
+    if dims["jenis_keluhan"] != "pengaduan" or dims["kategori"] != "kepesertaan":
+        return None
+    return "tambah" if dims["terdaftar_dtks"] is False else "mutakhir" if dims["terdaftar_dtks"] else None
+
+
+def _verification(dims):
+    answer = dims["hasil_verifikasi"] or dims["tanggapan_rujukan"]
+    if answer in ("layak", "diterima"):
+        return "lolos"
+    if answer in ("tidak_layak", "ditolak"):
+        return "tidak_lolos"
+    if dims["hasil_akhir"] == "ditolak_manajer":
+        return "ditolak_manajer"
+    return "proses"
+
+
+def proposals(cases):
+    counts = defaultdict(Counter)
+    for dims, n in cases:
+        kind = _proposal_kind(dims)
+        if kind:
+            counts[kind][_verification(dims)] += n
+    rows = []
+    for kind, label in (("tambah", "Usulan penambahan (pra-daftar)"),
+                        ("mutakhir", "Usulan pemutakhiran (perubahan profil/kepesertaan)")):
+        c = counts[kind]
+        rows.append((label, sum(c.values()), c["lolos"], c["tidak_lolos"], c["ditolak_manajer"], c["proses"]))
+    return Table("usulan_dtppfm", "Usulan penambahan dan pemutakhiran DT-PPFM dan hasil verifikasinya",
+                 ("Usulan", "Diajukan", "Lolos verifikasi", "Tidak lolos verifikasi", "Ditolak manajer",
+                  "Dalam proses"), rows, "bar", (2, 3, 4, 5))
+
+
+def _programs_of(stored):
+    """The program list a household row stores (JSON text), as a sorted tuple in catalogue order."""
+    values = json.loads(stored) if stored else []
+    return tuple(_ordered(set(values or ()), PROGRAM))
+
+
+def participation(registry, cases):
+    households, members = Counter(), defaultdict(Counter)
+    for stored, _desil, n in registry["households"]:
+        for program in _programs_of(stored):
+            households[program] += n
+    for stored, sex, disabled, n in registry["members"]:
+        for program in _programs_of(stored):
+            members[program]["jiwa"] += n
+            members[program]["perempuan"] += n if sex == "P" else 0
+            members[program]["disabilitas"] += n if disabled else 0
+    needs = Counter()
+    for dims, n in cases:
+        if _proposal_kind(dims):
+            needs[dims["program"]] += n
+    programs = _ordered(set(households) | set(needs) | set(PROGRAM), PROGRAM)
+    rows = [(p if p is not None else NOT_SET, households[p], members[p]["jiwa"], members[p]["perempuan"],
+             members[p]["disabilitas"], needs[p]) for p in programs]
+    return Table("kepesertaan_program", "Kepesertaan dan kebutuhan program",
+                 ("Program", "Rumah tangga peserta (DTKS)", "Jiwa", "Perempuan", "Penyandang disabilitas",
+                  "Kebutuhan: pengaduan kepesertaan"), rows, "bar", (1, 5))
+
+
+def combinations(registry):
+    counts = Counter()
+    for stored, _desil, n in registry["households"]:
+        counts[_programs_of(stored)] += n
+    total = sum(counts.values())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
+    rows = [(" + ".join(combo) if combo else "Tanpa program", len(combo), n, pct(n, total)) for combo, n in ordered]
+    return Table("irisan_program", "Komplementaritas dan irisan program (rumah tangga DTKS)",
+                 ("Kombinasi program", "Jumlah program", "Rumah tangga", "% rumah tangga"), rows, "hbar", (2,))
+
+
+def gaps(registry):
+    counts = defaultdict(Counter)
+    for stored, desil, n in registry["households"]:
+        counts[desil]["semua"] += n
+        counts[desil]["menerima" if _programs_of(stored) else "belum"] += n
+    rows = [(str(d) if d is not None else "Tidak diketahui", c["semua"], c["menerima"], c["belum"],
+             pct(c["belum"], c["semua"])) for d, c in sorted(counts.items(), key=lambda i: (i[0] is None, i[0] or 0))]
+    return Table("kesenjangan_desil", "Kesenjangan layanan: rumah tangga DTKS menurut desil",
+                 ("Desil", "Rumah tangga", "Menerima program", "Belum menerima program", "% belum menerima"),
+                 rows, "bar", (2, 3))
+
+
+def _profile_rows(counts):
+    by_sex = defaultdict(Counter)
+    for (sex, disabled), n in counts.items():
+        by_sex[sex if sex in ("L", "P") else None]["ya" if disabled else "tidak"] += n
+    keys = ["L", "P"] + ([None] if None in by_sex else [])
+    return [(SEX[k], by_sex[k]["ya"] + by_sex[k]["tidak"], by_sex[k]["ya"], by_sex[k]["tidak"]) for k in keys]
+
+
+def registry_profile(registry):
+    counts = Counter()
+    for _stored, sex, disabled, n in registry["members"]:
+        counts[(sex, bool(disabled))] += n
+    return Table("profil_dtks", "Profil warga DTKS menurut jenis kelamin dan disabilitas",
+                 ("Jenis kelamin", "Jiwa", "Penyandang disabilitas", "Bukan penyandang disabilitas"),
+                 _profile_rows(counts), "bar", (2, 3))
+
+
+def complainant_profile(profile):
+    return Table("profil_pelapor", "Pelapor menurut jenis kelamin dan disabilitas",
+                 ("Jenis kelamin", "Pelapor", "Penyandang disabilitas", "Bukan penyandang disabilitas"),
+                 _profile_rows(profile), "bar", (2, 3))
+
+
+# --- complaints received -----------------------------------------------------------------------
+
+_DIMENSION_TITLES = {
+    "kanal": ("Pengaduan menurut kanal", "Kanal", "doughnut"),
+    "jenis_keluhan": ("Pengaduan menurut jenis", "Jenis keluhan", "doughnut"),
+    "kategori": ("Pengaduan menurut kategori", "Kategori", "doughnut"),
+    "program": ("Pengaduan menurut program", "Program", "bar"),
+}
+
+
+def by_dimension(cases, name, order):
+    counts = defaultdict(Counter)
+    for dims, n in cases:
+        counts[dims[name]][dims["status"]] += n
+    title, heading, chart = _DIMENSION_TITLES[name]
+    rows = [(value if value is not None else NOT_SET, sum(c.values()), c["selesai"], c["terbuka"])
+            for value, c in ((v, counts[v]) for v in _ordered(set(counts), order))]
+    return Table(name, title, (heading, "Diterima", "Selesai", "Masih diproses"), rows, chart, (1,))
+
+
+def by_area(areas, names):
+    rows = [(code, names.get(code, ""), sum(c.values()), c["selesai"], c["terbuka"])
+            for code, c in sorted(areas.items())]
+    return Table("wilayah", "Pengaduan menurut wilayah", ("Kode wilayah", "Wilayah", "Diterima", "Selesai",
+                                                          "Masih diproses"), rows, "bar", (2,), label_column=1
+                 if all(names.get(code) for code in areas) else 0)
+
+
+def trend(months, covered):
+    rows = [(month, months[month]["diterima"], months[month]["selesai"]) for month in covered]
+    return Table("tren", "Tren bulanan", ("Bulan", "Diterima", "Selesai"), rows, "line", (1, 2))
+
+
+# --- handling ---------------------------------------------------------------------------------
+
+RESOLUTION = (("lokal", "Diselesaikan tanpa rujukan"), ("dirujuk", "Dirujuk dan dijawab"),
+              ("ditolak_manajer", "Ditolak manajer"), ("proses", "Masih diproses"))
+
+
+def _resolution(dims):
+    if dims["status"] != "selesai":
+        return "proses"
+    if dims["hasil_verifikasi"] or dims["tanggapan_rujukan"]:
+        return "dirujuk"
+    return "ditolak_manajer" if dims["hasil_akhir"] == "ditolak_manajer" else "lokal"
+
+
+def resolution(cases):
+    counts = Counter()
+    for dims, n in cases:
+        counts[_resolution(dims)] += n
+    total = sum(counts.values())
+    rows = [(label, counts[key], pct(counts[key], total)) for key, label in RESOLUTION]
+    return Table("penyelesaian", "Diselesaikan di tempat atau dirujuk", ("Penyelesaian", "Kasus", "% kasus"),
+                 rows, "doughnut", (1,))
+
+
+def final_results(cases):
+    counts = Counter()
+    for dims, n in cases:
+        if dims["status"] == "selesai":
+            counts[dims["hasil_akhir"] or NOT_SET] += n
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return Table("hasil_akhir", "Hasil akhir kasus yang selesai", ("Hasil akhir", "Kasus"), rows, "hbar", (1,))
+
+
+_ANSWERS = {"diterima": "diterima", "layak": "diterima", "ditolak": "ditolak", "tidak_layak": "ditolak",
+            "ditelaah": "ditelaah", "bukan_wewenang": "bukan_wewenang"}
+
+
+def agencies(rows, answer_times):
+    counts = defaultdict(Counter)
+    for agency, status, outcome, n, on_time in rows:
+        c = counts[agency]
+        c["dikirim"] += n
+        if status == "selesai":
+            c["dijawab"] += n
+            c["tepat"] += int(on_time or 0)
+            c[_ANSWERS.get(outcome, "lain")] += n
+        else:
+            c["menunggu"] += n
+    table_rows = []
+    for agency in sorted(counts):
+        c = counts[agency]
+        _n, median, p90 = answer_times.get(agency, (0, None, None))
+        table_rows.append((agency, c["dikirim"], c["dijawab"], c["menunggu"], c["diterima"], c["ditolak"],
+                           c["ditelaah"], c["bukan_wewenang"], pct(c["tepat"], c["dijawab"]), days(median),
+                           days(p90)))
+    return Table("instansi", "Rujukan per instansi tujuan: jawaban dan waktunya",
+                 ("Instansi tujuan", "Rujukan", "Dijawab", "Menunggu jawaban", "Diterima/layak",
+                  "Ditolak/tidak layak", "Ditelaah", "Bukan wewenang", "% dijawab tepat waktu",
+                  "Median hari menjawab", "Persentil 90 hari menjawab"), table_rows, "bar", (2, 3))
+
+
+def on_time(sla):
+    rows = [(name, n, int(ok or 0), pct(int(ok or 0), n)) for name, n, ok in sorted(sla)]
+    done, ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    return Table("tepat_waktu", "Ketepatan waktu menurut tahap (batas waktu SLA)",
+                 ("Tahap", "Tugas selesai", "Tepat waktu", "% tepat waktu"),
+                 [("Semua tahap", done, ok, pct(ok, done))] + rows, "hbar", (3,))
+
+
+def open_stages(rows):
+    table_rows = sorted(((name, n, int(late or 0)) for name, n, late in rows), key=lambda r: (-r[2], -r[1], r[0]))
+    return Table("tahap_terbuka", "Tugas terbuka dan terlambat menurut tahap (saat ini)",
+                 ("Tahap", "Terbuka", "Terlambat"), table_rows, "hbar", (1, 2))
+
+
+def closing_times(figures):
+    keys = ["semua"] + _ordered({k for k in figures if k != "semua"}, PROGRAM)
+    rows = []
+    for key in keys:
+        n, median, p90 = figures.get(key, (0, None, None))
+        label = "Semua kasus" if key == "semua" else NOT_SET if key == "-" else key
+        rows.append((label, n, days(median), days(p90)))
+    return Table("waktu_penyelesaian", "Waktu penyelesaian kasus yang selesai (hari kalender)",
+                 ("Kelompok", "Kasus selesai", "Median (hari)", "Persentil 90 (hari)"), rows, "bar", (2, 3))
+
+
+def appeals(rows, agency_rows):
+    counts = Counter()
+    for status, outcome, n in rows:
+        counts["diajukan"] += n
+        counts[outcome if status == "selesai" else "menunggu"] += n
+    bounced = sum(n for _agency, status, outcome, n, _ok in agency_rows
+                  if status == "selesai" and outcome == "bukan_wewenang")
+    table_rows = [("Banding diajukan", counts["diajukan"]), ("Banding diterima", counts["terima"]),
+                  ("Banding ditolak", counts["tolak"]), ("Banding menunggu keputusan", counts["menunggu"]),
+                  ("Rujukan dikembalikan: bukan wewenang", bounced)]
+    return Table("banding", "Banding dan rujukan yang dikembalikan (bukan wewenang)", ("Indikator", "Jumlah"),
+                 table_rows, "bar", (1,))
+
+
+def headline(cases, tasks, closing):
+    received = sum(n for _dims, n in cases)
+    closed = _total(cases, status="selesai")
+    done = sum(n for _name, n, _ok in tasks["sla"])
+    ok = sum(int(v or 0) for _name, _n, v in tasks["sla"])
+    overdue = sum(int(v or 0) for _name, _n, v in tasks["open"])
+    _n, median, p90 = closing.get("semua", (0, None, None))
+    appeal_count = sum(n for _status, _outcome, n in tasks["appeals"])
+    bounced = sum(n for _a, status, outcome, n, _ok in tasks["agencies"]
+                  if status == "selesai" and outcome == "bukan_wewenang")
+    return [
+        ("Pengaduan diterima", received, ""), ("Selesai", closed, ""), ("Masih diproses", received - closed, ""),
+        ("Tugas terlambat saat ini", overdue, ""), ("Tugas tepat waktu", pct(ok, done), "%"),
+        ("Median waktu penyelesaian", days(median), "hari"), ("Persentil 90 waktu penyelesaian", days(p90), "hari"),
+        ("Banding diajukan", appeal_count, ""), ("Dikembalikan: bukan wewenang", bounced, ""),
+    ]

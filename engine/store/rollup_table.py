@@ -1,0 +1,25 @@
+"""The dashboards' summary table: counts per local month × area × the dimensions a figure groups by.
+
+One table serves every figure; `jenis` says which figure a row belongs to and which of the
+generic dimension columns d1..d9 it uses (engine/services/rollups.py). `kunci` is the row's whole
+key as one string, so both databases can add to a row with one INSERT … ON CONFLICT.
+"""
+
+from sqlalchemy import Column, Index, Integer, String, Table
+
+from engine.store.models import db
+
+DIMENSIONS = tuple(f"d{i}" for i in range(1, 10))
+
+ROLLUPS = Table(
+    "dashboard_rollups", db.metadata,
+    Column("kunci", String(700), primary_key=True),
+    Column("jenis", String(20), nullable=False),
+    Column("bulan", String(7), nullable=False),  # local month, 'YYYY-MM'
+    Column("wilayah", String(10), nullable=False),  # village, kecamatan, kabupaten, province or "" (nation)
+    *(Column(name, String(200)) for name in DIMENSIONS),
+    Column("ember", Integer),  # a duration's bucket: tenths of a day, rounded half up
+    Column("n", Integer, nullable=False),
+    Column("tepat", Integer, nullable=False),  # of those, completed on time
+    Index("ix_dashboard_rollups_read", "jenis", "bulan", "wilayah"),
+)

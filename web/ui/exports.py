@@ -1,0 +1,79 @@
+"""Report tables as CSV, as an xlsx workbook (openpyxl) and as chart specifications for Chart.js."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value, translate):
+    """A cell as text: generated labels translated; a leading formula character neutralised."""
+    if isinstance(value, str):
+        text = translate(value)
+        return "'" + text if text.startswith(_FORMULA_START) else text
+    return value
+
+
+def to_csv(table, translate):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([translate(c) for c in table.columns])
+    for row in table.rows:
+        writer.writerow(["" if v is None else _cell(v, translate) for v in row])
+    return out.getvalue()
+
+
+def _sheet_name(text, used):
+    name = "".join(ch for ch in text if ch not in "[]:*?/\\")[:31] or "Tabel"
+    base, number = name, 2
+    while name in used:
+        suffix = f" ({number})"
+        name, number = base[:31 - len(suffix)] + suffix, number + 1
+    used.add(name)
+    return name
+
+
+def to_xlsx(board, translate, title, period, generated):
+    """One summary sheet (title, area, period, headline figures) and one sheet per table."""
+    book = Workbook()
+    summary = book.active
+    summary.title = translate("Ringkasan")
+    area = board.area_name or (board.scope.wilayah or translate("Nasional"))
+    for row in ((title,), (translate("Wilayah"), area, board.scope.wilayah), (translate("Periode"), period),
+                (translate("Dibuat"), generated.strftime("%Y-%m-%d %H:%M UTC")), ()):
+        summary.append(list(row))
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([translate("Indikator"), translate("Nilai"), translate("Satuan")])
+    for label, value, unit in board.headline:
+        summary.append([translate(label), value, translate(unit) if unit else ""])
+    summary.column_dimensions["A"].width = 40
+    used = {summary.title}
+    for _section, tables in board.sections:
+        for table in tables:
+            sheet = book.create_sheet(_sheet_name(translate(table.title), used))
+            sheet.append([translate(table.title)])
+            sheet["A1"].font = Font(bold=True)
+            sheet.append([translate(c) for c in table.columns])
+            for cell in sheet[2]:
+                cell.font = Font(bold=True)
+            for row in table.rows:
+                sheet.append([_cell(v, translate) for v in row])
+            for index, heading in enumerate(table.columns, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = max(12, min(45, len(heading) + 4))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def chart_spec(table, translate):
+    """What dashboard.js needs to draw a table's chart: labels, one series per charted column."""
+    if not table.chart:
+        return None
+    labels = [translate(str(row[table.label_column])) for row in table.rows]
+    series = [{"label": translate(table.columns[i]), "data": [row[i] for row in table.rows]} for i in table.series]
+    return {"id": table.key, "type": table.chart, "title": translate(table.title), "labels": labels,
+            "series": series}
