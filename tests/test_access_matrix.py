@@ -37,6 +37,7 @@ CASE_READERS = {FO, BO, FAS, SUP, MAN, PP, AUD}
 TASK_ACTORS = {FO, BO, MAN, PP}  # the lanes with an open task in the fixtures below
 LANES = {FO, BO, FAS, SUP, MAN, PP}
 REGISTRY = {FO, BO, FAS, SUP, MAN}
+DASHBOARD = {SUP, MAN, ANA, AUD, PEM}  # aggregates of the viewer's own area
 BOTH = "both"  # the endpoint does not depend on an object's area
 
 # (rule, method) -> (roles allowed on an object in their own area, roles allowed on one elsewhere).
@@ -95,6 +96,10 @@ EXPECTED = {
     ("/api/v1/workflows", "POST"): ({ANA}, BOTH),
     ("/api/v1/workflows/<int:version_id>/publish", "POST"): ({ANA}, BOTH),
     ("/api/v1/registry", "GET"): (REGISTRY, BOTH),
+    ("/dasbor", "GET"): (DASHBOARD, BOTH),
+    ("/dasbor/<key>.csv", "GET"): (DASHBOARD, BOTH),
+    ("/laporan/<kind>", "GET"): (DASHBOARD, BOTH),
+    ("/laporan/<kind>.xlsx", "GET"): (DASHBOARD, BOTH),
     ("/audit/", "GET"): ({MAN, ADM, AUD}, BOTH),
     ("/audit/kasus/<key>", "GET"): ({MAN, ADM, AUD}, set()),
     ("/audit/kasus/<key>/riwayat.json", "GET"): ({MAN, ADM, AUD}, set()),
@@ -184,6 +189,7 @@ def _request(rule, method, role, target):
     """(path, keyword arguments) of the request that exercises `rule` on `target` as `role`."""
     case, village = target["case"], target["village"]
     task = target["tasks"].get(role, target["tasks"][FO])
+    rule = rule.replace("/dasbor/<key>", "/dasbor/kanal").replace("/laporan/<kind>", "/laporan/bulanan")
     path = (rule.replace("<path:filename>", "slrt.css" if rule.startswith("/static") else
                          "bpmn-navigated-viewer.production.min.js")
             .replace("<package>", "bpmn-js").replace("<key>", str(case["id"])).replace("<task_id>", task)

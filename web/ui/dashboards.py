@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from engine.domain import access
 from engine.errors import InvalidInput
 from engine.services import reports
-from web.auth import now, page_login_required
+from web.auth import now, requires
 from web.i18n import current_language, translate
 from web.ui import exports
 
@@ -49,7 +49,7 @@ def _timed(response, started):
 
 
 @bp.get("/dasbor")
-@page_login_required
+@requires(access.DASHBOARD)
 def dashboard():
     started = perf_counter()
     board = reports.dashboard(g.actor, _dashboard_scope(), now())
@@ -59,7 +59,7 @@ def dashboard():
 
 
 @bp.get("/dasbor/<key>.csv")
-@page_login_required
+@requires(access.DASHBOARD)
 def table_csv(key):
     board = reports.dashboard(g.actor, _dashboard_scope(), now())
     table = board.tables().get(key)
@@ -109,7 +109,7 @@ REPORTS = {"bulanan": _monthly, "triwulanan": _quarterly}
 
 
 @bp.get("/laporan/<kind>")
-@page_login_required
+@requires(access.DASHBOARD)
 def report(kind):
     if kind not in REPORTS:
         abort(404)
@@ -121,7 +121,7 @@ def report(kind):
 
 
 @bp.get("/laporan/<kind>.xlsx")
-@page_login_required
+@requires(access.DASHBOARD)
 def report_xlsx(kind):
     if kind not in REPORTS:
         abort(404)
