@@ -251,11 +251,13 @@ def test_monthly_and_quarterly_scopes_count_only_their_months(known_cases):
     assert q3.headline[0] == ("Pengaduan diterima", 0, "")
 
 
-def test_dashboards_are_for_managers_supervisors_and_monitors_of_their_own_area(known_cases):
+def test_dashboards_are_for_the_planning_roles_of_their_own_area(known_cases):
     for actor in (Actor(5, "fo.cianjur", "front_office", "3203"), Actor(6, "pp.kemensos", "pengelola_program", ""),
-                  Actor(7, "analis.cianjur", "analis", "3203")):
+                  Actor(7, "bo.sosial", "back_office", "3203")):
         with pytest.raises(Forbidden):
             reports.resolve_scope(actor, known_cases, WIB)
+    for role in ("manajer", "supervisor", "pemantau", "analis", "auditor"):  # access.ROLE_ACTIONS: dashboard
+        assert reports.resolve_scope(Actor(9, f"{role}.cianjur", role, "3203"), known_cases, WIB).wilayah == "3203"
     with pytest.raises(Forbidden):
         reports.resolve_scope(Actor(8, "manajer.kendari", "manajer", "7471"), known_cases, WIB, wilayah="3203")
     with pytest.raises(Forbidden):
