@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from engine.domain import access
 from engine.domain.actor import Actor
-from engine.services import auth
+from engine.services import auth, diagrams
 from engine.store.models import Case, User, db
 from tests.conftest import PASSWORD
 from tests.journeys import TELAAH, act, approve_pkh_referral, inbox_task, intake, telaah
@@ -38,6 +38,7 @@ TASK_ACTORS = {FO, BO, MAN, PP}  # the lanes with an open task in the fixtures b
 LANES = {FO, BO, FAS, SUP, MAN, PP}
 REGISTRY = {FO, BO, FAS, SUP, MAN}
 DASHBOARD = {SUP, MAN, ANA, AUD, PEM}  # aggregates of the viewer's own area
+DIAGRAM_READERS = {MAN, ADM, ANA, AUD}
 BOTH = "both"  # the endpoint does not depend on an object's area
 
 # (rule, method) -> (roles allowed on an object in their own area, roles allowed on one elsewhere).
@@ -55,7 +56,7 @@ EXPECTED = {
     ("/api/v1/openapi.json", "GET"): (200, BOTH),
     ("/api/v1/public/cases/<ticket>", "GET"): (200, BOTH),
     ("/kotak-masuk", "GET"): (LANES, BOTH),
-    ("/diagram/<int:version_id>", "GET"): ({MAN, ADM, ANA, AUD}, BOTH),
+    ("/diagram/<int:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
     ("/kasus/<key>", "GET"): (CASE_READERS, set()),
     ("/kasus/<key>/tanda-terima", "GET"): ({FO, FAS}, set()),
     ("/tugas/<task_id>", "GET"): (CASE_READERS, set()),
@@ -92,7 +93,7 @@ EXPECTED = {
     ("/api/v1/tasks/<task_id>/claim", "POST"): (TASK_ACTORS, set()),
     ("/api/v1/tasks/<task_id>/release", "POST"): (TASK_ACTORS, set()),
     ("/api/v1/tasks/<task_id>/complete", "POST"): (TASK_ACTORS, set()),
-    ("/api/v1/workflows", "GET"): ({MAN, ADM, ANA, AUD}, BOTH),
+    ("/api/v1/workflows", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows", "POST"): ({ANA}, BOTH),
     ("/api/v1/workflows/<int:version_id>/publish", "POST"): ({ANA}, BOTH),
     ("/api/v1/registry", "GET"): (REGISTRY, BOTH),
@@ -104,6 +105,25 @@ EXPECTED = {
     ("/audit/kasus/<key>", "GET"): ({MAN, ADM, AUD}, set()),
     ("/audit/kasus/<key>/riwayat.json", "GET"): ({MAN, ADM, AUD}, set()),
     ("/audit/kasus/<key>/cetak", "GET"): ({MAN, ADM, AUD}, set()),
+    # the workflow-management pages and API: reading (and what stores nothing) for diagram readers,
+    # changes for analysts only
+    ("/alur-kerja", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/alur-kerja/<int:version_id>/ubah", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/alur-kerja/<int:version_id>/beda", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/alur-kerja/<int:version_id>/unduh/<path:filename>", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/alur-kerja/validasi", "POST"): (DIAGRAM_READERS, BOTH),
+    ("/alur-kerja/uji-coba", "POST"): (DIAGRAM_READERS, BOTH),
+    ("/alur-kerja/terbitkan", "POST"): ({ANA}, BOTH),
+    ("/alur-kerja/unggah", "POST"): ({ANA}, BOTH),
+    ("/alur-kerja/<int:version_id>/<action>", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<int:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<int:version_id>/files/<path:filename>", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<int:version_id>/diff", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<int:version_id>/dry-run", "POST"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/validate", "POST"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<int:version_id>/retire", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<int:version_id>/rollback", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<int:version_id>/migrate", "POST"): ({ANA}, BOTH),
 }
 # Run the claims before the releases, and signing out last.
 ORDER = {"/keluar": 2, "/api/v1/auth/token/revoke": 2, "/tugas/<task_id>/lepas": 1, "/api/v1/tasks/<task_id>/release": 1}
@@ -170,6 +190,13 @@ def world(app, api):
         areas[name] = {"case": stages["agency"], "tasks": tasks, "village": "3203012001" if name == "own" else KENDARI_VILLAGE,
                        "user": db.session.scalar(select(User.id).where(
                            User.username == ("admin.cianjur" if name == "own" else "fo.kendari")))}
+    analyst = Actor.of(db.session.scalar(select(User).where(User.username == "analis.cianjur")))
+    published = diagrams.get_version(1)
+    main = f"workflows/{published.process_id}.bpmn"
+    edited = {**published.sources, main: published.sources[main] + "\n<!-- draf -->\n"}
+    draft = diagrams.upload(analyst, published.process_id, edited, now)  # rolled back / migrated to: refused (409)
+    for area in areas.values():
+        area["draft"] = draft
     tokens = {}
     for role, username in USERS.items():
         if username:
@@ -190,10 +217,15 @@ def _request(rule, method, role, target):
     case, village = target["case"], target["village"]
     task = target["tasks"].get(role, target["tasks"][FO])
     rule = rule.replace("/dasbor/<key>", "/dasbor/kanal").replace("/laporan/<kind>", "/laporan/bulanan")
-    path = (rule.replace("<path:filename>", "slrt.css" if rule.startswith("/static") else
-                         "bpmn-navigated-viewer.production.min.js")
+    # Workflow versions: 1 is the published one (retiring it, publishing it again or "terbitkan" on it
+    # are refused with 409 as it is the only published version and no draft); rolling back or migrating
+    # to the draft is refused with 409 too, so nothing an allowed caller does here changes a version.
+    version = str(target["draft"]) if rule.endswith(("/rollback", "/migrate")) else "1"
+    filename = ("slrt.css" if rule.startswith("/static") else "bpmn-navigated-viewer.production.min.js"
+                if rule.startswith("/aset") else "workflows/keluhan.bpmn")
+    path = (rule.replace("<path:filename>", filename).replace("<action>", "terbitkan")
             .replace("<package>", "bpmn-js").replace("<key>", str(case["id"])).replace("<task_id>", task)
-            .replace("<ticket>", case["ticket"]).replace("<int:version_id>", "1")
+            .replace("<ticket>", case["ticket"]).replace("<int:version_id>", version)
             .replace("<int:user_id>", str(target["user"])).replace("<code>", "PKH")
             .replace("<int:faq_id>", str(target["faq"])).replace("<int:token_id>", str(target["token_id"])))
     kwargs = {}
@@ -209,6 +241,10 @@ def _request(rule, method, role, target):
         kwargs["json"] = _intake_fields(village)
     elif rule.startswith("/api/v1/tasks/") and rule.endswith("/complete"):
         kwargs["json"] = {"data": {}}  # passes the access check, then fails validation (422)
+    elif rule.endswith("/beda") or rule.endswith("/diff"):
+        kwargs["query_string"] = {"dari": 1}
+    elif rule.startswith(("/alur-kerja/", "/api/v1/workflows/")) and method == "POST":
+        kwargs["json"] = {}  # validate, dry run, publish, upload: no files, so an allowed caller gets 422
     elif rule == "/api/v1/workflows" and method == "POST":
         kwargs["json"] = {"process_id": "keluhan", "files": {}}
     elif rule == "/meja-depan" and method == "POST":

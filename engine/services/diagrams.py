@@ -9,7 +9,7 @@ from sqlalchemy.orm import defer
 from engine.bpmn.lint import has_errors, lint_files
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
-from engine.domain.roles import ANALIS
+from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.store.database import write_transaction
 from engine.store.models import DiagramChange, DiagramVersion, db
@@ -173,8 +173,8 @@ def get_version(version_id):
 
 
 def _require_analyst(actor):
-    if actor.role != ANALIS:
-        raise Forbidden("Hanya analis yang boleh mengunggah atau menerbitkan diagram")
+    if not access.allowed(actor, access.DIAGRAMS_EDIT):
+        raise Forbidden("Peran Anda tidak berwenang mengunggah atau menerbitkan diagram", action=access.DIAGRAMS_EDIT)
 
 
 def drawings_for_case(view):

@@ -1,7 +1,8 @@
 """Managing diagram versions: validate, history, diff, retire, roll back, migrate running cases.
 
 Uploading a draft and publishing it live in `diagrams`; this module is what analysts do
-around that. Analysts change things; auditors (and analysts) read everything here.
+around that. Who may read (``access.DIAGRAMS_VIEW``) and who may change (``access.DIAGRAMS_EDIT``)
+is the access table's (engine/domain/access.py): analysts change things, auditors read.
 """
 
 import re
@@ -11,24 +12,21 @@ from sqlalchemy import func, select, update
 from engine.bpmn.diff import diff as diff_files
 from engine.bpmn.lint import lint_files
 from engine.bpmn.migrate import migration_problems, rebind
-from engine.domain.roles import ANALIS, AUDITOR
+from engine.domain import access
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.services import cases, diagrams
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
 from engine.store.models import Case, DiagramChange, DiagramVersion, HumanTask, db
 
-READERS = frozenset({ANALIS, AUDITOR})
-
-
 def require_reader(actor):
-    if actor.role not in READERS:
-        raise Forbidden("Hanya analis dan auditor yang boleh melihat pengelolaan diagram")
+    if not access.allowed(actor, access.DIAGRAMS_VIEW):
+        raise Forbidden("Peran Anda tidak berwenang melihat pengelolaan diagram", action=access.DIAGRAMS_VIEW)
 
 
 def require_analyst(actor):
-    if actor.role != ANALIS:
-        raise Forbidden("Hanya analis yang boleh mengubah diagram")
+    if not access.allowed(actor, access.DIAGRAMS_EDIT):
+        raise Forbidden("Peran Anda tidak berwenang mengubah diagram", action=access.DIAGRAMS_EDIT)
 
 
 def validate(actor, files, process_id):
@@ -70,8 +68,9 @@ def history(version_id):
 def overview(actor):
     """Every version, newest first per process, each with its history and number of open cases.
 
-    Any signed-in officer may read the list (as before); the management pages are for analysts and auditors.
+    Callers hold ``access.DIAGRAMS_VIEW`` (checked here too, as every reader of this module does).
     """
+    require_reader(actor)
     changes = {}
     for c in db.session.scalars(select(DiagramChange).order_by(DiagramChange.at, DiagramChange.id)):
         changes.setdefault(c.diagram_version_id, []).append(
@@ -213,6 +212,10 @@ def upload_over(actor, base_version_id, uploaded, now):
     folder, replacing the file of the same name. Returns the draft's id.
     """
     require_analyst(actor)
+    if not uploaded:
+        raise InvalidInput("Tidak ada berkas diagram", errors={"berkas": "unggah minimal satu berkas .bpmn atau .dmn"})
+    if base_version_id is None:
+        raise InvalidInput("Versi dasar wajib", errors={"dasar": "wajib diisi"})
     base = diagrams.get_version(base_version_id)
     files = dict(base.sources)
     for name, content in uploaded.items():

@@ -5,6 +5,7 @@ Screenshots are written to test-output/screenshots/ so a reviewer can look at ev
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,23 @@ def sign_in(page, base_url, username):
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(lambda url: url.startswith(base_url) and "/masuk" not in url)  # each role's start page
+
+
+def wait_for(page, expression, timeout=10000):
+    """Wait until the page-side expression is truthy, asking from outside the page.
+
+    Playwright's ``wait_for_function`` polls with ``eval`` inside the page, which the site's CSP
+    (``script-src 'self'``, no 'unsafe-eval') forbids once the first check comes out false;
+    ``page.evaluate`` goes through the DevTools protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(50)
 
 
 def screenshot(page, name):

@@ -4,10 +4,21 @@ on the element, fix it, publish, and a new case runs on the new version."""
 import json
 import urllib.request
 
+import pytest
+
 from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for
 
 NEW_LABEL = "Telaah keluhan (versi modeler)"
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page):
+    """bpmn-js, its properties panel and dmn-js run under the site's CSP: nothing they do is refused."""
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    yield
+    assert refused == []
 
 
 def _api(base_url, token, path, body=None):
@@ -20,7 +31,7 @@ def _api(base_url, token, path, body=None):
 
 def _select(page, element_id):
     page.locator(f'.djs-element[data-element-id="{element_id}"]').first.click()
-    page.wait_for_function(f"""document.querySelector('.bio-properties-panel-header-label') !== null""")
+    wait_for(page, f"""document.querySelector('.bio-properties-panel-header-label') !== null""")
 
 
 def _open_group(page, title):
@@ -46,7 +57,7 @@ def _type_into(page, cell, value):
 
 def _validate(page):
     page.get_by_role("button", name="Validasi").click()
-    page.wait_for_function("window.slrtEditor.findings !== null", timeout=30000)
+    wait_for(page, "window.slrtEditor.findings !== null", timeout=30000)
     return page.evaluate("window.slrtEditor.findings")
 
 
@@ -60,7 +71,7 @@ def test_analyst_edits_validates_fixes_and_publishes_and_new_cases_run_on_it(liv
     page.get_by_role("link", name="Alur kerja").click()
     screenshot(page, "alur-kerja-daftar-awal")
     page.get_by_role("link", name="Buka di modeler").first.click()
-    page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
+    wait_for(page, "window.slrtEditor && window.slrtEditor.ready", timeout=30000)
     assert page.evaluate("window.slrtEditor.current") == "workflows/keluhan.bpmn"
 
     # a label of the complaint process, in the properties panel
@@ -72,7 +83,7 @@ def test_analyst_edits_validates_fixes_and_publishes_and_new_cases_run_on_it(liv
 
     # the PKH referral's answer deadline, a timer of the SOP the complaint process calls
     page.locator("#pilih-berkas").select_option("workflows/sop_pkh.bpmn")
-    page.wait_for_function("window.slrtEditor.ready && window.slrtEditor.current === 'workflows/sop_pkh.bpmn'")
+    wait_for(page, "window.slrtEditor.ready && window.slrtEditor.current === 'workflows/sop_pkh.bpmn'")
     _select(page, "Pkh_Terlambat")
     _open_group(page, "Timer")
     _set(page, "bio-properties-panel-timerEventDefinitionValue", "7 hari kerja")
@@ -92,7 +103,7 @@ def test_analyst_edits_validates_fixes_and_publishes_and_new_cases_run_on_it(liv
     assert _validate(page) == []
     assert "slrt-galat" not in shape.get_attribute("class") and page.locator(".slrt-lencana").count() == 0
     page.get_by_role("button", name="Simpan dan terbitkan").click()
-    page.wait_for_function("window.slrtEditor.published !== null", timeout=30000)
+    wait_for(page, "window.slrtEditor.published !== null", timeout=30000)
     published = page.evaluate("window.slrtEditor.published")
     assert published["version"] == 2 and published["status"] == "published"
     assert "Versi 2 diterbitkan" in page.locator("#ringkasan-temuan").inner_text()
@@ -118,7 +129,7 @@ def test_auditors_read_the_versions_but_cannot_publish(live_server, page):
     assert page.get_by_role("link", name="Lihat").count() >= 1
     assert page.get_by_role("button", name="Pindahkan kasus berjalan ke versi ini").count() == 0
     page.get_by_role("link", name="Lihat").first.click()
-    page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
+    wait_for(page, "window.slrtEditor && window.slrtEditor.ready", timeout=30000)
     assert page.get_by_role("button", name="Simpan dan terbitkan").count() == 0
     assert _validate(page) == []
 
@@ -126,7 +137,7 @@ def test_auditors_read_the_versions_but_cannot_publish(live_server, page):
 def test_a_decision_table_is_edited_in_dmn_js_and_an_overlap_is_marked_on_the_rule(live_server, page):
     sign_in(page, live_server, "analis.cianjur")
     page.goto(f"{live_server}/alur-kerja/1/ubah?berkas=rules/tujuan_bpnt.dmn")
-    page.wait_for_function("window.slrtEditor && window.slrtEditor.ready", timeout=30000)
+    wait_for(page, "window.slrtEditor && window.slrtEditor.ready", timeout=30000)
     rows = page.locator(".tjs-table tbody tr")
     assert rows.count() == 2
     cell = page.locator('td[data-row-id="TujuanBpnt_Aturan_Lainnya"][data-col-id="TujuanBpnt_Masukan_PokokMasalah"]')
@@ -144,7 +155,7 @@ def test_a_decision_table_is_edited_in_dmn_js_and_an_overlap_is_marked_on_the_ru
     _type_into(page, output, '"TIKOR_RASTRA"')
     assert _validate(page) == []
     page.get_by_role("button", name="Uji coba skenario").click()
-    page.wait_for_function("window.slrtEditor.dryRun !== undefined && window.slrtEditor.dryRun !== null",
+    wait_for(page, "window.slrtEditor.dryRun !== undefined && window.slrtEditor.dryRun !== null",
                            timeout=60000)
     report = page.evaluate("window.slrtEditor.dryRun")
     assert report["berubah"] == ["05_rujukan_bpnt_kualitas_beras_ke_bulog", "06_rujukan_bpnt_kuantitas_beras_ke_bulog",

@@ -1,17 +1,22 @@
-"""v1 workflow management: validate, history, diff, download, retire, roll back, migrate, dry run."""
+"""v1 workflow management: validate, history, diff, download, retire, roll back, migrate, dry run.
+
+Reading, validating and dry runs (nothing stored) need ``access.DIAGRAMS_VIEW``; retiring, rolling
+back and migrating need ``access.DIAGRAMS_EDIT``.
+"""
 
 from flask import Response, g, jsonify, request
 
+from engine.domain import access
 from engine.errors import InvalidInput
 from engine.services import workflows
 from engine.services.workflows import safe_filename
 from web.api import workflow_schemas as ws
 from web.api.routes import _body, bp
-from web.auth import api_login_required, now
+from web.auth import api_requires, now
 
 
 @bp.post("/workflows/validate")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def validate_workflow():
     body = ws.ValidationRequestSchema().load(_body())
     findings = workflows.validate(g.actor, body["files"], body["process_id"])
@@ -20,13 +25,13 @@ def validate_workflow():
 
 
 @bp.get("/workflows/<int:version_id>")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def workflow_detail(version_id):
     return jsonify(ws.WorkflowDetailSchema().dump(workflows.detail(g.actor, version_id)))
 
 
 @bp.get("/workflows/<int:version_id>/files/<path:filename>")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def workflow_file(version_id, filename):
     name, text = workflows.source(g.actor, version_id, filename)
     return Response(text, mimetype="application/xml",
@@ -34,7 +39,7 @@ def workflow_file(version_id, filename):
 
 
 @bp.get("/workflows/<int:version_id>/diff")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def workflow_diff(version_id):
     other = request.args.get("dari", type=int)
     if other is None:
@@ -43,27 +48,27 @@ def workflow_diff(version_id):
 
 
 @bp.post("/workflows/<int:version_id>/retire")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def retire_workflow(version_id):
     workflows.retire(g.actor, version_id, now())
     return jsonify(ws.WorkflowVersionSchema().dump(workflows.detail(g.actor, version_id)))
 
 
 @bp.post("/workflows/<int:version_id>/rollback")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def rollback_workflow(version_id):
     new_id = workflows.rollback(g.actor, version_id, now())
     return jsonify(ws.WorkflowVersionSchema().dump(workflows.detail(g.actor, new_id))), 201
 
 
 @bp.post("/workflows/<int:version_id>/migrate")
-@api_login_required
+@api_requires(access.DIAGRAMS_EDIT)
 def migrate_cases(version_id):
     return jsonify(ws.MigrationReportSchema().dump(workflows.migrate(g.actor, version_id, now())))
 
 
 @bp.post("/workflows/<int:version_id>/dry-run")
-@api_login_required
+@api_requires(access.DIAGRAMS_VIEW)
 def dry_run(version_id):
     from flask import current_app
 

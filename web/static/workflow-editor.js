@@ -21,6 +21,9 @@
   var camunda = null;
   var findings = [];
 
+  // The toolbar is a form only for its labels; it is never submitted (no inline handler: CSP).
+  document.getElementById("form-berkas").addEventListener("submit", function (event) { event.preventDefault(); });
+
   function fetchJson(url, body) {
     return fetch(url, {
       method: "POST", credentials: "same-origin",

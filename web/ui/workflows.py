@@ -1,14 +1,23 @@
-"""Workflow management pages (analysts change, auditors read): versions, modeler, upload, diff, migration."""
+"""Workflow management pages: versions, modeler, upload, diff, migration.
+
+Reading is ``access.DIAGRAMS_VIEW`` (auditors among others), anything that stores something is
+``access.DIAGRAMS_EDIT`` (analysts); validating and the modeler's dry run store nothing and so only
+need the first. The services check the same actions again.
+"""
 
 from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 
-from engine.domain.roles import ANALIS
+from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.services import diagrams, workflows
 from engine.services.workflows import safe_filename
-from web.auth import now, page_login_required
+from web.auth import now, requires
 
 bp = Blueprint("alur", __name__, template_folder="../templates")
+
+
+def _analyst():
+    return access.allowed(g.actor, access.DIAGRAMS_EDIT)
 
 
 def _json_error(exc, status):
@@ -16,15 +25,14 @@ def _json_error(exc, status):
 
 
 @bp.get("/alur-kerja")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def index():
-    workflows.require_reader(g.actor)
     return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
-                           analyst=g.actor.role == ANALIS)
+                           analyst=_analyst())
 
 
 @bp.get("/alur-kerja/<int:version_id>/ubah")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def editor(version_id):
     item = workflows.detail(g.actor, version_id)
     main = f"workflows/{item['process_id']}.bpmn"
@@ -32,11 +40,11 @@ def editor(version_id):
     if chosen not in item["sources"]:
         raise NotFound("Berkas tidak ada pada versi ini", file=chosen)
     return render_template("workflow_editor.html", actor=g.actor, version=item, chosen=chosen,
-                           analyst=g.actor.role == ANALIS)
+                           analyst=_analyst())
 
 
 @bp.post("/alur-kerja/validasi")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def validate():
     body = request.get_json(silent=True) or {}
     try:
@@ -47,7 +55,7 @@ def validate():
 
 
 @bp.post("/alur-kerja/terbitkan")
-@page_login_required
+@requires(access.DIAGRAMS_EDIT)
 def save_and_publish():
     """Keep the edited files as a draft and publish it (the modeler's button); findings on refusal."""
     body = request.get_json(silent=True) or {}
@@ -62,7 +70,7 @@ def save_and_publish():
 
 
 @bp.post("/alur-kerja/uji-coba")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def dry_run_edits():
     """The modeler's dry run: the scenario suite on the published version and on the unsaved edits."""
     from flask import current_app
@@ -81,20 +89,20 @@ def dry_run_edits():
 
 
 @bp.post("/alur-kerja/unggah")
-@page_login_required
+@requires(access.DIAGRAMS_EDIT)
 def upload():
     uploaded = {f.filename: f.read() for f in request.files.getlist("berkas") if f and f.filename}
     try:
         version_id = workflows.upload_over(g.actor, request.form.get("dasar", type=int), uploaded, now())
     except DiagramError as exc:
         return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
-                               analyst=True, refused=exc), 422
+                               analyst=_analyst(), refused=exc), 422
     flash(f"Draf versi {diagrams.get_version(version_id).version} dibuat dari berkas yang diunggah.", "info")
     return redirect(url_for("alur.index"))
 
 
 @bp.post("/alur-kerja/<int:version_id>/<action>")
-@page_login_required
+@requires(access.DIAGRAMS_EDIT)
 def act(version_id, action):
     if action == "terbitkan":
         diagrams.publish_draft(g.actor, version_id, now())
@@ -115,14 +123,14 @@ def act(version_id, action):
     elif action == "migrasi":
         report = workflows.migrate(g.actor, version_id, now())
         return render_template("workflows.html", actor=g.actor, versions=workflows.overview(g.actor),
-                               analyst=True, report=report)
+                               analyst=_analyst(), report=report)
     else:
         raise NotFound("Aksi tidak dikenal")
     return redirect(url_for("alur.index"))
 
 
 @bp.get("/alur-kerja/<int:version_id>/beda")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def diff(version_id):
     other = request.args.get("dari", type=int)
     if other is None:
@@ -131,7 +139,7 @@ def diff(version_id):
 
 
 @bp.get("/alur-kerja/<int:version_id>/unduh/<path:filename>")
-@page_login_required
+@requires(access.DIAGRAMS_VIEW)
 def download(version_id, filename):
     name, text = workflows.source(g.actor, version_id, filename)
     return Response(text, mimetype="application/xml",
