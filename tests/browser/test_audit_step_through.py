@@ -1,6 +1,6 @@
 """The auditor steps through a referred complaint on its diagrams in a real browser."""
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for
 from tests.journeys import BERI_TAHU, telaah
 from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
 
@@ -39,7 +39,7 @@ def test_auditor_walks_the_events_of_a_referral_on_the_diagram(live_server, page
     page.get_by_label("Nomor tiket, program atau tujuan rujukan").fill(case["ticket"])
     page.get_by_role("button", name="Cari").click()
     page.get_by_role("link", name=case["ticket"]).click()
-    page.wait_for_function("window.slrtAudit && window.slrtAudit.ready === window.slrtAudit.drawings", timeout=30000)
+    wait_for(page, "window.slrtAudit && window.slrtAudit.ready === window.slrtAudit.drawings", timeout=30000)
     assert page.locator("#verifikasi .info").is_visible()
     assert page.locator("#langkah-judul").inner_text().startswith("Peristiwa #1 · Pengaduan dicatat")
 

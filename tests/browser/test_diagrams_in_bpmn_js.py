@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -12,7 +12,7 @@ def test_every_diagram_opens_in_bpmn_js_without_import_warnings(live_server, pag
     page.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
     sign_in(page, live_server, "analis.cianjur")
     page.goto(f"{live_server}/diagram/1")
-    page.wait_for_function("window.slrtDiagramsDone === true", timeout=30000)
+    wait_for(page, "window.slrtDiagramsDone === true", timeout=30000)
     results = page.evaluate("window.slrtDiagrams")
     expected = {f"workflows/{p.name}" for p in ROOT.glob("workflows/*.bpmn")}
     assert set(results) == expected

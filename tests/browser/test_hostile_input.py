@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from engine.services.seed import DEMO_VILLAGE
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +78,7 @@ def test_markup_in_complaint_name_and_diagram_label_is_shown_as_text(live_server
     page.wait_for_url(re.compile(r".*/kasus/\d+$"))
     summary = page.locator("main table").first.inner_text()
     assert SCRIPT in summary and IMAGE in summary
-    page.wait_for_function("Object.keys(window.slrtCaseDiagrams || {}).length >= 1")
+    wait_for(page, "Object.keys(window.slrtCaseDiagrams || {}).length >= 1")
     assert page.locator("main img").count() == 0
     screenshot(page, "xss-kasus")
 
@@ -89,7 +89,7 @@ def test_markup_in_complaint_name_and_diagram_label_is_shown_as_text(live_server
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(re.compile(r".*/akun$"))
     page.goto(f"{base}/diagram/{version}")
-    page.wait_for_function("window.slrtDiagramsDone === true", timeout=30000)
+    wait_for(page, "window.slrtDiagramsDone === true", timeout=30000)
     assert page.evaluate("window.slrtDiagrams['workflows/keluhan.bpmn']") == {"warnings": [], "error": None}
     labels = "".join(page.locator("svg text").evaluate_all("nodes => nodes.map(n => n.textContent)"))
     assert "onerror=alert('diagram')" in labels and "<b>tebal</b>" in labels  # drawn as the label's words

@@ -4,7 +4,7 @@ who handle it; and an officer of another district who sees none of it."""
 import re
 
 from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_for
 
 
 def sign_out(page):
@@ -117,7 +117,7 @@ def test_complaint_goes_from_the_intake_desk_to_the_public_status_page(live_serv
     answer(page, "Pelapor mengajukan banding", "Tidak")
     submit_task(page)
     assert "selesai" in page.locator("main table").first.inner_text()
-    page.wait_for_function("Object.keys(window.slrtCaseDiagrams || {}).length >= 2")
+    wait_for(page, "Object.keys(window.slrtCaseDiagrams || {}).length >= 2")
     drawn = page.evaluate("window.slrtCaseDiagrams")
     assert all(d.get("warnings") == 0 for d in drawn.values()), drawn
     assert page.locator(".djs-element.selesai").count() >= 5

@@ -1,4 +1,4 @@
-// The receipt's print button (a static script: the content security policy allows no inline handlers).
+// The print button of the receipt and of printable pages (a static script: the content security policy allows no inline handlers).
 (function () {
   "use strict";
   var button = document.getElementById("cetak");
