@@ -9,22 +9,8 @@ from sqlalchemy import select
 from engine.config import load_settings
 from engine.store.models import ApiToken, User, db
 from tests.conftest import PASSWORD, Clock
+from tests.test_pages import PageClient
 from web import create_app
-
-
-class PageClient:
-    """A browser-like client; the per-request CSRF cache in `g` is cleared as a real request would."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, *args, **kwargs):
-        g.pop("csrf_token", None)
-        return self.client.get(*args, **kwargs)
-
-    def post(self, *args, **kwargs):
-        g.pop("csrf_token", None)
-        return self.client.post(*args, **kwargs)
 
 
 def _token_of(page):
