@@ -75,7 +75,11 @@ def run_raw(n, village, diagram="keluhan"):
     parser.add_dmn_files([str(p) for p in sorted((ROOT / "rules").glob("*.dmn"))])
     spec, subs = parser.get_spec(diagram), parser.get_subprocess_specs(diagram)
     # raw SpiffWorkflow has no working-day calendar: a plain seven-day deadline stands in for it
-    environment = TaskDataEnvironment({"batas_sla": lambda key: (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()})
+    def in_a_week(*_args):
+        return (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
+
+    # the calendar functions the diagrams call, as plain functions (raw Spiff has no engine clock)
+    environment = TaskDataEnvironment({"batas_sla": in_a_week, "pengingat_sla": in_a_week, "hari_kerja": in_a_week})
     started = time.perf_counter()
     for _ in range(n):
         workflow = BpmnWorkflow(spec, subs, script_engine=PythonScriptEngine(environment=environment))
