@@ -40,8 +40,9 @@ def free_port():
 
 
 def settings_env(url, diagram):
+    # every simulated complainant shares one loopback address: lift the per-address public limit
     env = {"SLRT_DATABASE_URL": url, "SLRT_SECRET_KEY": "kunci-bench", "SLRT_WEB_JOBS": "0",
-           "PYTHONPATH": str(ROOT)}
+           "SLRT_BATAS_PERMINTAAN": '{"public": [1000000, 60]}', "PYTHONPATH": str(ROOT)}
     env.update({f"SLRT_{k.upper()}": v for k, v in DIAGRAMS[diagram].items()})
     return env
 

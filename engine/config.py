@@ -1,10 +1,13 @@
 """Settings from config.yaml, with environment overrides (SLRT_DATABASE_URL, SLRT_SECRET_KEY, ...)."""
 
+import json
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
+
+from engine.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parent.parent
 _ENV_PREFIX = "SLRT_"
@@ -24,6 +27,7 @@ class Settings:
     sla: dict = field(default_factory=dict)  # utc_offset_jam, libur_daerah, batas (see config.yaml)
     smtp: dict = field(default_factory=dict)  # host, port, pengirim: where notification emails go
     outbox_timeout_seconds: int = 10
+    batas_permintaan: dict = field(default_factory=dict)  # throttling: name -> [requests, seconds]
     extra: dict = field(default_factory=dict)
 
     def path(self, value):
@@ -53,7 +57,15 @@ def load_settings(path=None, overrides=None):
     env = {}
     for name, spec in known.items():
         raw = os.environ.get(_ENV_PREFIX + name.upper())
-        if raw is not None and name not in ("extra", "outbox_endpoints", "sla", "smtp"):
+        if raw is None or name == "extra":
+            continue
+        if spec.type in (dict, "dict"):  # a mapping is given as JSON, e.g. SLRT_SMTP='{"host": "127.0.0.1"}'
+            try:
+                env[name] = json.loads(raw)
+            except ValueError as exc:
+                raise InvalidInput("Konfigurasi tidak valid",
+                                   errors={f"{_ENV_PREFIX}{name.upper()}": f"bukan JSON yang valid: {exc}"}) from exc
+        else:
             env[name] = int(raw) if spec.type in (int, "int") else raw
     settings = replace(settings, **env)
     if overrides:

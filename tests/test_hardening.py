@@ -3,6 +3,8 @@ and revocation."""
 
 import re
 
+import pytest
+
 from flask import g
 from sqlalchemy import select
 
@@ -119,6 +121,31 @@ def test_the_public_status_is_throttled_per_address(app):
     page = client.get("/status", query_string={"tiket": "3203-26-99999", "kode": "ABCDEF"})
     assert page.status_code == 429 and "Terlalu banyak permintaan" in page.get_data(as_text=True)
     assert client.get("/status").status_code == 200  # the empty form itself is not counted
+
+
+def test_an_installation_sets_its_own_public_limit_from_the_environment(tmp_path, sqlite_template, monkeypatch):
+    import shutil
+
+    template, _ = sqlite_template
+    shutil.copy(template, tmp_path / "kios.db")
+    monkeypatch.setenv("SLRT_BATAS_PERMINTAAN", '{"public": [3, 60]}')  # a kiosk: here stricter, to see it
+    settings = load_settings(overrides={"database_url": f"sqlite:///{tmp_path / 'kios.db'}", "secret_key": "k"})
+    app = create_app(settings=settings, clock=Clock())
+    with app.app_context():
+        client = app.test_client()
+        answers = [client.get("/api/v1/public/cases/3203-26-99999", query_string={"kode": "ABCDEF"}).status_code
+                   for _ in range(4)]
+        assert answers == [404, 404, 404, 429]
+        assert app.config["SLRT_RATE_LIMITS"]["sign_in"] == (10, 300)  # the others keep their defaults
+
+
+def test_a_malformed_limit_in_the_environment_is_refused_by_name(monkeypatch):
+    from engine.errors import InvalidInput
+
+    monkeypatch.setenv("SLRT_BATAS_PERMINTAAN", "{public: 3}")
+    with pytest.raises(InvalidInput) as refused:
+        load_settings()
+    assert "SLRT_BATAS_PERMINTAAN" in refused.value.errors
 
 
 def test_passwords_are_stored_as_argon2id_hashes(app):

@@ -122,6 +122,9 @@ def _too_many(seconds):
 def init_security(app):
     """Headers on every response, secure cookie flags, throttling and the CSRF refusal page."""
     app.extensions["slrt_throttle"] = SlidingWindow()
+    configured = {name: tuple(int(n) for n in spec)
+                  for name, spec in (app.config["SLRT_SETTINGS"].batas_permintaan or {}).items()}
+    app.config.setdefault("SLRT_RATE_LIMITS", {**DEFAULT_LIMITS, **configured})
     https = app.config["SLRT_SETTINGS"].public_base_url.startswith("https://")
     if https:  # behind https the session cookie never travels in clear text
         app.config["SESSION_COOKIE_SECURE"] = True
