@@ -5,7 +5,6 @@ around that. Who may read (``access.DIAGRAMS_VIEW``) and who may change (``acces
 is the access table's (engine/domain/access.py): analysts change things, auditors read.
 """
 
-import re
 
 from sqlalchemy import func, select, update
 
@@ -229,11 +228,6 @@ def upload_over(actor, base_version_id, uploaded, now):
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[f"{folder}/{short}"] = text
     return diagrams.upload(actor, base.process_id, files, now)
-
-
-def safe_filename(name):
-    """The file's own name with anything but letters, digits, '.', '-' and '_' replaced (for downloads)."""
-    return re.sub(r"[^\w.\-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1]) or "diagram.xml"
 
 
 def save_and_publish(actor, process_id, files, now):

@@ -4,12 +4,12 @@ Reading, validating and dry runs (nothing stored) need ``access.DIAGRAMS_VIEW``;
 back and migrating need ``access.DIAGRAMS_EDIT``.
 """
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 
 from engine.domain import access
 from engine.errors import InvalidInput
 from engine.services import workflows
-from engine.services.workflows import safe_filename
+from web.downloads import attachment
 from web.api import workflow_schemas as ws
 from web.api.routes import _body, bp
 from web.auth import api_requires, now
@@ -34,8 +34,7 @@ def workflow_detail(version_id):
 @api_requires(access.DIAGRAMS_VIEW)
 def workflow_file(version_id, filename):
     name, text = workflows.source(g.actor, version_id, filename)
-    return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
+    return attachment(text, "application/xml", name)
 
 
 @bp.get("/workflows/<int:version_id>/diff")

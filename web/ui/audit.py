@@ -2,11 +2,12 @@
 
 import json
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from engine.services import audit, diagrams
 from engine.services.queries import EVENT_LABELS
 from engine.domain import access
+from web.downloads import attachment
 from web.auth import requires
 from web.i18n import translate
 
@@ -40,8 +41,7 @@ def export_json(key):
     history = audit.history(g.actor, key)
     body = json.dumps(history, ensure_ascii=False, indent=2, default=str)
     name = f"riwayat-{history['case']['ticket']}.json"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(body, "application/json", name)
 
 
 @bp.get("/kasus/<key>/cetak")

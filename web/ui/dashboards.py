@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from engine.domain import access
 from engine.errors import InvalidInput
 from engine.services import reports
+from web.downloads import attachment
 from web.auth import now, requires
 from web.i18n import current_language, translate
 from web.ui import exports
@@ -65,19 +66,13 @@ def table_csv(key):
     table = board.tables().get(key)
     if table is None:
         abort(404)
-    return _download(exports.to_csv(table, translate), "text/csv", f"{key}-{_slug(board)}.csv")
+    return attachment(exports.to_csv(table, translate), "text/csv", f"{key}-{_slug(board)}.csv")
 
 
 def _slug(board):
     scope = board.scope
     period = scope.months[0] if len(scope.months) == 1 else f"{scope.months[0]}_{scope.months[-1]}"
     return f"{scope.wilayah or 'nasional'}-{period}"
-
-
-def _download(body, mimetype, filename):
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _month_label(month):
@@ -127,5 +122,5 @@ def report_xlsx(kind):
         abort(404)
     board, title, period = REPORTS[kind]()
     body = exports.to_xlsx(board, translate, title, period, now())
-    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return attachment(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"laporan-{kind}-{_slug(board)}.xlsx")

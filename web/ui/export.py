@@ -1,9 +1,10 @@
 """Downloads: the case list as CSV (no identity; see engine/services/export.py)."""
 
-from flask import Blueprint, Response, g
+from flask import Blueprint, g
 
 from engine.domain import access
 from engine.services import export
+from web.downloads import attachment
 from web.auth import requires
 
 bp = Blueprint("export", __name__)
@@ -12,5 +13,4 @@ bp = Blueprint("export", __name__)
 @bp.get("/ekspor/kasus.csv")
 @requires(access.EXPORT)
 def cases_csv():
-    return Response(export.cases_csv(g.actor), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=kasus.csv"})
+    return attachment(export.cases_csv(g.actor), "text/csv", "kasus.csv")

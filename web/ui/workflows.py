@@ -5,12 +5,12 @@ Reading is ``access.DIAGRAMS_VIEW`` (auditors among others), anything that store
 need the first. The services check the same actions again.
 """
 
-from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 
 from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.services import diagrams, workflows
-from engine.services.workflows import safe_filename
+from web.downloads import attachment
 from web.auth import now, requires
 
 bp = Blueprint("alur", __name__, template_folder="../templates")
@@ -142,5 +142,4 @@ def diff(version_id):
 @requires(access.DIAGRAMS_VIEW)
 def download(version_id, filename):
     name, text = workflows.source(g.actor, version_id, filename)
-    return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
+    return attachment(text, "application/xml", name)
