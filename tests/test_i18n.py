@@ -163,7 +163,7 @@ def test_every_template_string_has_an_english_entry():
             found.setdefault(double or single, path.name)
     assert len(found) > 100  # the scan really sees the templates
     missing = {text: name for text, name in found.items() if text not in CATALOGUE}
-    assert not missing, f"add these to web/i18n.py CATALOGUE: {missing}"
+    assert not missing, f"add these to a catalogue in web/i18n_*.py: {missing}"
 
 
 def test_catalogue_entries_keep_their_placeholders():

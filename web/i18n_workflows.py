@@ -1,4 +1,4 @@
-"""English for the workflow-management pages (merged into web/i18n.py's CATALOGUE and PATTERNS)."""
+"""English for the workflow-management pages (merged into web/i18n.py)."""
 
 CATALOGUE = {
     "Alur kerja": "Workflows",
