@@ -44,7 +44,9 @@ _SAVE_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revisi
 _BUMP_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
               .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash", "updated_at")}))
 _READ_STATE = select(CASES.c.state).where(CASES.c.id == bindparam("_id"))
-_READ_TASK = (select(TASKS, *[c.label(f"c_{c.name}") for c in _CASE_COLUMNS])
+# the task, its case's reference and the case's dashboard columns as they are (rollups move their facts)
+_READ_TASK = (select(TASKS, *[c.label(f"c_{c.name}") for c in _CASE_COLUMNS],
+                     *[CASES.c[name].label(f"r_{name}") for name in rollups.CASE_COLUMNS])
               .join(CASES, CASES.c.id == TASKS.c.case_id).where(TASKS.c.id == bindparam("_id")))
 _ADD_EVENT = insert(EVENTS)
 _ADD_TASKS = insert(TASKS)
@@ -131,17 +133,21 @@ def forget_cached_workflows():
 def start_case(actor, payload, now, settings):
     """Register a complaint and run its process to the first human task."""
     with write_transaction() as session:
-        version = diagrams.latest_version(settings.main_process)
-        bundle = diagrams.bundle_for(version.id)
+        version_id = diagrams.latest_version_id(settings.main_process)
+        bundle = diagrams.bundle_for(version_id)
         data, meta = intake.prepare(actor, payload, now)
         workflow = RUNNER.start(bundle, data, now)
-        case_id = session.execute(insert(CASES).values(
-            ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version.id,
+        row = dict(
+            ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="", state="", data="", revision=0, event_count=0,
-            last_event_hash="", created_by=actor.id, created_at=now, updated_at=now,
-        )).inserted_primary_key[0]
-        case = session.execute(select(*_CASE_COLUMNS).where(CASES.c.id == case_id)).one()
+            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="",
+            state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
+            updated_at=now,
+        )
+        case_id = session.execute(insert(CASES).values(row)).inserted_primary_key[0]
+        row["id"] = case_id
+        case = _CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
+                        {name: row.get(name) for name in rollups.CASE_COLUMNS})
         change, after = _persist(case, bundle, workflow, _Snapshot({}, {}, {}), now, actor, "kasus_dibuat", data=data)
     _keep_workflow(change, workflow, after)
     return change
@@ -188,14 +194,17 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
     second firing impossible either way.
     """
     with write_transaction() as session:
-        query = select(*_CASE_COLUMNS).where(CASES.c.id == case_id)
+        query = select(*_CASE_COLUMNS, *[CASES.c[name].label(f"r_{name}") for name in rollups.CASE_COLUMNS]
+                       ).where(CASES.c.id == case_id)
         if skip_locked and session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        case = session.execute(query).one_or_none()
-        if case is None:
+        row = session.execute(query).one_or_none()
+        if row is None:
             if skip_locked:
                 return 0
             raise NotFound("Kasus tidak ditemukan", case_id=case_id)
+        case = _CaseRef(row.id, row.revision, row.event_count, row.last_event_hash, row.diagram_version_id,
+                        row.wilayah, {name: row._mapping[f"r_{name}"] for name in rollups.CASE_COLUMNS})
         bundle = diagrams.bundle_for(case.diagram_version_id)
         workflow, before = _take_workflow(case, bundle, now)
         fired = RUNNER.fire_due_timers(workflow, now)
@@ -227,7 +236,8 @@ def _task_for_update(actor, task_id):
         raise Conflict(f"Tugas ini sedang dikerjakan oleh {holder.full_name if holder else 'petugas lain'}",
                        task_id=row.id)
     case = _CaseRef(row.c_id, row.c_revision, row.c_event_count, row.c_last_event_hash,
-                    row.c_diagram_version_id, row.c_wilayah)
+                    row.c_diagram_version_id, row.c_wilayah,
+                    {name: row._mapping[f"r_{name}"] for name in rollups.CASE_COLUMNS})
     return row, case
 
 
@@ -239,6 +249,7 @@ class _CaseRef:
     last_event_hash: str
     diagram_version_id: int
     wilayah: str
+    dashboard: dict = None  # rollups.CASE_COLUMNS as the row holds them, when just read
 
 
 def _compare_and_set(statement, case, **values):
@@ -271,9 +282,10 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
         status="selesai" if completed else "terbuka", closed_at=now if completed else None,
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
-    rollups.record_case_change(case.id, values)  # reads the row as it was: before the update
+    dashboard = rollups.case_change(case.id, values, case.dashboard)  # the row as it was: before the update
     _compare_and_set(_SAVE_CASE, case, **values)
-    _write_task_changes(case, variables, after, changes, now, actor, data)
+    dashboard_tasks = _write_task_changes(case, variables, after, changes, now, actor, data, task)
+    rollups.apply(dashboard, dashboard_tasks)
     _write_timer_changes(case, after, changes, now)
     if messages:
         _run(_ADD_OUTBOX, [outbox.message_row(case.id, event["seq"], i, name, payload, variables, now)
@@ -297,17 +309,26 @@ def index_changes(before, after, now, completed_task_id, fired):
     }
 
 
-def _write_task_changes(case, variables, after, changes, now, actor, submitted=None):
+def _write_task_changes(case, variables, after, changes, now, actor, submitted=None, task=None):
+    """Update the task index; return the change the dashboards' summary rows need."""
+    known = {}  # task rows as written now, for the dashboards' summary rows
     done = [task_id for task_id, how in changes["tasks_closed"] if how == "selesai"]
     if done:
-        _run(_FINISH_TASK, {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)})
+        finished = {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}
+        _run(_FINISH_TASK, finished)
+        if task is not None and task.id == done[0]:
+            known[task.id] = {**{name: task._mapping[name] for name in rollups.TASK_COLUMNS},
+                              "status": "selesai", "completed_at": now, "hasil": finished["hasil"]}
     cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
     if cancelled:
         _run(_CANCEL_TASK, cancelled)
     added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
     if added:
-        _run(_ADD_TASKS, _task_rows(case, variables, added, now))
-    rollups.record_task_changes([task_id for task_id, _how in changes["tasks_closed"]], [info.id for info in added])
+        rows = _task_rows(case, variables, added, now)
+        _run(_ADD_TASKS, rows)
+        known.update({row["id"]: dict(row, hasil=None) for row in rows})
+    return rollups.task_changes([task_id for task_id, _how in changes["tasks_closed"]], [info.id for info in added],
+                                known)
 
 
 def _outcome(submitted):

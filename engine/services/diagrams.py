@@ -3,7 +3,7 @@
 import json
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer
 
 from engine.bpmn.lint import has_errors, lint_files
@@ -72,6 +72,20 @@ def latest_version(process_id):
     if version is None:
         raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
     return version
+
+
+_VERSIONS = DiagramVersion.__table__
+_LATEST_ID = (select(_VERSIONS.c.id)
+              .where(_VERSIONS.c.process_id == bindparam("_process"), _VERSIONS.c.status == "published")
+              .order_by(_VERSIONS.c.version.desc()).limit(1))
+
+
+def latest_version_id(process_id):
+    """The id of the newest published version of a process (what a new case starts on)."""
+    version_id = db.session.execute(_LATEST_ID, {"_process": process_id}).scalar()
+    if version_id is None:
+        raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
+    return version_id
 
 
 def bundle_for(version_id):

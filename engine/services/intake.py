@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,7 +47,7 @@ def prepare(actor, payload, now):
     wilayah = payload.get("wilayah")
     if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
         errors["wilayah"] = "wilayah harus kode desa/kelurahan BPS 10 angka"
-    elif db.session.get(Region, wilayah) is None:
+    elif db.session.connection().execute(_REGION, {"_code": wilayah}).first() is None:
         errors["wilayah"] = "kode desa/kelurahan tidak dikenal"
     if "nomor_antrian" in payload:
         if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
@@ -124,20 +124,26 @@ def _pelapor(raw, errors):
     return pelapor
 
 
+_REGION = select(Region.__table__.c.code).where(Region.__table__.c.code == bindparam("_code"))
+_COUNTERS = TicketCounter.__table__
+_BUMP = (update(_COUNTERS)
+         .where(_COUNTERS.c.kabupaten == bindparam("_kabupaten"), _COUNTERS.c.year == bindparam("_year"))
+         .values(last_number=_COUNTERS.c.last_number + 1)
+         .returning(_COUNTERS.c.last_number))
+
+
 def _next_number(kabupaten, year):
     """Next ticket sequence for a district and year, inside the caller's transaction.
 
     The counter row is created on first use with ON CONFLICT DO NOTHING, so two first
     intakes of a year racing each other both end up incrementing the same row.
     """
-    bump = (update(TicketCounter)
-            .where(TicketCounter.kabupaten == kabupaten, TicketCounter.year == year)
-            .values(last_number=TicketCounter.last_number + 1)
-            .returning(TicketCounter.last_number))
-    result = db.session.execute(bump).scalar()
+    connection = db.session.connection()
+    key = {"_kabupaten": kabupaten, "_year": year}
+    result = connection.execute(_BUMP, key).scalar()
     if result is not None:
         return result
-    dialect_insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(dialect_insert(TicketCounter).values(kabupaten=kabupaten, year=year, last_number=0)
+    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(dialect_insert(_COUNTERS).values(kabupaten=kabupaten, year=year, last_number=0)
                        .on_conflict_do_nothing())
-    return db.session.execute(bump).scalar_one()
+    return connection.execute(_BUMP, key).scalar_one()

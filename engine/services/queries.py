@@ -3,7 +3,7 @@
 import json
 from datetime import timedelta
 
-from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy import and_, bindparam, case as sql_case, func, or_, select
 
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
@@ -154,9 +154,39 @@ def find_case(key):
     return case
 
 
-def case_view(actor, key, now):
-    """One case as the actor may see it: summary, variables (identity masked), tasks, timers."""
-    case = find_case(key)
+# The case page's statements, built once: the case row without its serialized workflow (the
+# largest column, never shown), and its tasks, timers and outgoing messages.
+_CASES, _TASKS, _TIMERS, _OUTBOX = (Case.__table__, HumanTask.__table__, Timer.__table__,
+                                    OutboxMessage.__table__)
+_VIEW_COLUMNS = [column for column in _CASES.c if column.name != "state"]
+_CASE_BY_ID = select(*_VIEW_COLUMNS).where(_CASES.c.id == bindparam("_key"))
+_CASE_BY_TICKET = select(*_VIEW_COLUMNS).where(_CASES.c.ticket == bindparam("_key"))
+_CASE_TASKS = (select(_TASKS).where(_TASKS.c.case_id == bindparam("_id"))
+               .order_by(_TASKS.c.created_at, _TASKS.c.id))
+_CASE_TIMERS = (select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at, _TIMERS.c.status,
+                       _TIMERS.c.fired_at)
+                .where(_TIMERS.c.case_id == bindparam("_id")).order_by(_TIMERS.c.due_at))
+_CASE_MESSAGES = (select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.tujuan, _OUTBOX.c.saluran, _OUTBOX.c.status,
+                         _OUTBOX.c.attempts, _OUTBOX.c.last_error, _OUTBOX.c.created_at, _OUTBOX.c.delivered_at)
+                  .where(_OUTBOX.c.case_id == bindparam("_id")).order_by(_OUTBOX.c.id))
+
+
+def case_row(key):
+    """A case's row (every column but the serialized workflow) by numeric id or ticket number."""
+    row = None
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        row = db.session.execute(_CASE_BY_ID, {"_key": int(key)}).one_or_none()
+    if row is None and isinstance(key, str):
+        row = db.session.execute(_CASE_BY_TICKET, {"_key": key}).one_or_none()
+    if row is None:
+        raise NotFound("Kasus tidak ditemukan", case=str(key))
+    return row
+
+
+def case_view(actor, key, now, case=None):
+    """One case as the actor may see it: summary, variables (identity masked), tasks, timers.
+    `case`: its row when the caller has just read it."""
+    case = case if case is not None else case_row(key)
     if not may_view(actor, case):
         raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
     view = _case_summary(case)
@@ -164,28 +194,20 @@ def case_view(actor, key, now):
     if not access.may_see_identity(actor, case):
         variables["pelapor"] = mask_identity(variables.get("pelapor") or {})
     view["data"] = variables
-    tasks = db.session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)
-                               .order_by(HumanTask.created_at, HumanTask.id))
     view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
-                                   case.jenis_keluhan, now) for t in tasks]
-    timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
-    view["rujukan"] = [{
-        "id": m.id, "kind": m.kind, "tujuan": m.tujuan, "saluran": m.saluran, "status": m.status,
-        "attempts": m.attempts, "last_error": m.last_error, "created_at": m.created_at,
-        "delivered_at": m.delivered_at,
-    } for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case.id)
-                                  .order_by(OutboxMessage.id))]
-    view["timers"] = [{"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at,
-                       "status": t.status, "fired_at": t.fired_at} for t in timers]
+                                   case.jenis_keluhan, now)
+                     for t in db.session.execute(_CASE_TASKS, {"_id": case.id})]
+    view["rujukan"] = [dict(m._mapping) for m in db.session.execute(_CASE_MESSAGES, {"_id": case.id})]
+    view["timers"] = [dict(t._mapping) for t in db.session.execute(_CASE_TIMERS, {"_id": case.id})]
     return view
 
 
 def case_after_action(actor, case_id, now):
     """The case as the actor may see it after acting on it; only its summary when the action
     moved the case out of their sight (a program manager's "not our mandate", say)."""
-    case = find_case(case_id)
+    case = case_row(case_id)
     if may_view(actor, case):
-        return case_view(actor, case_id, now)
+        return case_view(actor, case_id, now, case=case)
     return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
 
 

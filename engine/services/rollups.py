@@ -36,15 +36,15 @@ from engine.store.rollup_table import DIMENSIONS, ROLLUPS
 APPEAL_TASK = "Task_TinjauBanding"
 CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
                    "hasil_verifikasi", "tanggapan_rujukan")
-_CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_kelamin", "disabilitas",
+CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_kelamin", "disabilitas",
                  *CASE_DIMENSIONS)
-_TASK_COLUMNS = ("id", "role", "status", "wilayah", "name", "element_id", "instansi", "hasil", "created_at",
+TASK_COLUMNS = ("id", "role", "status", "wilayah", "name", "element_id", "instansi", "hasil", "created_at",
                  "completed_at", "due_at")
 _ZONE = "zona"  # the row that records the UTC offset the months were counted in
 _SETTINGS = {"offset_hours": 7}
 CASES, TASKS = Case.__table__, HumanTask.__table__
-_READ_CASE = select(*(CASES.c[name] for name in _CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
-_READ_TASKS = select(*(TASKS.c[name] for name in _TASK_COLUMNS)).where(TASKS.c.id.in_(bindparam("_ids",
+_READ_CASE = select(*(CASES.c[name] for name in CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
+_READ_TASKS = select(*(TASKS.c[name] for name in TASK_COLUMNS)).where(TASKS.c.id.in_(bindparam("_ids",
                                                                                                  expanding=True)))
 
 
@@ -134,30 +134,47 @@ def _task_facts(row, offset):
 
 # --- the write path -----------------------------------------------------------------------------
 
-def record_case_change(case_id, values):
-    """Before a case row is updated with `values`: move its facts from the old row to the new one."""
-    connection = db.session.connection()
-    old = connection.execute(_READ_CASE, {"_id": case_id}).mappings().one()
+def case_change(case_id, values, old=None):
+    """Before a case row is updated with `values`: the change that moves its facts from the old row
+    to the new one (give it to `apply`). `old`: the row's CASE_COLUMNS as they are, when the caller
+    has just read them (else read here)."""
+    if old is None:
+        old = db.session.connection().execute(_READ_CASE, {"_id": case_id}).mappings().one()
     new = dict(old)
-    new.update({name: values[name] for name in _CASE_COLUMNS if name in values})
+    new.update({name: values[name] for name in CASE_COLUMNS if name in values})
     offset = _SETTINGS["offset_hours"]
-    _apply(connection, _difference(case_facts(old, offset), case_facts(new, offset)))
+    return _difference(case_facts(old, offset), case_facts(new, offset))
 
 
-def record_task_changes(closed_ids, added_ids):
+def task_changes(closed_ids, added_ids, known=None):
     """After tasks open until this change were finished or cancelled (`closed_ids`) and new ones
-    added (`added_ids`): the closed ones' facts move from their open state to their final one."""
+    added (`added_ids`): the change that moves the closed ones' facts from their open state to their
+    final one (give it to `apply`). `known`: {task id: its row as written now} for rows the caller
+    has in hand; the rest are read."""
     ids = list(closed_ids) + list(added_ids)
     if not ids:
-        return
-    connection = db.session.connection()
-    offset, closed = _SETTINGS["offset_hours"], set(closed_ids)
+        return {}
+    offset, closed, known = _SETTINGS["offset_hours"], set(closed_ids), known or {}
+    rows = [known[task_id] for task_id in ids if task_id in known]
+    unknown = [task_id for task_id in ids if task_id not in known]
+    if unknown:
+        rows += list(db.session.connection().execute(_READ_TASKS, {"_ids": unknown}).mappings())
     before, after = [], []
-    for row in connection.execute(_READ_TASKS, {"_ids": ids}).mappings():
+    for row in rows:
         if row["id"] in closed:
             before += task_facts(dict(row, status="siap", completed_at=None, hasil=None), offset)
         after += task_facts(row, offset)
-    _apply(connection, _difference(before, after))
+    return _difference(before, after)
+
+
+def apply(*changes):
+    """Add changes (from case_change and task_changes) to the summary rows: one statement."""
+    total = defaultdict(lambda: [0, 0])
+    for change in changes:
+        for key, (n, on_time) in change.items():
+            total[key][0] += n
+            total[key][1] += on_time
+    _apply(db.session.connection(), {key: tuple(v) for key, v in total.items() if v != [0, 0]})
 
 
 def _difference(before, after):
@@ -211,7 +228,7 @@ def _apply(connection, delta):
 def computed_from_scratch(connection, offset):
     """{key: (n, tepat)} derived from every case and task row, the same way the write path does."""
     totals = defaultdict(lambda: [0, 0])
-    for table, columns, facts in ((CASES, _CASE_COLUMNS, case_facts), (TASKS, _TASK_COLUMNS, task_facts)):
+    for table, columns, facts in ((CASES, CASE_COLUMNS, case_facts), (TASKS, TASK_COLUMNS, task_facts)):
         query = select(*(table.c[name] for name in columns)).execution_options(yield_per=20000)
         for row in connection.execute(query).mappings():
             for key, (n, on_time) in facts(row, offset):

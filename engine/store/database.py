@@ -1,5 +1,8 @@
 """Database engine set-up (SQLite pragmas, write transactions) and the transaction helper."""
 
+import fcntl
+import os
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -8,12 +11,15 @@ from sqlalchemy import event
 from engine.store.models import db
 
 _WRITE = ContextVar("slrt_write_transaction", default=False)
+_AHEAD = ContextVar("slrt_writes_ahead", default=False)  # a request that will write: see expect_writes
+_held = threading.local()  # the SQLite writer lock this thread holds, if any
 
 
 def configure_engine(engine):
     """Give SQLite WAL, foreign keys and write transactions that take the lock up front."""
     if engine.dialect.name != "sqlite":
         return
+    writer = _WriterLock(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -29,14 +35,78 @@ def configure_engine(engine):
     def _on_begin(connection):
         # BEGIN IMMEDIATE takes the write lock at the start, so a writer never fails later on a
         # stale snapshot; reads stay plain BEGIN and run beside writers under WAL.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _WRITE.get() else "BEGIN")
+        immediate = _WRITE.get() or _AHEAD.get()
+        connection.info["slrt_immediate"] = immediate
+        if immediate and getattr(_held, "lock", None) is None:
+            writer.acquire()
+            _held.lock = writer
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class _WriterLock:
+    """One SQLite writer at a time, queued so the next one starts the moment the last one ends.
+
+    Left to SQLite, a writer that finds the database locked sleeps in its busy handler (1, 2, 5,
+    10 ms…) however soon the lock is freed, and two cores sit idle while writers sleep. Here the
+    threads of a process queue on a lock, and the processes (gunicorn workers, the scheduler) on
+    an flock of a file beside the database, which the kernel hands to the next waiter at once.
+    SQLite's own locking stays underneath, so a process without this (the sqlite3 shell) is safe.
+    """
+
+    def __init__(self, path):
+        self._threads = threading.Lock()
+        self._path = f"{path}.writer" if path and path != ":memory:" else None
+        self._fd, self._pid = None, None
+
+    def acquire(self):
+        self._threads.acquire()
+        try:
+            if self._path is not None:
+                if self._pid != os.getpid():  # a forked worker opens its own descriptor
+                    self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self):
+        try:
+            if self._path is not None and self._pid == os.getpid():
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+def _release_writer():
+    lock = getattr(_held, "lock", None)
+    if lock is not None:
+        _held.lock = None
+        lock.release()
+
+
+def expect_writes():
+    """The caller (an API request that changes something) will open a write transaction: on SQLite
+    its first read (the sign-in) already takes the write lock, so that read and the writes are one
+    transaction instead of a read transaction rolled back and a second one begun. Returns a token
+    for `stop_expecting_writes`; the first write transaction's end also stops it."""
+    return _AHEAD.set(True)
+
+
+def stop_expecting_writes(token):
+    """The request is done: if it never reached its write transaction (refused, say), end the
+    transaction its sign-in began and let the next writer in."""
+    _AHEAD.reset(token)
+    if getattr(_held, "lock", None) is not None:
+        db.session.rollback()
+        _release_writer()
 
 
 @contextmanager
 def write_transaction():
     """One use case's writes: committed together at the end, or rolled back together."""
     session = db.session
-    if session.get_bind().dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "sqlite" and not (
+            session().in_transaction() and session.connection().info.get("slrt_immediate")):
         session.rollback()  # so the next BEGIN is a BEGIN IMMEDIATE
     token = _WRITE.set(True)
     try:
@@ -47,3 +117,5 @@ def write_transaction():
         raise
     finally:
         _WRITE.reset(token)
+        _AHEAD.set(False)  # what the request reads after its writes needs no write lock
+        _release_writer()
