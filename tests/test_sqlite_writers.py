@@ -89,3 +89,39 @@ def test_officers_working_at_once_on_sqlite_all_get_their_answers(app, api):
     assert answers == [200] * 12
     report = invariants.check_all()
     assert report.cases == 12 and report.violations == []
+
+
+def test_a_completion_that_meets_another_change_of_its_case_starts_again_from_a_fresh_read(app, api):
+    """The engine's work is done before the write transaction; when another officer changes the
+    same case in between (here: the task is claimed), the compare-and-set refuses the stale change
+    and the completion starts again on the fresh rows, so nothing is lost or applied twice."""
+    from sqlalchemy import event
+
+    from engine.store.models import db
+
+    case = intake(api)
+    task = next(t for t in case["tasks"] if t["element_id"] == TELAAH)
+    started, claims = [], []
+
+    def claim_in_between(connection):
+        # the first rollback of the completion's request is the end of its read transaction, just
+        # before its write transaction begins: the engine's work is done, the write not yet begun
+        if not started:
+            started.append(True)  # (the claim's own transactions pass here too)
+            thread, outcome = _in_thread(lambda: api("fo.cianjur").post(f"/tasks/{task['id']}/claim"))
+            thread.join(10)
+            claims.append(outcome["value"].status_code if "value" in outcome else repr(outcome.get("error")))
+
+    event.listen(db.engine, "rollback", claim_in_between)
+    try:
+        answer = api("fo.cianjur").post(f"/tasks/{task['id']}/complete", json={"data": telaah()})
+    finally:
+        event.remove(db.engine, "rollback", claim_in_between)
+    assert claims == [200]
+    assert answer.status_code == 200, answer.get_json()
+    done = next(t for t in answer.get_json()["tasks"] if t["id"] == task["id"])
+    assert done["status"] == "selesai"
+    types = [e["type"] for e in api("fo.cianjur").get(f"/cases/{case['id']}/events").get_json()]
+    assert types == ["kasus_dibuat", "tugas_diklaim", "tugas_selesai"]
+    report = invariants.check_all()
+    assert report.violations == []

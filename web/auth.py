@@ -21,7 +21,6 @@ from flask import current_app, g, redirect, request, session, url_for
 from engine.domain import access
 from engine.errors import AuthenticationFailed, Forbidden
 from engine.services import auth
-from engine.store import database
 
 # Endpoints anyone may call without signing in (each shows nothing confidential).
 PUBLIC_ENDPOINTS = frozenset({
@@ -62,14 +61,9 @@ def api_requires(action):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            ahead = database.expect_writes() if request.method == "POST" else None
-            try:
-                g.actor = api_actor()
-                _check(action)
-                return view(*args, **kwargs)
-            finally:
-                if ahead is not None:
-                    database.stop_expecting_writes(ahead)
+            g.actor = api_actor()
+            _check(action)
+            return view(*args, **kwargs)
         wrapper.slrt_action = action
         return wrapper
     return decorate

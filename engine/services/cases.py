@@ -131,12 +131,17 @@ def forget_cached_workflows():
 
 
 def start_case(actor, payload, now, settings):
-    """Register a complaint and run its process to the first human task."""
+    """Register a complaint and run its process to the first human task.
+
+    The complaint is checked, looked up in DTKS and run to its first wait before the write
+    transaction; the transaction allocates the ticket and writes.
+    """
+    version_id = diagrams.latest_version_id(settings.main_process)
+    bundle = diagrams.bundle_for(version_id)
+    data = intake.prepare(actor, payload, now)
+    workflow = RUNNER.start(bundle, data, now)
     with write_transaction() as session:
-        version_id = diagrams.latest_version_id(settings.main_process)
-        bundle = diagrams.bundle_for(version_id)
-        data, meta = intake.prepare(actor, payload, now)
-        workflow = RUNNER.start(bundle, data, now)
+        meta = intake.new_ticket(data["wilayah"], now)
         row = dict(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
@@ -153,16 +158,42 @@ def start_case(actor, payload, now, settings):
     return change
 
 
+_ATTEMPTS = 4
+
+
 def complete_task(actor, task_id, submitted, now):
-    """Complete a human task with form data."""
-    with write_transaction():
+    """Complete a human task with form data.
+
+    The engine's work (check the task, validate the form, complete it, run to the next wait,
+    serialize) is done on the rows as read, before the write transaction; the transaction then
+    writes only if the case is still at the revision read (compare-and-set). So writers of other
+    cases never wait for this one's engine work (SQLite has one writer at a time). A change to the
+    same case in between (another officer's completion or claim) makes it start again from a fresh
+    read, which then answers as that change left the task: done, claimed, or ready again.
+    """
+    for attempt in range(_ATTEMPTS):
+        if attempt:
+            _fresh_read()
         task, case = _task_for_update(actor, task_id)
         bundle = diagrams.bundle_for(case.diagram_version_id)
         workflow, before = _take_workflow(case, bundle, now)
         values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
-        change, after = _persist(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
-    _keep_workflow(change, workflow, after)
-    return change
+        pending = _prepare(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
+        try:
+            with write_transaction():
+                change = _write(pending)
+        except _Stale:
+            if attempt == _ATTEMPTS - 1:
+                raise Conflict("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi",
+                               case_id=case.id) from None
+            continue
+        _keep_workflow(change, workflow, pending.after)
+        return change
+
+
+def _fresh_read():
+    """End the session's read transaction, so what is read next includes the latest commits."""
+    db.session.rollback()
 
 
 def claim_task(actor, task_id, now, release=False):
@@ -252,15 +283,43 @@ class _CaseRef:
     dashboard: dict = None  # rollups.CASE_COLUMNS as the row holds them, when just read
 
 
+class _Stale(Conflict):
+    """The case row is no longer at the revision a change was prepared on."""
+
+
 def _compare_and_set(statement, case, **values):
     result = _run(statement, {"_id": case.id, "_revision": case.revision, **values})
     if result.rowcount != 1:
-        raise Conflict("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
-                       case_id=case.id)
+        raise _Stale("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
+                     case_id=case.id)
+
+
+@dataclass
+class _Pending:
+    """A change worked out from the rows as read, ready to be written (see _write)."""
+
+    case: _CaseRef
+    after: _Snapshot
+    variables: dict
+    values: dict
+    changes: dict
+    event: dict
+    messages: list
+    now: object
+    actor: object
+    task: object
+    data: dict
+    completed: bool
 
 
 def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
     """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
+    pending = _prepare(case, bundle, workflow, before, now, actor, event_type, task, data, fired, notices)
+    return _write(pending), pending.after
+
+
+def _prepare(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
+    """The case row's new values, index changes and event of a change (no database access)."""
     variables = RUNNER.case_data(workflow)
     thrown = RUNNER.take_messages(workflow)
     messages = thrown + list(notices)
@@ -282,17 +341,25 @@ def _persist(case, bundle, workflow, before, now, actor, event_type, task=None, 
         status="selesai" if completed else "terbuka", closed_at=now if completed else None,
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
+    return _Pending(case, after, variables, values, changes, event, messages, now, actor, task, data, completed)
+
+
+def _write(pending):
+    """Write a prepared change in the caller's transaction, first checking (compare-and-set) that the
+    case is still at the revision it was prepared on; return the Change."""
+    p = pending
+    case, values = p.case, p.values
     dashboard = rollups.case_change(case.id, values, case.dashboard)  # the row as it was: before the update
     _compare_and_set(_SAVE_CASE, case, **values)
-    dashboard_tasks = _write_task_changes(case, variables, after, changes, now, actor, data, task)
+    dashboard_tasks = _write_task_changes(case, p.variables, p.after, p.changes, p.now, p.actor, p.data, p.task)
     rollups.apply(dashboard, dashboard_tasks)
-    _write_timer_changes(case, after, changes, now)
-    if messages:
-        _run(_ADD_OUTBOX, [outbox.message_row(case.id, event["seq"], i, name, payload, variables, now)
-                           for i, (name, payload) in enumerate(messages)])
-    _run(_ADD_EVENT, event)
-    ready = tuple((t.id, t.element_id) for t in after.ready.values())
-    return Change(case.id, values["revision"], ready, completed), after
+    _write_timer_changes(case, p.after, p.changes, p.now)
+    if p.messages:
+        _run(_ADD_OUTBOX, [outbox.message_row(case.id, p.event["seq"], i, name, payload, p.variables, p.now)
+                           for i, (name, payload) in enumerate(p.messages)])
+    _run(_ADD_EVENT, p.event)
+    ready = tuple((t.id, t.element_id) for t in p.after.ready.values())
+    return Change(case.id, values["revision"], ready, p.completed)
 
 
 def index_changes(before, after, now, completed_task_id, fired):

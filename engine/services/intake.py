@@ -20,7 +20,7 @@ _PELAPOR_TEXT = {"nama": 200, "telepon": 30, "alamat": 300}
 
 
 def prepare(actor, payload, now):
-    """Return (start data for the process, {'ticket', 'tracking_code'}) or raise InvalidInput."""
+    """Return the start data for the process, or raise InvalidInput (the ticket: new_ticket)."""
     errors = {}
     data = dict(CASE_DEFAULTS)
     _choice(payload, "kanal", KANAL, errors, data, required=True)
@@ -72,8 +72,13 @@ def prepare(actor, payload, now):
     data["program_dtks"] = status["program"]
     if status["terdaftar"] and not data["pelapor"].get("no_kk"):
         data["pelapor"]["no_kk"] = status["no_kk"]
+    return data
+
+
+def new_ticket(wilayah, now):
+    """{'ticket', 'tracking_code'} for a complaint registered now (inside the write transaction)."""
     ticket = ticket_number(wilayah[:4], now.year, _next_number(wilayah[:4], now.year))
-    return data, {"ticket": ticket, "tracking_code": tracking_code()}
+    return {"ticket": ticket, "tracking_code": tracking_code()}
 
 
 def _choice(payload, name, allowed, errors, data, required=False):

@@ -150,14 +150,14 @@ def _compare_suite(process_id, candidate_bundle, candidate_id, candidate_version
     for name, scenario in suite(settings):
         officer, payload = intake_payload(scenario)
         try:
-            start, _meta = intake.prepare(officers.get(officer), payload, now)
+            start = intake.prepare(officers.get(officer), payload, now)
         except SlrtError as exc:
             results.append({"nama": name, "judul": scenario["nama"], "berubah": False, "perbedaan": [],
                             "sebelum": None, "sesudah": None, "gagal_dimulai": exc.message,
                             "meleset_sebelum": [], "meleset_sesudah": []})
             continue
         finally:
-            db.session.rollback()  # intake allocates a ticket number: nothing of a dry run is kept
+            db.session.rollback()  # a dry run keeps nothing it read
         before = play(before_bundle, scenario, start, now)
         after = play(candidate_bundle, scenario, start, now)
         changed = [key for key in COMPARED if before[key] != after[key]]

@@ -11,7 +11,6 @@ from sqlalchemy import event
 from engine.store.models import db
 
 _WRITE = ContextVar("slrt_write_transaction", default=False)
-_AHEAD = ContextVar("slrt_writes_ahead", default=False)  # a request that will write: see expect_writes
 _held = threading.local()  # the SQLite writer lock this thread holds, if any
 
 
@@ -35,7 +34,7 @@ def configure_engine(engine):
     def _on_begin(connection):
         # BEGIN IMMEDIATE takes the write lock at the start, so a writer never fails later on a
         # stale snapshot; reads stay plain BEGIN and run beside writers under WAL.
-        immediate = _WRITE.get() or _AHEAD.get()
+        immediate = _WRITE.get()
         connection.info["slrt_immediate"] = immediate
         if immediate and getattr(_held, "lock", None) is None:
             writer.acquire()
@@ -84,23 +83,6 @@ def _release_writer():
         lock.release()
 
 
-def expect_writes():
-    """The caller (an API request that changes something) will open a write transaction: on SQLite
-    its first read (the sign-in) already takes the write lock, so that read and the writes are one
-    transaction instead of a read transaction rolled back and a second one begun. Returns a token
-    for `stop_expecting_writes`; the first write transaction's end also stops it."""
-    return _AHEAD.set(True)
-
-
-def stop_expecting_writes(token):
-    """The request is done: if it never reached its write transaction (refused, say), end the
-    transaction its sign-in began and let the next writer in."""
-    _AHEAD.reset(token)
-    if getattr(_held, "lock", None) is not None:
-        db.session.rollback()
-        _release_writer()
-
-
 @contextmanager
 def write_transaction():
     """One use case's writes: committed together at the end, or rolled back together."""
@@ -117,5 +99,4 @@ def write_transaction():
         raise
     finally:
         _WRITE.reset(token)
-        _AHEAD.set(False)  # what the request reads after its writes needs no write lock
         _release_writer()
