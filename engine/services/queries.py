@@ -142,18 +142,6 @@ def _case_summary(case):
     }
 
 
-def find_case(key):
-    """A case by numeric id or ticket number (NotFound otherwise)."""
-    case = None
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        case = db.session.get(Case, int(key))
-    if case is None and isinstance(key, str):
-        case = db.session.scalar(select(Case).where(Case.ticket == key))
-    if case is None:
-        raise NotFound("Kasus tidak ditemukan", case=str(key))
-    return case
-
-
 # The case page's statements, built once: the case row without its serialized workflow (the
 # largest column, never shown), and its tasks, timers and outgoing messages.
 _CASES, _TASKS, _TIMERS, _OUTBOX = (Case.__table__, HumanTask.__table__, Timer.__table__,
@@ -171,8 +159,9 @@ _CASE_MESSAGES = (select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.tujuan, _OUTBOX
                   .where(_OUTBOX.c.case_id == bindparam("_id")).order_by(_OUTBOX.c.id))
 
 
-def case_row(key):
-    """A case's row (every column but the serialized workflow) by numeric id or ticket number."""
+def find_case(key):
+    """A case's row (every column but the serialized workflow) by numeric id or ticket number
+    (NotFound otherwise)."""
     row = None
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
         row = db.session.execute(_CASE_BY_ID, {"_key": int(key)}).one_or_none()
@@ -186,7 +175,7 @@ def case_row(key):
 def case_view(actor, key, now, case=None):
     """One case as the actor may see it: summary, variables (identity masked), tasks, timers.
     `case`: its row when the caller has just read it."""
-    case = case if case is not None else case_row(key)
+    case = case if case is not None else find_case(key)
     if not may_view(actor, case):
         raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
     view = _case_summary(case)
@@ -205,7 +194,7 @@ def case_view(actor, key, now, case=None):
 def case_after_action(actor, case_id, now):
     """The case as the actor may see it after acting on it; only its summary when the action
     moved the case out of their sight (a program manager's "not our mandate", say)."""
-    case = case_row(case_id)
+    case = find_case(case_id)
     if may_view(actor, case):
         return case_view(actor, case_id, now, case=case)
     return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
@@ -317,7 +306,7 @@ def task_page(actor, task_id, now):
     """Everything the task page shows: the task and its form, and the case as the actor may see it."""
     task = task_view(actor, task_id, now)
     case = find_case(task["case_id"])
-    context = case_view(actor, case.id, now) if may_view(actor, case) else None
+    context = case_view(actor, case.id, now, case=case) if may_view(actor, case) else None
     history = timeline(actor, case.id) if context else []
     holder = db.session.get(User, task["assignee_id"]) if task["assignee_id"] else None
     return {"task": task, "case": context, "history": history,

@@ -16,11 +16,12 @@ import json
 from dataclasses import dataclass, field
 
 from engine.bpmn.migrate import rebind
+from engine.domain.vocabulary import INDEXED_VARIABLES
 from engine.errors import SlrtError
-from engine.services import cases, diagrams
+from engine.services import case_store, diagrams
 from engine.services.eventlog import canonical, instant, outcome, variable_texts
 
-RUNNER = cases.RUNNER
+RUNNER = case_store.RUNNER
 WORKFLOW_EVENTS = ("kasus_dibuat", "tugas_selesai", "timer_terpicu")
 CLAIM_EVENTS = ("tugas_diklaim", "tugas_dilepas")
 HANDOVER = "tugas_dialihkan"    # an administrator handed a claimed task to a replacement
@@ -72,7 +73,7 @@ class Replay:
     def __init__(self, bundle, record, upto=None, frames=True):
         self.bundle, self.record, self.upto, self.keep_frames = bundle, record, upto, frames
         self.workflow = None
-        self.snapshot = cases._Snapshot({}, {}, {})
+        self.snapshot = case_store.Snapshot({}, {}, {})
         self.stored_id = {}   # engine id of a rebuilt task/timer -> the stored id it stands for
         self.tasks = {}       # stored id -> what the replay knows of that human task
         self.timers = {}      # stored id -> what the replay knows of that timer
@@ -142,8 +143,8 @@ class Replay:
             raise _Diverged([problem(event.seq, f"gagal diputar ulang: {exc.message}", event.element_id)])
         thrown = [name for name, _payload in RUNNER.take_messages(self.workflow)]
         variables = RUNNER.case_data(self.workflow)
-        self.snapshot = cases._snapshot(self.bundle, self.workflow, variables)
-        changes = cases.index_changes(before, self.snapshot, event.at, completed, {t.task_id for t in fired})
+        self.snapshot = case_store.snapshot(self.bundle, self.workflow, variables)
+        changes = case_store.index_changes(before, self.snapshot, event.at, completed, {t.task_id for t in fired})
         status = "selesai" if self.workflow.completed else "terbuka"
         rebuilt = outcome(before.variables, self.snapshot.variables, status, changes, thrown)
         recorded = json.loads(event.outcome) if event.outcome else None
@@ -267,7 +268,7 @@ class Replay:
             if stored.get(name) != variables.get(name):
                 found.append(problem(self.set_by.get(name, last_seq), f"data kasus '{name}' berbeda", None,
                                      _value(variables.get(name)), _value(stored.get(name))))
-        for name in cases.INDEXED_VARIABLES:
+        for name in INDEXED_VARIABLES:
             if canonical(getattr(record.case, name)) != variables.get(name, "null"):
                 found.append(problem(self.set_by.get(name, last_seq), f"kolom kasus '{name}' berbeda", None,
                                      _value(variables.get(name)), getattr(record.case, name)))

@@ -13,7 +13,7 @@ from engine.bpmn.lint import lint_files
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.services import cases, diagrams
+from engine.services import case_store, diagrams
 from engine.services.eventlog import next_event
 from engine.store.database import write_transaction
 from engine.store.models import Case, DiagramChange, DiagramVersion, HumanTask, db
@@ -178,14 +178,14 @@ def migrate(actor, version_id, now):
 def _migrate_case(actor, case_id, target, new_bundle, now):
     """Move one case in its own transaction; return the reasons it cannot move ([] when it moved)."""
     with write_transaction() as session:
-        case = session.execute(select(*cases._CASE_COLUMNS).where(Case.id == case_id)).one()
+        case = session.execute(select(*case_store.CASE_COLUMNS).where(Case.id == case_id)).one()
         old_bundle = diagrams.bundle_for(case.diagram_version_id)
-        workflow, before = cases._take_workflow(case, old_bundle, now)
+        workflow, before = case_store.take_workflow(case, old_bundle, now)
         problems = migration_problems(workflow, new_bundle)
         if problems:
             return problems
-        moved = rebind(cases.RUNNER, workflow, new_bundle, now)
-        after = {t.id: t for t in cases.RUNNER.ready_tasks(new_bundle, moved)}
+        moved = rebind(case_store.RUNNER, workflow, new_bundle, now)
+        after = {t.id: t for t in case_store.RUNNER.ready_tasks(new_bundle, moved)}
         if sorted(t.element_id for t in after.values()) != sorted(t.element_id for t in before.ready.values()):
             return ["tugas yang terbuka akan berubah bila dipindahkan"]
         event = next_event(case.id, case.event_count + 1, case.last_event_hash, type="kasus_dimigrasi", at=now,
@@ -193,14 +193,14 @@ def _migrate_case(actor, case_id, target, new_bundle, now):
                            data={"dari_versi_id": case.diagram_version_id, "ke_versi_id": target.id})
         result = session.execute(update(Case.__table__).where(
             Case.id == case.id, Case.revision == case.revision).values(
-            state=cases.RUNNER.dump(moved), diagram_version_id=target.id, revision=case.revision + 1,
+            state=case_store.RUNNER.dump(moved), diagram_version_id=target.id, revision=case.revision + 1,
             event_count=event["seq"], last_event_hash=event["hash"], updated_at=now))
         if result.rowcount != 1:
             raise Conflict("Kasus diubah pada saat yang sama; coba pindahkan lagi", case_id=case.id)
         for task_id, info in after.items():
             session.execute(update(HumanTask.__table__).where(HumanTask.id == task_id).values(
                 name=info.name, role=info.role))
-        session.execute(cases.EVENTS.insert(), event)
+        session.execute(case_store.EVENTS.insert(), event)
     return []
 
 

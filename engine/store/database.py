@@ -35,7 +35,6 @@ def configure_engine(engine):
         # BEGIN IMMEDIATE takes the write lock at the start, so a writer never fails later on a
         # stale snapshot; reads stay plain BEGIN and run beside writers under WAL.
         immediate = _WRITE.get()
-        connection.info["slrt_immediate"] = immediate
         if immediate and getattr(_held, "lock", None) is None:
             writer.acquire()
             _held.lock = writer
@@ -87,8 +86,7 @@ def _release_writer():
 def write_transaction():
     """One use case's writes: committed together at the end, or rolled back together."""
     session = db.session
-    if session.get_bind().dialect.name == "sqlite" and not (
-            session().in_transaction() and session.connection().info.get("slrt_immediate")):
+    if session.get_bind().dialect.name == "sqlite":
         session.rollback()  # so the next BEGIN is a BEGIN IMMEDIATE
     token = _WRITE.set(True)
     try:

@@ -58,7 +58,7 @@ def revoke_token():
 def create_case():
     payload = _INTAKE.load(_body())
     case_id = cases.start_case(g.actor, payload, now(), _settings()).case_id
-    case = queries.case_row(case_id)
+    case = queries.find_case(case_id)
     body = _CASE_DETAIL.dump(queries.case_view(g.actor, case_id, now(), case=case))
     body["tracking_code"] = case.tracking_code
     return jsonify(body), 201
