@@ -1,8 +1,8 @@
 """What the load and fault runs stand on: a prepared database, a gunicorn server, a private PostgreSQL.
 
-Everything listens on 127.0.0.1 only. Servers run this checkout's code (PYTHONPATH) with the
-background jobs switched off in the web workers (SLRT_WEB_JOBS=0), as in production where
-`slrt scheduler` runs them. The access log records each request's server time (gunicorn %(D)s).
+Everything listens on 127.0.0.1 only. Servers run this checkout's code (PYTHONPATH) as in
+production: the background jobs switched off in the web workers (SLRT_WEB_JOBS=0) and run by
+`slrt scheduler` beside them. bench/gunicorn_hooks.py logs each request's server time (clock and CPU).
 """
 
 import os
@@ -130,20 +130,23 @@ def database_bytes(url):
 class Server:
     """gunicorn serving web.wsgi:app on a free loopback port; stop() ends it and its workers."""
 
-    def __init__(self, url, diagram, workers=1, threads=4, log_dir=None):
+    def __init__(self, url, diagram, workers=1, threads=4, log_dir=None, worker_class="gthread"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="slrt-bench-"))
-        self.access_log = self.log_dir / f"access-{self.port}.log"
         self.error_log = self.log_dir / f"error-{self.port}.log"
-        self.cpu_log = self.log_dir / f"cpu-{self.port}.log"
-        env = dict(os.environ, **settings_env(url, diagram), SLRT_BENCH_CPU_LOG=str(self.cpu_log))
+        self.request_log = self.log_dir / f"requests-{self.port}.log"  # bench/gunicorn_hooks.py writes it
+        env = dict(os.environ, **settings_env(url, diagram), SLRT_BENCH_LOG=str(self.request_log))
         argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-                "--threads", str(threads), "--worker-class", "gthread", "--timeout", "60",
-                "--access-logfile", str(self.access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
+                "--threads", str(threads), "--worker-class", worker_class, "--timeout", "60",
                 "--error-logfile", str(self.error_log), "--config", "python:bench.gunicorn_hooks", "web.wsgi:app"]
         self.process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
+        # the production set-up: the background jobs (timer sweep, outbox, SQLite checkpoints) in
+        # `slrt scheduler`, a process of its own beside the web workers
+        self.scheduler = subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()", "scheduler"],
+                                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                          stderr=open(self.log_dir / f"scheduler-{self.port}.log", "w"))
         self.workers = workers
         self._wait_ready()
 
@@ -187,28 +190,27 @@ class Server:
         """Server-side milliseconds (clock, or with `cpu` the thread's CPU) of the logged requests whose path matches."""
         path_re = re.compile(pattern)
         times = []
-        log = self.cpu_log if cpu else self.access_log
-        if not log.exists():
+        if not self.request_log.exists():
             return times
-        for line in log.read_text().splitlines():
+        for line in self.request_log.read_text().splitlines():
             parts = line.split()
-            if len(parts) == 4 and parts[0] == "POST" and parts[2] == status and path_re.match(parts[1]):
-                times.append(float(parts[3]) if cpu else int(parts[3]) / 1000)
+            if len(parts) == 5 and parts[0] == "POST" and parts[2] == status and path_re.match(parts[1]):
+                times.append(float(parts[4] if cpu else parts[3]))
         return times
 
     def reset_log(self):
-        for log in (self.access_log, self.cpu_log):
-            if log.exists():
-                log.write_text("")
+        if self.request_log.exists():
+            self.request_log.write_text("")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        for process in (self.process, self.scheduler):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=10)
 
     def __enter__(self):
         return self

@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from sqlalchemy import event
 
 from engine.services import auth
 from engine.services.seed import KENDARI_VILLAGE
@@ -128,15 +127,20 @@ def test_a_failure_half_way_through_a_completion_leaves_no_partial_write(api, ap
     task = inbox_task(api, "fo.cianjur", case["id"], TELAAH)
     before = _counts(case["id"])
 
-    def fail_on_event_insert(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO EVENTS"):
-            raise RuntimeError("disk penuh (disuntikkan)")
-
-    event.listen(db.engine, "before_cursor_execute", fail_on_event_insert)
+    # the database itself refuses the event, the last row a completion writes
+    postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
+        sql("CREATE FUNCTION uji_gagal() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk penuh (disuntikkan)'; "
+            "END $$ LANGUAGE plpgsql")
+        sql("CREATE TRIGGER uji_gagal BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION uji_gagal()")
+    else:
+        sql("CREATE TRIGGER uji_gagal BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk penuh (disuntikkan)'); END")
     try:
         response = api("fo.cianjur").post(f"/tasks/{task['id']}/complete", json={"data": telaah()})
     finally:
-        event.remove(db.engine, "before_cursor_execute", fail_on_event_insert)
+        sql("DROP TRIGGER uji_gagal ON events" if postgres else "DROP TRIGGER uji_gagal")
+        if postgres:
+            sql("DROP FUNCTION uji_gagal()")
     assert response.status_code == 500
     assert _counts(case["id"]) == before
     # nothing was lost: the same task can be completed once the fault is gone

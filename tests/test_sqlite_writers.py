@@ -125,3 +125,29 @@ def test_a_completion_that_meets_another_change_of_its_case_starts_again_from_a_
     assert types == ["kasus_dibuat", "tugas_diklaim", "tugas_selesai"]
     report = invariants.check_all()
     assert report.violations == []
+
+
+def test_the_background_jobs_checkpoint_the_write_ahead_log_so_writers_need_not(app, api, backend):
+    import sqlite3
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from engine.store.database import FALLBACK_CHECKPOINT_PAGES, checkpoint_wal
+    from engine.store.models import db
+    from web import jobs
+
+    path = backend[0][len("sqlite:///"):]
+    with app.app_context():
+        autocheckpoint = db.session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        db.session.rollback()
+    assert autocheckpoint == FALLBACK_CHECKPOINT_PAGES  # writers leave it to the jobs
+    intake(api)
+    with app.app_context():
+        copied = checkpoint_wal()
+    assert copied > 0
+    with sqlite3.connect(path) as direct:  # everything is in the database file: no page left to copy
+        busy, log_pages, done = direct.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log_pages == done
+    scheduler = BackgroundScheduler(timezone="UTC")
+    jobs._add_job(scheduler, app, 15)
+    assert {job.id for job in scheduler.get_jobs()} == {"sapuan", "checkpoint"}

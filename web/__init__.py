@@ -27,7 +27,9 @@ def create_app(config=None, settings=None, clock=None):
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # a connection to PostgreSQL is checked before use, so a restarted server costs no request;
+        # a SQLite file cannot go away under an open connection
+        SQLALCHEMY_ENGINE_OPTIONS={} if settings.sqlalchemy_url.startswith("sqlite") else {"pool_pre_ping": True},
         SLRT_SETTINGS=settings,
         SLRT_CLOCK=clock or utc_now,
         SESSION_COOKIE_HTTPONLY=True,

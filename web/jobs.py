@@ -1,4 +1,5 @@
-"""Background jobs (APScheduler): the timer sweep and outbox delivery.
+"""Background jobs (APScheduler): the timer sweep and outbox delivery; on SQLite also the
+write-ahead log's checkpoint every few seconds (engine/store/database.py checkpoint_wal).
 
 They run inside the web process by default (`start_jobs`, from web/wsgi.py) and in production
 as their own process (`slrt scheduler`); any number may run against one PostgreSQL database.
@@ -27,9 +28,25 @@ def _sweep_and_deliver(app):
             log.exception("background job failed")
 
 
+def _checkpoint(app):
+    from engine.store.database import checkpoint_wal
+
+    with app.app_context():
+        try:
+            checkpoint_wal()
+        except Exception:
+            log.exception("checkpoint failed")
+
+
+CHECKPOINT_SECONDS = 2
+
+
 def _add_job(scheduler, app, interval_seconds):
     scheduler.add_job(_sweep_and_deliver, "interval", args=[app], seconds=interval_seconds, id="sapuan",
                       coalesce=True, max_instances=1, next_run_time=datetime.now(timezone.utc))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        scheduler.add_job(_checkpoint, "interval", args=[app], seconds=CHECKPOINT_SECONDS, id="checkpoint",
+                          coalesce=True, max_instances=1)
 
 
 def start_jobs(app, interval_seconds=15):

@@ -25,6 +25,7 @@ from engine.domain.workdays import calendar_from
 from engine.errors import Conflict
 from engine.services import outbox, rollups
 from engine.services.eventlog import instant, next_event, outcome, variable_texts
+from engine.store.direct import Statement
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
 
 RUNNER = Runner()
@@ -35,34 +36,38 @@ _cache_lock = threading.Lock()
 CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
                  CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
 
-# The write path runs these prepared statements with parameters, so SQLAlchemy compiles each once.
+# The write path's statements, compiled once and run on the driver (engine/store/direct.py).
 _STATE_COLUMNS = (*INDEXED_VARIABLES, *INDEXED_PELAPOR, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
                   "status", "closed_at", "tahap")
-_SAVE_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
-              .values({name: bindparam(name) for name in _STATE_COLUMNS}))
-BUMP_CASE = (update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
-              .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash", "updated_at")}))
-_READ_STATE = select(CASES.c.state).where(CASES.c.id == bindparam("_id"))
+_SAVE_CASE = Statement(update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
+                       .values({name: bindparam(name) for name in _STATE_COLUMNS}))
+BUMP_CASE = Statement(update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
+                      .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash",
+                                                                  "updated_at")}))
+_READ_STATE = Statement(select(CASES.c.state).where(CASES.c.id == bindparam("_id")))
 # the case's dashboard columns as they are, read with the reference (rollups move their facts)
 DASHBOARD_COLUMNS = tuple(CASES.c[name].label(f"r_{name}") for name in rollups.CASE_COLUMNS)
 # a task with its case's reference (columns c_*) and dashboard columns (r_*)
 TASK_WITH_CASE = select(TASKS, *[c.label(f"c_{c.name}") for c in CASE_COLUMNS]).join(CASES, CASES.c.id == TASKS.c.case_id)
-READ_TASK = TASK_WITH_CASE.add_columns(*DASHBOARD_COLUMNS).where(TASKS.c.id == bindparam("_id"))
-ADD_EVENT = insert(EVENTS)
-_ADD_TASKS = insert(TASKS)
-_ADD_TIMERS = insert(TIMERS)
-_ADD_OUTBOX = insert(OutboxMessage.__table__)
-_FINISH_TASK = (update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
-                        hasil=bindparam("hasil")))
-_CANCEL_TASK = update(TASKS).where(TASKS.c.id == bindparam("_id")).values(status="dibatalkan",
-                                                                          completed_at=bindparam("at"))
-_FIRE_TIMER = update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="terpicu",
-                                                                           fired_at=bindparam("at"))
-_CANCEL_TIMER = update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan")
+READ_TASK = Statement(TASK_WITH_CASE.add_columns(*DASHBOARD_COLUMNS).where(TASKS.c.id == bindparam("_id")))
+ADD_EVENT = Statement(insert(EVENTS))
+_ADD_TASKS = Statement(insert(TASKS))
+_ADD_TIMERS = Statement(insert(TIMERS))
+_ADD_OUTBOX = Statement(insert(OutboxMessage.__table__))
+_FINISH_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
+                         .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
+                                 hasil=bindparam("hasil")))
+_CANCEL_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
+                         .values(status="dibatalkan", completed_at=bindparam("at")))
+_FIRE_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id"))
+                        .values(status="terpicu", fired_at=bindparam("at")))
+_CANCEL_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan"))
 
 
 def run(statement, params):
+    """Run a statement in the session's transaction (a direct Statement on the driver)."""
+    if isinstance(statement, Statement):
+        return statement.execute(params)
     return db.session.connection().execute(statement, params)
 
 
@@ -277,7 +282,8 @@ def _write_task_changes(case, variables, after, changes, now, actor, submitted=N
         finished = {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}
         run(_FINISH_TASK, finished)
         if task is not None and task.id == done[0]:
-            known[task.id] = {**{name: task._mapping[name] for name in rollups.TASK_COLUMNS},
+            row = task._mapping
+            known[task.id] = {**{name: row[name] for name in rollups.TASK_COLUMNS},
                               "status": "selesai", "completed_at": now, "hasil": finished["hasil"]}
     cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
     if cancelled:

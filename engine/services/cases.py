@@ -14,6 +14,7 @@ from engine.services.case_store import (  # noqa: F401  (the runner, its set-up 
     CASES, RUNNER, TASKS, Change, configure, forget_cached_workflows, index_changes,
 )
 from engine.store.database import write_transaction
+from engine.store.direct import Statement
 from engine.store.models import User, db
 
 
@@ -27,7 +28,7 @@ def start_case(actor, payload, now, settings):
     bundle = diagrams.bundle_for(version_id)
     data = intake.prepare(actor, payload, now)
     workflow = RUNNER.start(bundle, data, now)
-    with write_transaction() as session:
+    with write_transaction():
         meta = intake.new_ticket(data["wilayah"], now)
         row = dict(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
@@ -36,7 +37,7 @@ def start_case(actor, payload, now, settings):
             state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
             updated_at=now,
         )
-        case_id = session.execute(insert(CASES).values(row)).inserted_primary_key[0]
+        case_id = _ADD_CASE.execute(row).scalar_one()
         row["id"] = case_id
         case = store.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
                              {name: row.get(name) for name in rollups.CASE_COLUMNS})
@@ -46,6 +47,7 @@ def start_case(actor, payload, now, settings):
     return change
 
 
+_ADD_CASE = Statement(insert(CASES).returning(CASES.c.id))
 _ATTEMPTS = 4
 
 

@@ -12,6 +12,7 @@ from engine.bpmn.serializer import StateSerializer
 from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.store.database import write_transaction
+from engine.store.direct import Statement
 from engine.store.models import DiagramChange, DiagramVersion, db
 
 _bundles = {}
@@ -75,14 +76,14 @@ def latest_version(process_id):
 
 
 _VERSIONS = DiagramVersion.__table__
-_LATEST_ID = (select(_VERSIONS.c.id)
-              .where(_VERSIONS.c.process_id == bindparam("_process"), _VERSIONS.c.status == "published")
-              .order_by(_VERSIONS.c.version.desc()).limit(1))
+_LATEST_ID = Statement(select(_VERSIONS.c.id)
+                       .where(_VERSIONS.c.process_id == bindparam("_process"), _VERSIONS.c.status == "published")
+                       .order_by(_VERSIONS.c.version.desc()).limit(1))
 
 
 def latest_version_id(process_id):
     """The id of the newest published version of a process (what a new case starts on)."""
-    version_id = db.session.execute(_LATEST_ID, {"_process": process_id}).scalar()
+    version_id = _LATEST_ID.execute({"_process": process_id}).scalar()
     if version_id is None:
         raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
     return version_id

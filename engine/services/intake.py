@@ -13,6 +13,7 @@ from engine.domain.vocabulary import (
 )
 from engine.errors import Forbidden, InvalidInput
 from engine.services import registry
+from engine.store.direct import Statement
 from engine.store.models import Region, TicketCounter, db
 
 _DIGITS = {"nik": 16, "no_kk": 16}
@@ -47,7 +48,7 @@ def prepare(actor, payload, now):
     wilayah = payload.get("wilayah")
     if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
         errors["wilayah"] = "wilayah harus kode desa/kelurahan BPS 10 angka"
-    elif db.session.connection().execute(_REGION, {"_code": wilayah}).first() is None:
+    elif _REGION.execute({"_code": wilayah}).first() is None:
         errors["wilayah"] = "kode desa/kelurahan tidak dikenal"
     if "nomor_antrian" in payload:
         if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
@@ -129,12 +130,12 @@ def _pelapor(raw, errors):
     return pelapor
 
 
-_REGION = select(Region.__table__.c.code).where(Region.__table__.c.code == bindparam("_code"))
+_REGION = Statement(select(Region.__table__.c.code).where(Region.__table__.c.code == bindparam("_code")))
 _COUNTERS = TicketCounter.__table__
-_BUMP = (update(_COUNTERS)
-         .where(_COUNTERS.c.kabupaten == bindparam("_kabupaten"), _COUNTERS.c.year == bindparam("_year"))
-         .values(last_number=_COUNTERS.c.last_number + 1)
-         .returning(_COUNTERS.c.last_number))
+_BUMP = Statement(update(_COUNTERS)
+                  .where(_COUNTERS.c.kabupaten == bindparam("_kabupaten"), _COUNTERS.c.year == bindparam("_year"))
+                  .values(last_number=_COUNTERS.c.last_number + 1)
+                  .returning(_COUNTERS.c.last_number))
 
 
 def _next_number(kabupaten, year):
@@ -145,10 +146,10 @@ def _next_number(kabupaten, year):
     """
     connection = db.session.connection()
     key = {"_kabupaten": kabupaten, "_year": year}
-    result = connection.execute(_BUMP, key).scalar()
+    result = _BUMP.execute(key).scalar()
     if result is not None:
         return result
     dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     connection.execute(dialect_insert(_COUNTERS).values(kabupaten=kabupaten, year=year, last_number=0)
                        .on_conflict_do_nothing())
-    return connection.execute(_BUMP, key).scalar_one()
+    return _BUMP.execute(key).scalar_one()

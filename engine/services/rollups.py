@@ -29,6 +29,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, insert, select
 
 from engine.domain import roles
+from engine.store.direct import Statement
 from engine.store.models import Case, HumanTask, db
 from engine.store.report_sql import in_area
 from engine.store.rollup_table import DIMENSIONS, ROLLUPS
@@ -174,7 +175,7 @@ def apply(*changes):
         for key, (n, on_time) in change.items():
             total[key][0] += n
             total[key][1] += on_time
-    _apply(db.session.connection(), {key: tuple(v) for key, v in total.items() if v != [0, 0]})
+    _apply({key: tuple(v) for key, v in total.items() if v != [0, 0]})
 
 
 def _difference(before, after):
@@ -209,18 +210,18 @@ def _upsert(dialect):
         else:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         statement = dialect_insert(ROLLUPS)
-        _UPSERTS[dialect] = statement.on_conflict_do_update(
+        _UPSERTS[dialect] = Statement(statement.on_conflict_do_update(
             index_elements=[ROLLUPS.c.kunci],
-            set_={"n": ROLLUPS.c.n + statement.excluded.n, "tepat": ROLLUPS.c.tepat + statement.excluded.tepat})
+            set_={"n": ROLLUPS.c.n + statement.excluded.n, "tepat": ROLLUPS.c.tepat + statement.excluded.tepat}))
     return _UPSERTS[dialect]
 
 
-def _apply(connection, delta):
+def _apply(delta):
     if not delta:
         return
     # in key order, so two transactions touching the same rows lock them in the same order
     rows = [_row(key, *delta[key]) for key in sorted(delta, key=_kunci)]
-    connection.execute(_upsert(connection.dialect.name), rows)
+    _upsert(db.session.get_bind().dialect.name).execute(rows)
 
 
 # --- from scratch -------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ def configure_engine(engine):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # The background jobs copy the log into the database (checkpoint_wal) off the request path;
+        # a writer does it itself only when they have not run for a long while.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_CHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -38,7 +41,26 @@ def configure_engine(engine):
         if immediate and getattr(_held, "lock", None) is None:
             writer.acquire()
             _held.lock = writer
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# pages (4 KiB) the write-ahead log may grow to before a writer checkpoints it itself
+FALLBACK_CHECKPOINT_PAGES = 10000
+
+
+def checkpoint_wal():
+    """Copy what the SQLite write-ahead log holds into the database file, without waiting for or
+    blocking readers and writers (PASSIVE); nothing to do on PostgreSQL. Returns the pages copied.
+
+    SQLite's default has the writer whose commit crosses 1000 pages do it, fsync included, while
+    it holds the write lock and every other writer waits; the background jobs do it instead.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    with db.engine.connect() as connection:  # on the driver: outside a transaction, which would stop it
+        _busy, _log_pages, copied = connection.connection.dbapi_connection.execute(
+            "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return copied
 
 
 class _WriterLock:
@@ -98,3 +120,4 @@ def write_transaction():
     finally:
         _WRITE.reset(token)
         _release_writer()
+

@@ -1,0 +1,48 @@
+"""Statements run on the driver (engine/store/direct.py) read and write the same values as SQLAlchemy."""
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import bindparam, insert, select
+
+from engine.store.direct import Statement
+from engine.store.models import Case, HumanTask, OutboxMessage, db
+from tests.journeys import intake
+
+CASES, TASKS = Case.__table__, HumanTask.__table__
+
+
+def test_rows_read_on_the_driver_equal_those_read_through_sqlalchemy(app, api):
+    case = intake(api)
+    with app.app_context():
+        for statement, key in ((select(*[c for c in CASES.c if c.name != "state"]).where(CASES.c.id == bindparam("k")),
+                                case["id"]),
+                               (select(TASKS).where(TASKS.c.case_id == bindparam("k")), case["id"])):
+            direct = Statement(statement).execute({"k": key}).all()
+            through = db.session.execute(statement, {"k": key}).all()
+            assert direct and [tuple(r) for r in direct] == [tuple(r) for r in through]
+            assert [r._mapping for r in direct] == [dict(r._mapping) for r in through]
+        row = Statement(select(CASES.c.created_at, CASES.c.rahasia).where(CASES.c.id == bindparam("k"))).execute(
+            {"k": case["id"]}).one()
+        assert row.created_at.tzinfo is not None and row.rahasia is True  # aware UTC; a boolean on SQLite too
+
+
+def test_values_written_on_the_driver_read_back_through_sqlalchemy(app, api):
+    case = intake(api)
+    at = datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        added = Statement(insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)).execute(dict(
+            case_id=case["id"], kind="uji", tujuan=None, saluran=None, payload="{}", idempotency_key="uji-1",
+            next_attempt_at=at, last_error=None, created_at=at, delivered_at=None))  # status, attempts: defaults
+        message_id = added.scalar_one()
+        db.session.commit()
+        message = db.session.get(OutboxMessage, message_id)
+        assert (message.status, message.attempts, message.created_at) == ("menunggu", 0, at)
+
+
+def test_an_insert_missing_a_column_with_a_computed_default_is_refused_not_left_null(app):
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer, default=lambda: 1))
+    with app.app_context(), pytest.raises(ValueError, match="give a value"):
+        Statement(insert(table)).execute({"id": 1})
