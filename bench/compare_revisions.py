@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _measure(root, kind, journeys):
+def _measure(root, kind, journeys_count):
     """Run in a child process with `root` first on the path: that checkout's code is measured."""
     sys.path.insert(0, root)
     from bench import harness, loadgen
@@ -34,30 +34,16 @@ def _measure(root, kind, journeys):
     folder = tempfile.mkdtemp(prefix="slrt-compare-")
     url = f"sqlite:///{folder}/compare.db"
     harness.prepare(url, "minimal")
-    officer, payload, steps, _viewer = loadgen.MINIMAL_JOURNEY
     if kind == "cpu":
-        from engine.config import load_settings
-        from web import create_app
+        from bench.profile_submit import client_for, journeys  # that checkout's, as its own profile runs
 
-        app = create_app(settings=load_settings(overrides={"database_url": url, "secret_key": "kunci-bench",
-                                                           **harness.DIAGRAMS["minimal"]}))
-        client = app.test_client()
+        _app, client = client_for(url)
         tokens = {name: client.post("/api/v1/auth/token", json={"username": name, "password": harness.PASSWORD})
                   .get_json()["token"] for name in loadgen.officers([loadgen.MINIMAL_JOURNEY])}
-
-        def run(count):
-            for _ in range(count):
-                body = client.post("/api/v1/cases", json=payload,
-                                   headers={"Authorization": f"Bearer {tokens[officer]}"}).get_json()
-                for user, element, data in steps:
-                    task = next(t for t in body["tasks"] if t["element_id"] == element and t["status"] == "siap")
-                    body = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data},
-                                       headers={"Authorization": f"Bearer {tokens[user]}"}).get_json()
-
-        run(30)
+        journeys(client, tokens, 30)  # warm-up
         started = time.process_time()
-        run(journeys)
-        return {"cpu_ms_per_journey": (time.process_time() - started) * 1000 / journeys}
+        journeys(client, tokens, journeys_count)
+        return {"cpu_ms_per_journey": (time.process_time() - started) * 1000 / journeys_count}
     figures = {}
     with harness.Server(url, "minimal", workers=2, threads=1) as server:
         tokens = loadgen.login(server.base, loadgen.officers([loadgen.MINIMAL_JOURNEY]))
@@ -65,7 +51,7 @@ def _measure(root, kind, journeys):
         for clients in (1, 16):
             server.reset_log()
             cpu_before = server.cpu_seconds()
-            outcome = loadgen.run(server.base, tokens, [loadgen.MINIMAL_JOURNEY], clients, journeys * 2, 60,
+            outcome = loadgen.run(server.base, tokens, [loadgen.MINIMAL_JOURNEY], clients, journeys_count * 2, 60,
                                   browse=False)
             time.sleep(0.5)
             figures[f"journeys_per_s_{clients}"] = outcome.throughput

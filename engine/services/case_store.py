@@ -148,8 +148,6 @@ def carry_cached_workflow(case):
             _workflows[(case.id, case.revision + 1)] = cached
 
 
-
-
 @dataclass(frozen=True)
 class CaseRef:
     id: int

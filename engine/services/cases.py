@@ -17,6 +17,9 @@ from engine.store.database import write_transaction
 from engine.store.direct import Statement
 from engine.store.models import User, db
 
+_ADD_CASE = Statement(insert(CASES).returning(CASES.c.id))
+_ATTEMPTS = 4  # tries of a completion that finds its case changed by another officer in between
+
 
 def start_case(actor, payload, now, settings):
     """Register a complaint and run its process to the first human task.
@@ -45,10 +48,6 @@ def start_case(actor, payload, now, settings):
                                       data=data)
     store.keep_workflow(change, workflow, after)
     return change
-
-
-_ADD_CASE = Statement(insert(CASES).returning(CASES.c.id))
-_ATTEMPTS = 4
 
 
 def complete_task(actor, task_id, submitted, now):
@@ -108,7 +107,7 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
     second firing impossible either way.
     """
     with write_transaction() as session:
-        query = select(*store.CASE_COLUMNS, *store.DASHBOARD_COLUMNS).where(CASES.c.id == case_id)
+        query = select(*store.CASE_COLUMNS, *store.DASHBOARD_COLUMNS, CASES.c.ticket).where(CASES.c.id == case_id)
         if skip_locked and session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         row = session.execute(query).one_or_none()
@@ -123,14 +122,13 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
         if not fired:
             store.keep_workflow(Change(case.id, case.revision, (), False), workflow, before)
             return 0
-        ticket = store.run(select(CASES.c.ticket).where(CASES.c.id == case.id), {}).scalar_one()
         variables = RUNNER.case_data(workflow)
-        opened = [SimpleNamespace(**row) for row in store.task_rows(
+        opened = [SimpleNamespace(**task_row) for task_row in store.task_rows(
             case, variables, [t for t in RUNNER.ready_tasks(bundle, workflow) if t.id not in before.ready], now)]
-        notices = notify.deadline_messages(ticket, fired, opened, store.local_time)
+        notices = notify.deadline_messages(row.ticket, fired, opened, store.local_time)
         change, after = store.persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
-                                 data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired},
-                                 notices=notices)
+                                      data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired},
+                                      notices=notices)
     store.keep_workflow(change, workflow, after)
     return len(fired)
 

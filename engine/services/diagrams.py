@@ -63,16 +63,8 @@ def sync_from_disk(settings, now, actor="sistem"):
 
 def latest_version(process_id):
     """The newest published version of a process (its large sources and spec load only if read)."""
-    version = db.session.scalar(
-        select(DiagramVersion)
-        .options(defer(DiagramVersion.sources), defer(DiagramVersion.spec_json))
-        .where(DiagramVersion.process_id == process_id, DiagramVersion.status == "published")
-        .order_by(DiagramVersion.version.desc())
-        .limit(1)
-    )
-    if version is None:
-        raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
-    return version
+    return db.session.get(DiagramVersion, latest_version_id(process_id),
+                          options=[defer(DiagramVersion.sources), defer(DiagramVersion.spec_json)])
 
 
 _VERSIONS = DiagramVersion.__table__

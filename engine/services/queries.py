@@ -152,11 +152,12 @@ _CASE_BY_ID = Statement(select(*_VIEW_COLUMNS).where(_CASES.c.id == bindparam("_
 _CASE_BY_TICKET = Statement(select(*_VIEW_COLUMNS).where(_CASES.c.ticket == bindparam("_key")))
 _CASE_TASKS = Statement(select(_TASKS).where(_TASKS.c.case_id == bindparam("_id"))
                         .order_by(_TASKS.c.created_at, _TASKS.c.id))
-_CASE_TIMERS = Statement(select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at, _TIMERS.c.status,
-                       _TIMERS.c.fired_at)
+_CASE_TIMERS = Statement(select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at,
+                                _TIMERS.c.status, _TIMERS.c.fired_at)
                          .where(_TIMERS.c.case_id == bindparam("_id")).order_by(_TIMERS.c.due_at))
-_CASE_MESSAGES = Statement(select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.tujuan, _OUTBOX.c.saluran, _OUTBOX.c.status,
-                         _OUTBOX.c.attempts, _OUTBOX.c.last_error, _OUTBOX.c.created_at, _OUTBOX.c.delivered_at)
+_CASE_MESSAGES = Statement(select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.tujuan, _OUTBOX.c.saluran,
+                                  _OUTBOX.c.status, _OUTBOX.c.attempts, _OUTBOX.c.last_error, _OUTBOX.c.created_at,
+                                  _OUTBOX.c.delivered_at)
                            .where(_OUTBOX.c.case_id == bindparam("_id")).order_by(_OUTBOX.c.id))
 
 

@@ -12,6 +12,8 @@ from engine.store.models import db
 
 _WRITE = ContextVar("slrt_write_transaction", default=False)
 _held = threading.local()  # the SQLite writer lock this thread holds, if any
+# pages (4 KiB) the write-ahead log may grow to before a writer checkpoints it itself
+FALLBACK_CHECKPOINT_PAGES = 10000
 
 
 def configure_engine(engine):
@@ -42,10 +44,6 @@ def configure_engine(engine):
             writer.acquire()
             _held.lock = writer
         connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-# pages (4 KiB) the write-ahead log may grow to before a writer checkpoints it itself
-FALLBACK_CHECKPOINT_PAGES = 10000
 
 
 def checkpoint_wal():
@@ -120,4 +118,3 @@ def write_transaction():
     finally:
         _WRITE.reset(token)
         _release_writer()
-

@@ -180,6 +180,3 @@ class Result:
 
     def scalar_one(self):
         return self.one()[0]
-
-    def mappings(self):
-        return [row._mapping for row in self.all()]
