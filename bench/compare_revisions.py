@@ -1,6 +1,7 @@
 """The minimal journey's cost on two revisions, measured in turns in one run, so a speed-up is a ratio.
 
     .venv/bin/python bench/compare_revisions.py --base REV [--rounds 3] [--journeys 200] [--load]
+    .venv/bin/python bench/compare_revisions.py --python /path/to/python3 [--rounds 3] [--load]
 
 This machine's speed drifts (a virtual machine: the same code runs up to twice as fast at one hour
 as at another), so figures taken at different times cannot be compared. This checks REV out into a
@@ -11,6 +12,11 @@ temporary git worktree and, round by round, measures it and this checkout one af
   workers (bench/harness.py, the scheduler beside it) at 1 and 16 clients: journeys per second,
   the completions' median server time, and the web workers' CPU time per journey.
 It prints every round and the ratio of the medians (this checkout / REV).
+
+With --python instead of --base, both sides are this checkout: one run by this virtual
+environment's interpreter, the other by a virtual environment made for the given interpreter (the
+pinned dependencies installed into a temporary folder), e.g. a CPython built without profile-guided
+optimisation against Debian's.
 """
 
 import argparse
@@ -61,8 +67,8 @@ def _measure(root, kind, journeys_count):
     return figures
 
 
-def _child(root, kind, journeys):
-    out = subprocess.run([sys.executable, __file__, "--child", root, kind, str(journeys)], cwd=root,
+def _child(python, root, kind, journeys):
+    out = subprocess.run([python, __file__, "--child", root, kind, str(journeys)], cwd=root,
                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=root))
     if out.returncode != 0:
         raise RuntimeError(f"measuring {root} failed:\n{out.stderr[-3000:]}")
@@ -74,35 +80,55 @@ def main():
         print(json.dumps(_measure(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", required=True, help="the revision to compare this checkout with")
+    against = parser.add_mutually_exclusive_group(required=True)
+    against.add_argument("--base", help="the revision to compare this checkout with")
+    against.add_argument("--python", help="an interpreter to run this checkout with, compared with this one")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--journeys", type=int, default=200)
     parser.add_argument("--load", action="store_true", help="also over HTTP (gunicorn, 2 workers × 1 thread)")
     args = parser.parse_args()
-    base = tempfile.mkdtemp(prefix="slrt-base-")
-    subprocess.run(["git", "worktree", "add", "--detach", base, args.base], cwd=ROOT, check=True,
-                   capture_output=True)
-    node_modules = ROOT / "node_modules"
-    if node_modules.exists():
-        os.symlink(node_modules, Path(base) / "node_modules")
+    if args.python:
+        base, python, label = str(ROOT), _venv_for(args.python), args.python
+    else:
+        base, python, label = _worktree(args.base), sys.executable, args.base
     try:
         kinds = ["cpu"] + (["load"] if args.load else [])
         seen = {(side, kind): [] for side in ("base", "this") for kind in kinds}
         for number in range(1, args.rounds + 1):
             for kind in kinds:
-                for side, root in (("base", base), ("this", str(ROOT))):
-                    figures = _child(root, kind, args.journeys)
+                for side, interpreter, root in (("base", python, base), ("this", sys.executable, str(ROOT))):
+                    figures = _child(interpreter, root, kind, args.journeys)
                     seen[(side, kind)].append(figures)
                     shown = ", ".join(f"{k} {v:.2f}" for k, v in figures.items())
                     print(f"round {number} {kind:<4} {side:<4} {shown}", flush=True)
-        print(f"\nmedians over {args.rounds} rounds (this checkout / {args.base}):")
+        print(f"\nmedians over {args.rounds} rounds (this checkout{' with ' + sys.executable if args.python else ''} "
+              f"/ {label}):")
         for kind in kinds:
             for key in seen[("base", kind)][0]:
                 old = statistics.median(f[key] for f in seen[("base", kind)])
                 new = statistics.median(f[key] for f in seen[("this", kind)])
                 print(f"  {key:<28} {old:9.2f} -> {new:9.2f}   ratio {new / old:.2f}")
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", base], cwd=ROOT, capture_output=True)
+        if not args.python:
+            subprocess.run(["git", "worktree", "remove", "--force", base], cwd=ROOT, capture_output=True)
+
+
+def _worktree(revision):
+    base = tempfile.mkdtemp(prefix="slrt-base-")
+    subprocess.run(["git", "worktree", "add", "--detach", base, revision], cwd=ROOT, check=True, capture_output=True)
+    node_modules = ROOT / "node_modules"
+    if node_modules.exists():
+        os.symlink(node_modules, Path(base) / "node_modules")
+    return base
+
+
+def _venv_for(interpreter):
+    """A temporary virtual environment of `interpreter` with this checkout's pinned dependencies."""
+    venv = Path(tempfile.mkdtemp(prefix="slrt-venv-"))
+    subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-e", str(ROOT)], check=True)
+    return str(venv / "bin" / "python")
 
 
 if __name__ == "__main__":

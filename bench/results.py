@@ -94,7 +94,8 @@ def machine():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {_postgres_version()}"
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()} "
+            f"({getattr(sys, '_base_executable', sys.executable)}), {_postgres_version()}")
 
 
 def _postgres_version():
@@ -318,11 +319,22 @@ SQLite) takes {OTHER_SUBMIT_MS[0]}–{OTHER_SUBMIT_MS[1]} ms median per user-tas
 
 Where a submit's time goes (`.venv/bin/python bench/profile_submit.py`: minimal journeys through the
 Flask test client on SQLite, this checkout; profiler time grouped by the module it is spent in):
-about a sixth SpiffWorkflow (complete, run to the next wait, serialize the state), a seventh
-SQLAlchemy's session and transaction handling, a seventh our own code (event, outcome, index and
-summary-row changes, the direct statements' parameters and rows), a little over a tenth SQLite
-itself (the statements and the commit), a tenth Werkzeug (most of it the test client's own), the
-rest Flask, JSON and the standard library. What was done for the target:
+about a sixth our own code (event, outcome, index and summary-row changes, the direct statements'
+parameters and rows), a sixth SpiffWorkflow (complete, run to the next wait, serialize the state),
+an eighth SQLAlchemy's session and transaction handling and the type conversions, an eighth
+Werkzeug (most of it the test client's own), a tenth SQLite itself (the statements and the commit),
+a fourteenth JSON, the rest Flask and the standard library. What was done for the target:
+- `./run` makes the virtual environment with Debian's CPython (built with profile-guided and
+  link-time optimisation) instead of the first `python3` on the PATH, on this machine a CPython
+  compiled by pyenv without them: in one run (`bench/compare_revisions.py --python
+  /root/.pyenv/versions/3.11.7/bin/python3 --load`) the web workers' CPU per minimal journey fell to
+  0.71–0.74 of what it was, the submit's median server time to 0.73 and the journeys per second at 16
+  clients rose 1.43-fold;
+- the workflow state's tasks are turned into dictionaries by `engine/bpmn/serializer.py` itself, not
+  through SpiffWorkflow's converter registry (the same bytes: tests/test_serializer.py compares them at
+  every step of every scenario), and a change's summary-row facts are netted per village before they
+  are counted again for every area above it: together 0.96 of the CPU per journey, measured by
+  switching them in turns in one process;
 - the hot path's statements (the caller's token, the task and its case, the case row, task and
   timer indexes, the dashboards' summary rows, the event, the answer's four reads, the intake's
   region, ticket counter and case row) are SQLAlchemy Core statements compiled once per dialect and
@@ -338,9 +350,12 @@ rest Flask, JSON and the standard library. What was done for the target:
   case is still at the revision read (compare-and-set, retried from a fresh read); SQLite writers
   queue on a lock and a lock file instead of sleeping in SQLite's busy handler; a change writes the
   summary rows in one statement and never reads back rows it has just written.
-What is left is Python spread over SpiffWorkflow, SQLite, Flask/gunicorn and our bookkeeping, with
-no single large part; the largest of ours is the dashboards' summary rows (about a tenth of a
-minimal journey: each change adds to up to 25 rows, one per area level and figure).
+The benchmark's own request log (`bench/gunicorn_hooks.py`) is now written by a thread of each worker
+every 0.1 s rather than with a write per request, which had cost the request's thread a few per cent
+(a cost of measuring, not of the product). What is left is Python spread over SpiffWorkflow, SQLite,
+Flask/gunicorn and our bookkeeping, with no single large part; the largest of ours is the dashboards'
+summary rows (about a tenth of a minimal journey: each change adds to up to 25 rows, one per area
+level and figure), and gunicorn's HTTP handling takes about a fifth of a worker thread's time.
 
 ## Fault runs (`bench/faults.py`)
 

@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+from SpiffWorkflow.task import Task
 
 from engine.bpmn.timers import CLOCKED
 
@@ -15,13 +16,47 @@ STATE_FORMAT = "slrt-state-1"
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
-    """Converts a top-level workflow, leaving out the process and subprocess specs."""
+    """Converts a top-level workflow, leaving out the process and subprocess specs.
+
+    Its own tasks are turned into dictionaries by `_task_dict` rather than through the registry:
+    the same dictionary SpiffWorkflow's TaskConverter makes (tests/test_serializer.py compares
+    them on every scenario), without the registry's dispatch for each task and its empty
+    internal data. Every change of a case serializes all its tasks, so this is on the write path.
+    """
 
     def to_dict(self, workflow):
         dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
+
+    def mapping_to_dict(self, mapping, **kwargs):
+        task_typename = self.registry.typenames.get(Task)
+        return {str(key): self._task_dict(value, task_typename) if type(value) is Task
+                else self.registry.convert(value, **kwargs) for key, value in mapping.items()}
+
+    def _task_dict(self, task, typename):
+        parent = task.parent
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            before, after = parent.data, task.data
+            data = {}
+            delta = {"updates": {key: value for key, value in after.items() if key not in before or value != before[key]},
+                     "deletions": [key for key in before if key not in after]}
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data) if task.internal_data else {},
+            "data": data,
+            "delta": delta,
+            "typename": typename,
+        }
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)

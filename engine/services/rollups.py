@@ -59,7 +59,8 @@ def current_offset():
 
 
 def _month(instant, offset):
-    return (instant + timedelta(hours=offset)).strftime("%Y-%m")
+    local = instant + timedelta(hours=offset)
+    return f"{local.year:04d}-{local.month:02d}"  # strftime("%Y-%m"), without its format parsing
 
 
 def bucket(later, earlier):
@@ -136,15 +137,15 @@ def _task_facts(row, offset):
 # --- the write path -----------------------------------------------------------------------------
 
 def case_change(case_id, values, old=None):
-    """Before a case row is updated with `values`: the change that moves its facts from the old row
-    to the new one (give it to `apply`). `old`: the row's CASE_COLUMNS as they are, when the caller
+    """Before a case row is updated with `values`: the change that moves its village facts from the
+    old row to the new one (give it to `apply`). `old`: the row's CASE_COLUMNS as they are, when the caller
     has just read them (else read here)."""
     if old is None:
         old = db.session.connection().execute(_READ_CASE, {"_id": case_id}).mappings().one()
     new = dict(old)
     new.update({name: values[name] for name in CASE_COLUMNS if name in values})
     offset = _SETTINGS["offset_hours"]
-    return _difference(case_facts(old, offset), case_facts(new, offset))
+    return _difference(_case_facts(old, offset), _case_facts(new, offset))
 
 
 def task_changes(closed_ids, added_ids, known=None):
@@ -163,19 +164,18 @@ def task_changes(closed_ids, added_ids, known=None):
     before, after = [], []
     for row in rows:
         if row["id"] in closed:
-            before += task_facts(dict(row, status="siap", completed_at=None, hasil=None), offset)
-        after += task_facts(row, offset)
+            before += _task_facts(dict(row, status="siap", completed_at=None, hasil=None), offset)
+        after += _task_facts(row, offset)
     return _difference(before, after)
 
 
 def apply(*changes):
-    """Add changes (from case_change and task_changes) to the summary rows: one statement."""
-    total = defaultdict(lambda: [0, 0])
-    for change in changes:
-        for key, (n, on_time) in change.items():
-            total[key][0] += n
-            total[key][1] += on_time
-    _apply({key: tuple(v) for key, v in total.items() if v != [0, 0]})
+    """Add changes (from case_change and task_changes) to the summary rows: one statement.
+
+    The changes are of the villages' facts; each is added to every area above its village here,
+    after they are netted (fewer facts to expand than expanding each row's facts first)."""
+    village = [(key, counts) for change in changes for key, counts in change.items()]
+    _apply(_difference((), _at_every_level(village)))
 
 
 def _difference(before, after):
@@ -192,11 +192,13 @@ def _kunci(key):
     return "|".join(["~" if v is None else str(v) for v in (jenis, month, area, *dims, ember)])
 
 
-def _row(key, n, on_time):
+_NO_DIMENSIONS = (None,) * len(DIMENSIONS)
+
+
+def _row(key, n, on_time, kunci=None):
     jenis, month, area, dims, ember = key
-    row = {"kunci": _kunci(key), "jenis": jenis, "bulan": month, "wilayah": area, "ember": ember, "n": n,
-           "tepat": on_time}
-    row.update({name: (dims[i] if i < len(dims) else None) for i, name in enumerate(DIMENSIONS)})
+    row = dict(zip(DIMENSIONS, (*dims, *_NO_DIMENSIONS[len(dims):])))
+    row.update(kunci=kunci or _kunci(key), jenis=jenis, bulan=month, wilayah=area, ember=ember, n=n, tepat=on_time)
     return row
 
 
@@ -220,7 +222,8 @@ def _apply(delta):
     if not delta:
         return
     # in key order, so two transactions touching the same rows lock them in the same order
-    rows = [_row(key, *delta[key]) for key in sorted(delta, key=_kunci)]
+    keyed = sorted(((_kunci(key), key) for key in delta), key=lambda pair: pair[0])
+    rows = [_row(key, *delta[key], kunci=kunci) for kunci, key in keyed]
     _upsert(db.session.get_bind().dialect.name).execute(rows)
 
 
