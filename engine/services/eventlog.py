@@ -12,10 +12,21 @@ import json
 from datetime import timezone
 
 GENESIS = "0" * 64
+# json.dumps with these options, made once: json.dumps builds a new encoder on every call with
+# options, which costs more than encoding a short value (a change encodes every case variable)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def canonical(fields):
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+_SCALARS = {None: "null", True: "true", False: "false"}
+
+
+def canonical(value):
+    """`value` as canonical JSON (sorted keys, no spaces, UTF-8 kept; what JSON cannot hold as text)."""
+    if value is None or value is True or value is False:  # most case variables, most of the time
+        return _SCALARS[value]
+    if type(value) is int:
+        return int.__repr__(value)  # as the encoder writes an int
+    return _CANONICAL.encode(value)
 
 
 def event_hash(prev_hash, fields):
