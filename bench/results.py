@@ -335,6 +335,12 @@ a fourteenth JSON, the rest Flask and the standard library. What was done for th
   every step of every scenario), and a change's summary-row facts are netted per village before they
   are counted again for every area above it: together 0.96 of the CPU per journey, measured by
   switching them in turns in one process;
+- canonical JSON (event hashes, the variables a change set) comes from one encoder made once, with
+  shortcuts for null, booleans and integers: `json.dumps` with options builds a new encoder on every
+  call, and a change encodes every case variable (about 120 µs a change before, 11 µs after);
+- on SQLite the connection pool hands out the connection used last, which keeps the page cache
+  the last write left warm (0.94 of the submit's median server time with four threads, measured in
+  turns);
 - the hot path's statements (the caller's token, the task and its case, the case row, task and
   timer indexes, the dashboards' summary rows, the event, the answer's four reads, the intake's
   region, ticket counter and case row) are SQLAlchemy Core statements compiled once per dialect and
