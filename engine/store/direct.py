@@ -17,6 +17,7 @@ when the statement is first compiled, not silently left NULL).
 
 import threading
 from collections import namedtuple
+from operator import itemgetter
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -113,19 +114,26 @@ class _Plan:
                 value = bind.value
                 self.order.append((name, None, processor(value) if processor and value is not None else value,
                                    False))
+        # the common case, every parameter given and none converted: one C call picks them in order
+        plain = all(given and processor is None for _name, processor, _fallback, given in self.order)
+        self._pick = itemgetter(*(entry[0] for entry in self.order)) if plain and len(self.order) > 1 else None
+        self._names = [entry[0] for entry in self.order]
         columns = list(statement.exported_columns)
         self.row = _row_class([column.key for column in columns]) if columns else None
         self.results = [(i, processor) for i, column in enumerate(columns)
                         if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None))]
 
     def bind(self, params):
+        if self._pick is not None:
+            values = self._pick(params)
+            return values if self.positional else dict(zip(self._names, values))
         values = []
         for name, processor, fallback, given in self.order:
             value = params[name] if given else params.get(name, fallback)
             values.append(value if processor is None or value is None else processor(value))
         if self.positional:
             return values
-        return dict(zip((entry[0] for entry in self.order), values))
+        return dict(zip(self._names, values))
 
     def make_row(self, values):
         if self.results:
