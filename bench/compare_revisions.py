@@ -22,6 +22,7 @@ optimisation against Debian's.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -109,7 +110,9 @@ def main():
                 new = statistics.median(f[key] for f in seen[("this", kind)])
                 print(f"  {key:<28} {old:9.2f} -> {new:9.2f}   ratio {new / old:.2f}")
     finally:
-        if not args.python:
+        if args.python:  # the temporary virtual environment (python is its bin/python)
+            shutil.rmtree(Path(python).parent.parent, ignore_errors=True)
+        else:
             subprocess.run(["git", "worktree", "remove", "--force", base], cwd=ROOT, capture_output=True)
 
 

@@ -113,7 +113,6 @@ class Connection:
             if self.sock is None:
                 self.sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
                 self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                self.buffer = b""
             self.sock.sendall(b"".join(head) + payload)
             status, headers, data = self._response()
         except (OSError, ValueError) as exc:
