@@ -10,7 +10,7 @@
 2. `--real` cases are run through the engine at every stage of the referral journey, then copied
    until the database holds `--cases` cases. Copies get fresh engine ids (task and timer UUIDs
    replaced consistently in the stored workflow, the indexes and the events) and a recomputed
-   hash chain, so every copy is a case that verifies. `audit.verify_all` (what `slrt audit --all`
+   hash chain, so every copy is a case that verifies. `verify.verify_all` (what `slrt audit --all`
    runs) is timed over all of them.
 """
 
@@ -35,15 +35,17 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 def thirty_event_case(actors, settings):
     """Return the id of a case with exactly 30 events."""
     from bench.engine_vs_raw import JOURNEY, intake_payload
-    from engine.services import cases, seed, timers
+    from engine.cases import commands
+    from engine.demo import seed
+    from engine.cases import timers
     from engine.store.models import Case, db
 
     now = START
-    change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
+    change = commands.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
     for element, user, data in JOURNEY[:3]:
         now += timedelta(minutes=10)
         (task_id,) = [t for t, e in change.ready if e == element]
-        change = cases.complete_task(actors[user], task_id, data, now)
+        change = commands.complete_task(actors[user], task_id, data, now)
     now += timedelta(days=15)
     timers.sweep(now)  # the answer's deadline passes: event 5
     manager = actors["pp.kemensos"]
@@ -51,15 +53,15 @@ def thirty_event_case(actors, settings):
     for _ in range(11):  # claim, then ask for further review: two events per round
         task_id = _open_task(change.case_id, "Pkh_Tanggapi")
         now += timedelta(hours=2)
-        cases.claim_task(manager, task_id, now)
-        change = cases.complete_task(manager, task_id, {"tanggapan_rujukan": "ditelaah",
+        commands.claim_task(manager, task_id, now)
+        change = commands.complete_task(manager, task_id, {"tanggapan_rujukan": "ditelaah",
                                                         "isi_tanggapan": "Masih ditelaah."}, now)
     now += timedelta(hours=2)
-    cases.claim_task(manager, _open_task(change.case_id, "Pkh_Tanggapi"), now)
-    change = cases.complete_task(manager, _open_task(change.case_id, "Pkh_Tanggapi"),
+    commands.claim_task(manager, _open_task(change.case_id, "Pkh_Tanggapi"), now)
+    change = commands.complete_task(manager, _open_task(change.case_id, "Pkh_Tanggapi"),
                                  {"tanggapan_rujukan": "diterima", "isi_tanggapan": "Sudah dibayarkan."}, now)
     element, user, data = JOURNEY[4]
-    change = cases.complete_task(actors[user], _open_task(change.case_id, element), data, now + timedelta(hours=1))
+    change = commands.complete_task(actors[user], _open_task(change.case_id, element), data, now + timedelta(hours=1))
     count = db.session.get(Case, change.case_id).event_count
     assert count == 30, count
     return change.case_id
@@ -75,25 +77,26 @@ def _open_task(case_id, element):
 
 
 def time_one(case_id, runs):
-    from engine.services import audit, diagrams
-    from engine.services.replay import Replay
+    from engine.audit import verify
+    from engine.processes import versions
+    from engine.audit.replay import Replay
     from engine.store.models import db
 
-    (record,) = audit._records([case_id])
-    bundle = diagrams.bundle_for(record.case.diagram_version_id)
+    (record,) = verify._records([case_id])
+    bundle = versions.bundle_for(record.case.diagram_version_id)
     assert not Replay(bundle, record).run().problems
-    replay, verify = [], []
+    replay, verifying = [], []
     for _ in range(runs):
         started = time.perf_counter()
         Replay(bundle, record).run()
         replay.append((time.perf_counter() - started) * 1000)
         db.session.expunge_all()
         started = time.perf_counter()
-        (fresh,) = audit._records([case_id])
-        report = audit.check(fresh)
-        verify.append((time.perf_counter() - started) * 1000)
+        (fresh,) = verify._records([case_id])
+        report = verify.check(fresh)
+        verifying.append((time.perf_counter() - started) * 1000)
         assert report["ok"], report
-    return statistics.median(replay), statistics.median(verify)
+    return statistics.median(replay), statistics.median(verifying)
 
 
 def seed_real_cases(actors, settings, count):
@@ -106,7 +109,7 @@ def copy_until(total):
     """Copy the existing cases with fresh ids and a recomputed chain until there are `total` cases."""
     from sqlalchemy import func, insert, select
 
-    from engine.services.eventlog import GENESIS, event_hash, hashed_fields
+    from engine.audit.eventlog import GENESIS, event_hash, hashed_fields
     from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
 
     originals = list(db.session.execute(select(Case.__table__)).mappings())
@@ -166,7 +169,9 @@ def main():
 
     from engine.config import load_settings
     from engine.domain.actor import Actor
-    from engine.services import audit, diagrams, seed
+    from engine.audit import verify
+    from engine.processes import versions
+    from engine.demo import seed
     from engine.store.models import Case, Event, User, db
     from web import create_app
 
@@ -181,7 +186,7 @@ def main():
         app = create_app(settings=settings)
         with app.app_context():
             upgrade()
-            diagrams.sync_from_disk(settings, START)
+            versions.sync_from_disk(settings, START)
             seed.seed_demo(START)
             actors = {u.username: Actor.of(u) for u in db.session.scalars(select(User))}
             long_case = thirty_event_case(actors, settings)
@@ -193,7 +198,7 @@ def main():
             events_n = db.session.scalar(select(func.count()).select_from(Event))
             db.session.rollback()
             started = time.perf_counter()
-            summary = audit.verify_all()
+            summary = verify.verify_all()
             took = time.perf_counter() - started
             db.session.remove()
             db.engine.dispose()

@@ -9,7 +9,7 @@ channels, the process's own paths (questions, suggestions, back-office resolutio
 the program agencies with their answers and bounce-backs, the pre-list with its verification,
 appeals), step times drawn per role, 90 % of the cases in Kabupaten Cianjur (the district
 dashboard's worst case) and the rest in Kota Kendari. The dashboards' summary rows are then
-derived from those rows by engine/services/rollups.py's own functions (`rebuild`, as the migration
+derived from those rows by engine/reports/rollups.py's own functions (`rebuild`, as the migration
 does; the write path adds the same facts one change at a time). Then each dashboard is requested in-process
 through the Flask test client (the server's own time: queries and rendering, no network) as the
 district manager, the province manager and a national monitor, and so are the monthly and
@@ -304,7 +304,10 @@ def main():
     from sqlalchemy import func, select, text
 
     from engine.config import load_settings
-    from engine.services import auth, diagrams, rollups, seed
+    from engine.people import auth
+    from engine.processes import versions
+    from engine.reports import rollups
+    from engine.demo import seed
     from engine.store.models import Case, DiagramVersion, Household, HouseholdMember, HumanTask, db
     from web import create_app
 
@@ -326,7 +329,7 @@ def main():
             upgrade()
             started = time.perf_counter()
             if not reuse or not db.session.scalar(select(func.count()).select_from(HumanTask)):
-                diagrams.sync_from_disk(settings, NOW)
+                versions.sync_from_disk(settings, NOW)
                 seed.seed_demo(NOW, password=PASSWORD)
                 auth.create_user("pemantau.nasional", PASSWORD, "Pemantau Nasional", "pemantau", "", now=NOW)
                 version_id = db.session.scalar(select(func.min(DiagramVersion.id)))

@@ -102,7 +102,9 @@ def run_persisted(n, url, label, diagram="keluhan"):
 
     from engine.config import load_settings
     from engine.domain.actor import Actor
-    from engine.services import cases, diagrams, seed
+    from engine.cases import commands
+    from engine.processes import versions
+    from engine.demo import seed
     from engine.store.models import User, db
     from web import create_app
 
@@ -110,18 +112,18 @@ def run_persisted(n, url, label, diagram="keluhan"):
     app = create_app(settings=settings)
     with app.app_context():
         upgrade()
-        diagrams.sync_from_disk(settings, START)
+        versions.sync_from_disk(settings, START)
         seed.seed_demo(START)
         actors = {u.username: Actor.of(u) for u in db.session.scalars(select(User))}
         now = START
-        cases.forget_cached_workflows()
+        commands.forget_cached_workflows()
         started = time.perf_counter()
         for _ in range(n):
             now += timedelta(seconds=1)
-            change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE, diagram), now, settings)
+            change = commands.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE, diagram), now, settings)
             for element, user, data in journey_of(diagram):
                 (task_id,) = [task_id for task_id, ready_element in change.ready if ready_element == element]
-                change = cases.complete_task(actors[user], task_id, data, now)
+                change = commands.complete_task(actors[user], task_id, data, now)
             assert change.completed
         elapsed = (time.perf_counter() - started) / n
         db.session.remove()
@@ -140,7 +142,7 @@ def postgres_url(admin, name):
 
 def measure(cases, diagram="keluhan", pg_admin=None, skip_postgres=False):
     """[(label, seconds per case)]: raw first, then the persisted engine on SQLite and PostgreSQL."""
-    from engine.services.seed import DEMO_VILLAGE
+    from engine.demo.seed import DEMO_VILLAGE
 
     run_raw(5, DEMO_VILLAGE, diagram)  # warm-up: imports and first-call costs
     results = [("raw SpiffWorkflow (memory)", run_raw(cases, DEMO_VILLAGE, diagram))]

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/faults.py [--quick]
 
-Each run ends with the invariant checker (engine/services/invariants.py) over the whole database:
+Each run ends with the invariant checker (engine/audit/invariants.py) over the whole database:
 every case's state, task index, timer index and event log agree, and every completion a client
 saw acknowledged (HTTP 200) is in the event log. The PostgreSQL restart uses a private cluster
 (initdb into a temp dir, its own port), never the shared server. Exit status 1 on any violation.

@@ -51,13 +51,13 @@ def settings_env(url, diagram):
 def app_for(url, diagram):
     """An app context on the database (for preparing it and for the invariant checker)."""
     from engine.config import load_settings
-    from engine.services import cases
+    from engine.cases import commands
     from engine.store.models import db
     from web import create_app
 
     settings = load_settings(overrides={"database_url": url, "secret_key": "kunci-bench", **DIAGRAMS[diagram]})
     app = create_app(settings=settings)
-    cases.forget_cached_workflows()
+    commands.forget_cached_workflows()
     with app.app_context():
         try:
             yield app
@@ -70,12 +70,14 @@ def prepare(url, diagram):
     """Migrate, publish the diagram, load the demo officers and a rival front office."""
     from flask_migrate import upgrade
 
-    from engine.services import auth, diagrams, seed
+    from engine.people import auth
+    from engine.processes import versions
+    from engine.demo import seed
 
     now = datetime.now(timezone.utc)
     with app_for(url, diagram) as app:
         upgrade()
-        diagrams.sync_from_disk(app.config["SLRT_SETTINGS"], now)
+        versions.sync_from_disk(app.config["SLRT_SETTINGS"], now)
         seed.seed_demo(now, password=PASSWORD)
         username, name, role, wilayah = RIVAL
         auth.create_user(username, PASSWORD, name, role, wilayah, now=now)
@@ -100,7 +102,7 @@ def drop_postgres(name, admin=PG_ADMIN):
 
 def check_invariants(url, diagram, acknowledged=()):
     """The invariant checker's report on the whole database."""
-    from engine.services import invariants
+    from engine.audit import invariants
 
     with app_for(url, diagram):
         return invariants.check_all(acknowledged=acknowledged)

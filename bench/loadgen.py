@@ -3,7 +3,7 @@
     .venv/bin/python bench/loadgen.py --base http://127.0.0.1:5000 --clients 4 --journeys 40 --seconds 60
 
 Each client is a thread with its own keep-alive connection. A complaint journey is one scenario
-of tests/scenarios: intake, the complainant's public status check, then for each step the
+of scenarios: intake, the complainant's public status check, then for each step the
 officer reads the inbox, claims the task and completes it, and at the end opens the case page
 and the public status again. A minimal journey (bench/diagrams/minimal.bpmn) is intake and two
 completions. The run stops by itself after `journeys` journeys or `seconds`, whichever comes first.

@@ -280,7 +280,7 @@ the machine is doing (it leaves out the PostgreSQL server's own CPU). Tokens com
 
 ## The complaint process (workflows/keluhan.bpmn)
 
-A journey is one of the {scenario_count} scenarios of `tests/scenarios/` in turn (intake by the front
+A journey is one of the {scenario_count} scenarios of `scenarios/` in turn (intake by the front
 office or a facilitator; review; back office; manager approval; referral to the program's agency and
 its answer; feedback and appeal): intake, the complainant's public status check, then for every step
 the officer's inbox read, a claim and the completion, and at the end the case page and the public
@@ -334,7 +334,7 @@ a fourteenth JSON, the rest Flask and the standard library. What was done for th
   0.71–0.74 of what it was, the submit's median server time to 0.73 and the journeys per second at 16
   clients rose 1.43-fold;
 - the workflow state's tasks are turned into dictionaries by `engine/bpmn/serializer.py` itself, not
-  through SpiffWorkflow's converter registry (the same bytes: tests/test_serializer.py compares them at
+  through SpiffWorkflow's converter registry (the same bytes: tests/bpmn/test_serializer.py compares them at
   every step of every scenario), and a change's summary-row facts are netted per village before they
   are counted again for every area above it: together 0.96 of the CPU per journey, measured by
   switching them in turns in one process;
@@ -350,7 +350,7 @@ a fourteenth JSON, the rest Flask and the standard library. What was done for th
   run straight on the driver (`engine/store/direct.py`), with SQLAlchemy's own type conversions:
   SQLAlchemy spent about 0.1 ms of Python around every statement, more than the statement itself;
 - the busiest answers (case detail, inbox, task detail) are dumped by `web/api/dumping.py`, which
-  gives the schema's output (checked by tests/test_dumping.py) without marshmallow's per-field calls;
+  gives the schema's output (checked by tests/web/test_dumping.py) without marshmallow's per-field calls;
 - each web worker moves what start-up loaded out of the garbage collector's full passes
   (`gc.freeze()` in `web/wsgi.py`);
 - on SQLite the scheduler copies the write-ahead log into the database every 2 s, instead of the
@@ -377,7 +377,7 @@ completion up before sending it again): a random web worker is killed with SIGKI
 seconds; PostgreSQL is restarted cleanly (`pg_ctl -m fast`) and as after a crash (`-m immediate`) —
 a private cluster on its own port, never the shared server; and two front-office officers send the
 same completion (every fourth race: the same claim) at the same instant. After each run the
-invariant checker (`engine/services/invariants.py`) deserializes every case and compares its ready
+invariant checker (`engine/audit/invariants.py`) deserializes every case and compares its ready
 tasks and armed timers with the task index (`siap`) and timer index (`menunggu`), its status, its hash
 chain, `event_count` and revision; checks that every task is completed by exactly one event; and that
 every completion answered with HTTP 200 is in the event log.

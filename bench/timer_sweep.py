@@ -28,16 +28,17 @@ def make_due_cases(settings, count):
     from sqlalchemy import select
 
     from engine.domain.actor import Actor
-    from engine.services import cases, seed
+    from engine.cases import commands
+    from engine.demo import seed
     from engine.store.models import User, db
 
     front = Actor.of(db.session.scalar(select(User).where(User.username == "fo.cianjur")))
     payload = {"kanal": "sekretariat", "wilayah": seed.DEMO_VILLAGE, "jenis_keluhan": "pertanyaan",
                "program": "PKH", "uraian": "Uji sapuan timer.", "pelapor": {"nama": "Uji"}}
     for _ in range(count):
-        change = cases.start_case(front, payload, PAST, settings)
+        change = commands.start_case(front, payload, PAST, settings)
         (task_id, _element), = change.ready
-        cases.complete_task(front, task_id, {"nilai": 50}, PAST)
+        commands.complete_task(front, task_id, {"nilai": 50}, PAST)
 
 
 def add_waiting(count):
@@ -74,7 +75,9 @@ def run(url, waiting, due):
     from sqlalchemy import func, select
 
     from engine.config import load_settings
-    from engine.services import diagrams, seed, timers
+    from engine.processes import versions
+    from engine.demo import seed
+    from engine.cases import timers
     from engine.store.models import Timer, db
     from web import create_app
 
@@ -82,7 +85,7 @@ def run(url, waiting, due):
     app = create_app(settings=settings)
     with app.app_context():
         upgrade()
-        diagrams.sync_from_disk(settings, PAST)
+        versions.sync_from_disk(settings, PAST)
         seed.seed_demo(PAST)
         dialect = db.engine.dialect.name
         make_due_cases(settings, due)

@@ -28,20 +28,21 @@ PASSWORD = "slrt-demo-2026"
 def seed_real_cases(actors, settings, count):
     """`count` cases left at different stages of the referral journey."""
     from bench.engine_vs_raw import JOURNEY, intake_payload
-    from engine.services import cases, seed
+    from engine.cases import commands
+    from engine.demo import seed
 
     owners = {element: user for element, user, _data in JOURNEY}
     now = START
     for i in range(count):
         now += timedelta(minutes=1)
-        change = cases.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
+        change = commands.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE), now, settings)
         for element, user, data in JOURNEY[: i % (len(JOURNEY) + 1)]:
             (task_id,) = [t for t, e in change.ready if e == element]
-            change = cases.complete_task(actors[user], task_id, data, now)
+            change = commands.complete_task(actors[user], task_id, data, now)
         for task_id, element in change.ready:  # an officer picks the task up and puts it back
             officer = actors[owners.get(element, "fo.cianjur")]
-            cases.claim_task(officer, task_id, now)
-            cases.claim_task(officer, task_id, now, release=True)
+            commands.claim_task(officer, task_id, now)
+            commands.claim_task(officer, task_id, now, release=True)
 
 
 def copy_until(total):
@@ -123,7 +124,8 @@ def main():
 
     from engine.config import load_settings
     from engine.domain.actor import Actor
-    from engine.services import diagrams, seed
+    from engine.processes import versions
+    from engine.demo import seed
     from engine.store.models import Case, Event, User, db
     from web import create_app
 
@@ -138,7 +140,7 @@ def main():
         app = create_app(settings=settings, clock=lambda: START + timedelta(days=1))
         with app.app_context():
             upgrade()
-            diagrams.sync_from_disk(settings, START)
+            versions.sync_from_disk(settings, START)
             seed.seed_demo(START)
             actors = {u.username: Actor.of(u) for u in db.session.scalars(select(User))}
             seed_real_cases(actors, settings, args.real)

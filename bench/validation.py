@@ -36,7 +36,7 @@ def main():
 
     from engine.bpmn.lint import lint_files
     from engine.config import load_settings
-    from engine.services.diagrams import read_diagram_files
+    from engine.processes.versions import read_diagram_files
 
     shipped = read_diagram_files(load_settings())
     findings, seconds = timed(lambda: lint_files(shipped, "keluhan"), args.repeat)
@@ -58,10 +58,11 @@ def main():
     from sqlalchemy import select
 
     from engine.domain.actor import Actor
-    from engine.services import diagrams, scenarios
+    from engine.processes import versions
+    from engine.processes import dry_run
     from engine.store.models import User, db
     from tests.conftest import START, _prepare, _settings
-    from tests.test_workflow_versions import BERAS_KE_TIKOR, files
+    from tests.processes.test_workflow_versions import BERAS_KE_TIKOR, files
     from web import create_app
 
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
@@ -69,8 +70,8 @@ def main():
     app = create_app(settings=_settings(url))
     with app.app_context():
         analyst = Actor.of(db.session.scalar(select(User).where(User.username == "analis.cianjur")))
-        draft = diagrams.upload(analyst, "keluhan", files([BERAS_KE_TIKOR]), START)
-        report, seconds = timed(lambda: scenarios.dry_run(analyst, draft, app.config["SLRT_SETTINGS"], START),
+        draft = versions.upload(analyst, "keluhan", files([BERAS_KE_TIKOR]), START)
+        report, seconds = timed(lambda: dry_run.dry_run(analyst, draft, app.config["SLRT_SETTINGS"], START),
                                 args.repeat)
     print(f"dry run ({report['jumlah']} scenarios x 2 versions): {len(report['berubah'])} change, "
           f"median {seconds * 1000:.0f} ms")

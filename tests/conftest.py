@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import text
 
 from engine.config import load_settings
-from engine.services import cases, diagrams
+from engine.cases import commands
+from engine.processes import versions
 from engine.store.models import db
 from web import create_app
 
@@ -58,13 +59,14 @@ def _prepare(url):
     from sqlalchemy import select
 
     from engine.domain.actor import Actor
-    from engine.services import auth, seed
+    from engine.people import auth
+    from engine.demo import seed
     from engine.store.models import User
 
     app = create_app(settings=_settings(url))
     with app.app_context():
         upgrade()
-        diagrams.sync_from_disk(app.config["SLRT_SETTINGS"], START)
+        versions.sync_from_disk(app.config["SLRT_SETTINGS"], START)
         seed.seed_demo(START, password=PASSWORD)
         tokens = {}
         for user in db.session.scalars(select(User)):
@@ -122,13 +124,13 @@ def clock():
 @pytest.fixture
 def app(backend, clock):
     url, _tokens = backend
-    cases.forget_cached_workflows()
+    commands.forget_cached_workflows()
     app = create_app(settings=_settings(url), clock=clock, config={"TESTING": True})
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
-    cases.forget_cached_workflows()
+    commands.forget_cached_workflows()
 
 
 class Api:

@@ -1,6 +1,6 @@
 """Helpers that walk a complaint through the API the way officers would."""
 
-from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK, UNREGISTERED_NIK
+from engine.demo.seed import DEMO_VILLAGE, KNOWN_NIK, UNREGISTERED_NIK
 
 TELAAH = "Task_Telaah"
 

@@ -54,40 +54,26 @@ def create_app(config=None, settings=None, clock=None):
     migrate.init_app(app, db, directory=str(settings.path("migrations")))
     with app.app_context():
         configure_engine(db.engine)
-    from engine.services import cases, diagrams
+    from engine.cases import commands
+    from engine.processes import versions
 
     # Caches are per process and keyed by ids of one database: a new app may use another one.
-    diagrams.forget_cached_bundles()
-    cases.configure(settings)
+    versions.forget_cached_bundles()
+    commands.configure(settings)
 
     from web import errors
-    from web.api.routes import bp as api_bp
+    from web.api import bp as api_bp
     from web.assets import bp as assets_bp
-    from web.ui.officer import bp as officer_bp
-    from web.ui.public import bp as public_bp
-    from web.cli import register as register_cli
     from web.formatting import init_app as init_formatting
     from web.i18n import init_i18n
-    from web.ui.views import bp as ui_bp
-    from web.ui.workflows import bp as workflows_ui_bp
-    from web.ui.account import bp as account_bp
-    from web.ui.admin import bp as admin_bp, faq_bp
-    from web.ui.export import bp as export_bp
-    from web.ui.audit import bp as audit_bp
-    from web.ui.dashboards import bp as dashboards_bp
+    from web.pages import account, admin, audit, home, officer, processes, public, reports
 
     app.register_blueprint(api_bp)
-    app.register_blueprint(ui_bp)
     app.register_blueprint(assets_bp)
-    app.register_blueprint(officer_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(workflows_ui_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(faq_bp)
-    app.register_blueprint(export_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(dashboards_bp)
+    for package in (home, officer, public, processes, account, audit, reports):
+        app.register_blueprint(package.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.faq_bp)
     init_i18n(app)
     init_formatting(app)
     csrf.init_app(app)
@@ -96,5 +82,4 @@ def create_app(config=None, settings=None, clock=None):
     from web.security import init_security
 
     init_security(app)
-    register_cli(app)
     return app

@@ -20,7 +20,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from engine.domain import access
 from engine.errors import AuthenticationFailed, Forbidden
-from engine.services import auth
+from engine.people import auth
 
 # Endpoints anyone may call without signing in (each shows nothing confidential).
 PUBLIC_ENDPOINTS = frozenset({

@@ -22,7 +22,7 @@ CATALOGUE = {
     "Nama pengguna": "Username",
     "Kata sandi": "Password",
     "Cek status pengaduan (untuk pelapor)": "Check the status of a complaint (for complainants)",
-    # audit pages (web/ui/audit.py: audit_search.html, audit_case.html, audit_print.html)
+    # audit pages (web/pages/audit/views.py: audit_search.html, audit_case.html, audit_print.html)
     "Audit": "Audit",
     "Audit kasus": "Case audit",
     "Setiap kasus dapat diputar ulang dari diagram dan log peristiwanya; halaman ini hanya untuk dibaca.":
@@ -148,7 +148,7 @@ CATALOGUE = {
     "menunggu": "waiting",
     "terkirim": "delivered",
     "terpicu": "fired",
-    # history (EVENT_LABELS in engine/services/queries.py); with a task name see PATTERNS
+    # history (EVENT_LABELS in engine/cases/queries.py); with a task name see PATTERNS
     "Pengaduan dicatat": "Complaint recorded",
     "Tugas diselesaikan": "Task completed",
     "Tugas diambil": "Task taken",
@@ -195,7 +195,7 @@ CATALOGUE = {
         "Your identity is not kept confidential, at your request.",
     "Cetak": "Print",
     "Lihat kasus": "View case",
-    # status.html and what the complainant reads there (engine/services/queries.py)
+    # status.html and what the complainant reads there (engine/cases/queries.py)
     "Status pengaduan": "Complaint status",
     "Lihat status": "View status",
     "Tiket {tiket}": "Ticket {tiket}",
@@ -223,11 +223,11 @@ CATALOGUE = {
     "Kesalahan {status}": "Error {status}",
     "Terjadi kesalahan pada server": "Something went wrong on the server",
     "Data tidak valid": "Invalid data",
-    # flash messages (web/ui/officer.py)
+    # flash messages (web/pages/officer/views.py)
     "Tugas diambil; petugas lain melihat bahwa Anda sedang mengerjakannya.":
         "Task taken; other officers can see that you are working on it.",
     "Tugas dilepas.": "Task released.",
-    # engine messages: engine/services/*.py
+    # engine messages: engine/*/*.py
     "Nama pengguna atau kata sandi salah": "Wrong username or password",
     "Token tidak valid atau sudah kedaluwarsa": "The token is invalid or has expired",
     "Pengguna tidak aktif": "The user is inactive",
@@ -373,17 +373,17 @@ CATALOGUE.update({
 })
 
 PATTERNS = (
-    # flash messages (web/ui/officer.py)
+    # flash messages (web/pages/officer/views.py)
     (r"Nomor antrian baru: (?P<nomor>.+)", "New queue number: {nomor}"),
     (r"Memanggil nomor (?P<nomor>.+)", "Calling number {nomor}"),
     (r'Tugas "(?P<tugas>.+)" selesai\.', 'Task "{tugas}" completed.'),
-    # history with the task's name (engine/services/queries.py timeline)
+    # history with the task's name (engine/cases/queries.py timeline)
     (r"Pengaduan dicatat: (?P<tugas>.+)", "Complaint recorded: {tugas}"),
     (r"Tugas diselesaikan: (?P<tugas>.+)", "Task completed: {tugas}"),
     (r"Tugas diambil: (?P<tugas>.+)", "Task taken: {tugas}"),
     (r"Tugas dilepas: (?P<tugas>.+)", "Task released: {tugas}"),
     (r"Batas waktu tercapai: (?P<tugas>.+)", "Deadline reached: {tugas}"),
-    # engine messages (engine/services/*.py, engine/bpmn/*.py)
+    # engine messages (engine/*/*.py, engine/bpmn/*.py)
     (r"Tugas ini sedang dikerjakan oleh (?P<nama>.+)", "This task is being worked on by {nama}"),
     (r"Belum ada diagram terbit untuk proses '(?P<proses>.*)'",
      "No diagram has been published for process '{proses}' yet"),
@@ -396,7 +396,7 @@ PATTERNS = (
     (r"tidak ada: (?P<kolom>.+)", "missing: {kolom}"),
     (r"tidak terhubung: (?P<sebab>.+)", "not connected: {sebab}"),
     (r"belum ada endpoint untuk saluran '(?P<saluran>.*)'", "no endpoint for channel '{saluran}' yet"),
-    # per-field messages: "<label> ..." (engine/bpmn/forms.py, engine/services/intake.py)
+    # per-field messages: "<label> ..." (engine/bpmn/forms.py, engine/cases/intake.py)
     (r"(?P<kolom>.+) wajib diisi", "{kolom} is required"),
     (r"(?P<kolom>.+) harus salah satu dari: (?P<pilihan>.+)", "{kolom} must be one of: {pilihan}"),
     (r"(?P<kolom>.+) harus berupa teks", "{kolom} must be text"),

@@ -15,7 +15,8 @@ log = logging.getLogger("slrt.jobs")
 
 
 def _sweep_and_deliver(app):
-    from engine.services import outbox, timers
+    from engine.cases import outbox
+    from engine.cases import timers
 
     with app.app_context():
         now = datetime.now(timezone.utc)

@@ -19,7 +19,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     """Converts a top-level workflow, leaving out the process and subprocess specs.
 
     Its own tasks are turned into dictionaries by `_task_dict` rather than through the registry:
-    the same dictionary SpiffWorkflow's TaskConverter makes (tests/test_serializer.py compares
+    the same dictionary SpiffWorkflow's TaskConverter makes (tests/bpmn/test_serializer.py compares
     them on every scenario), without the registry's dispatch for each task and its empty
     internal data. Every change of a case serializes all its tasks, so this is on the write path.
     """

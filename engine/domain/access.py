@@ -8,7 +8,7 @@ Two questions, asked in this order:
 2. Does the object lie in the actor's area (and agency, and sector)?  ``allowed(actor,
    action, area)`` adds the area test; the finer object checks (``may_view_case``,
    ``may_act_on_task``, ``may_see_identity``) and their SQL twins in
-   ``engine/services/queries.py`` (``case_scope``, ``task_scope``) answer it for cases and
+   ``engine/cases/queries.py`` (``case_scope``, ``task_scope``) answer it for cases and
    tasks, so listings never return what the single-object checks would refuse.
 
 A user's ``wilayah`` is a BPS code prefix (2 digits a province, 4 a district, 6 a kecamatan,

@@ -1,7 +1,7 @@
 """The dashboards' summary table: counts per local month × area × the dimensions a figure groups by.
 
 One table serves every figure; `jenis` says which figure a row belongs to and which of the
-generic dimension columns d1..d9 it uses (engine/services/rollups.py). `kunci` is the row's whole
+generic dimension columns d1..d9 it uses (engine/reports/rollups.py). `kunci` is the row's whole
 key as one string, so both databases can add to a row with one INSERT … ON CONFLICT.
 """
 

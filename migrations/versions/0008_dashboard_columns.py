@@ -49,7 +49,7 @@ def upgrade():
 
 
 def _create_rollups():
-    from engine.services import rollups
+    from engine.reports import rollups
     from engine.store.rollup_table import DIMENSIONS
 
     op.create_table(

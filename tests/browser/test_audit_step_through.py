@@ -2,7 +2,7 @@
 
 from tests.browser.conftest import screenshot, sign_in, wait_for
 from tests.journeys import BERI_TAHU, telaah
-from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
+from engine.demo.seed import DEMO_VILLAGE, KNOWN_NIK
 
 
 def _api(page, base, tokens, user, method, path, body=None):

@@ -4,7 +4,7 @@ run; the pages keep to their content security policy (no violation reported) whi
 import re
 from pathlib import Path
 
-from engine.services.seed import DEMO_VILLAGE
+from engine.demo.seed import DEMO_VILLAGE
 from tests.browser.conftest import screenshot, sign_in, wait_for
 from tests.conftest import PASSWORD
 

@@ -3,7 +3,7 @@ who handle it; and an officer of another district who sees none of it."""
 
 import re
 
-from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
+from engine.demo.seed import DEMO_VILLAGE, KNOWN_NIK
 from tests.browser.conftest import screenshot, sign_in, wait_for
 
 

@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from engine.services.seed import DEMO_VILLAGE, KNOWN_NIK
+from engine.demo.seed import DEMO_VILLAGE, KNOWN_NIK
 from tests.browser.conftest import screenshot, sign_in, wait_for
 
 NEW_LABEL = "Telaah keluhan (versi modeler)"

@@ -4,7 +4,7 @@ A schema stays the one description of an answer (the OpenAPI document is made fr
 reads its fields once and returns a plain function that gives the same dict as `schema.dump`
 for the dicts the services return, in a fraction of the time: marshmallow looks every value up
 through accessor and field objects, which for a case with its tasks is a few hundred calls.
-Field kinds with no fast path here keep the field's own serialization, and tests/test_dumping.py
+Field kinds with no fast path here keep the field's own serialization, and tests/web/test_dumping.py
 compares both ways on real answers.
 """
 

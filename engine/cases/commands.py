@@ -1,0 +1,177 @@
+"""The use cases that change a case: start it, complete and claim its tasks, fire its timers, hand
+its tasks over. Each is one transaction; how a change is worked out and written (case row, task
+and timer indexes, summary rows, event) and the workflow cache are in engine/cases/persistence.py.
+"""
+
+from types import SimpleNamespace
+
+from sqlalchemy import insert, select, update
+
+from engine.domain import access
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.cases import persistence
+from engine.processes import versions
+from engine.cases import intake
+from engine.cases import notify
+from engine.reports import rollups
+from engine.cases.persistence import (  # the runner, its set-up and the cache, used through here
+    CASES, RUNNER, TASKS, Change, configure, forget_cached_workflows, index_changes,
+)
+from engine.store.database import write_transaction
+from engine.store.direct import Statement
+from engine.store.models import User, db
+
+_ADD_CASE = Statement(insert(CASES).returning(CASES.c.id))
+_ATTEMPTS = 4  # tries of a completion that finds its case changed by another officer in between
+
+
+def start_case(actor, payload, now, settings):
+    """Register a complaint and run its process to the first human task.
+
+    The complaint is checked, looked up in DTKS and run to its first wait before the write
+    transaction; the transaction allocates the ticket and writes.
+    """
+    version_id = versions.latest_version_id(settings.main_process)
+    bundle = versions.bundle_for(version_id)
+    data = intake.prepare(actor, payload, now)
+    workflow = RUNNER.start(bundle, data, now)
+    with write_transaction():
+        meta = intake.new_ticket(data["wilayah"], now)
+        row = dict(
+            ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
+            wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
+            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="",
+            state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
+            updated_at=now,
+        )
+        case_id = _ADD_CASE.execute(row).scalar_one()
+        row["id"] = case_id
+        case = persistence.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
+                             {name: row.get(name) for name in rollups.CASE_COLUMNS})
+        change, after = persistence.persist(case, bundle, workflow, persistence.Snapshot({}, {}, {}), now, actor, "kasus_dibuat",
+                                      data=data)
+    persistence.keep_workflow(change, workflow, after)
+    return change
+
+
+def complete_task(actor, task_id, submitted, now):
+    """Complete a human task with form data.
+
+    The engine's work (check the task, validate the form, complete it, run to the next wait,
+    serialize) is done on the rows as read, before the write transaction; the transaction then
+    writes only if the case is still at the revision read (compare-and-set). So writers of other
+    cases never wait for this one's engine work (SQLite has one writer at a time). A change to the
+    same case in between (another officer's completion or claim) makes it start again from a fresh
+    read, which then answers as that change left the task: done, claimed, or ready again.
+    """
+    for attempt in range(_ATTEMPTS):
+        if attempt:
+            _fresh_read()
+        task, case = _task_for_update(actor, task_id)
+        bundle = versions.bundle_for(case.diagram_version_id)
+        workflow, before = persistence.take_workflow(case, bundle, now)
+        values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
+        pending = persistence.prepare(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
+        try:
+            with write_transaction():
+                change = persistence.write(pending)
+        except persistence.Stale:
+            if attempt == _ATTEMPTS - 1:
+                raise Conflict("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi",
+                               case_id=case.id) from None
+            continue
+        persistence.keep_workflow(change, workflow, pending.after)
+        return change
+
+
+def _fresh_read():
+    """End the session's read transaction, so what is read next includes the latest commits."""
+    db.session.rollback()
+
+
+def claim_task(actor, task_id, now, release=False):
+    """Claim a task for the actor (or release the actor's claim); recorded in the event log."""
+    with write_transaction() as session:
+        task, case = _task_for_update(actor, task_id)
+        if release and task.assignee_id != actor.id:
+            raise Conflict("Tugas ini tidak sedang Anda kerjakan", task_id=task.id)
+        session.execute(update(TASKS).where(TASKS.c.id == task.id).values(
+            assignee_id=None if release else actor.id, claimed_at=None if release else now))
+        persistence.record_event(case, now, actor.username, "tugas_dilepas" if release else "tugas_diklaim",
+                           task_id=task.id, element_id=task.element_id)
+    persistence.carry_cached_workflow(case)
+    return case.id
+
+
+def fire_due_timers(case_id, now, actor, skip_locked=False):
+    """Fire the timers of one case that are due at `now`; return how many fired.
+
+    With `skip_locked`, a case another scheduler is working on (row locked, PostgreSQL) is
+    skipped rather than waited for; the compare-and-set on the case row is what makes a
+    second firing impossible either way.
+    """
+    with write_transaction() as session:
+        query = select(*persistence.CASE_COLUMNS, *persistence.DASHBOARD_COLUMNS, CASES.c.ticket).where(CASES.c.id == case_id)
+        if skip_locked and session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        row = session.execute(query).one_or_none()
+        if row is None:
+            if skip_locked:
+                return 0
+            raise NotFound("Kasus tidak ditemukan", case_id=case_id)
+        case = persistence.case_ref(row)
+        bundle = versions.bundle_for(case.diagram_version_id)
+        workflow, before = persistence.take_workflow(case, bundle, now)
+        fired = RUNNER.fire_due_timers(workflow, now)
+        if not fired:
+            persistence.keep_workflow(Change(case.id, case.revision, (), False), workflow, before)
+            return 0
+        variables = RUNNER.case_data(workflow)
+        opened = [SimpleNamespace(**task_row) for task_row in persistence.task_rows(
+            case, variables, [t for t in RUNNER.ready_tasks(bundle, workflow) if t.id not in before.ready], now)]
+        notices = notify.deadline_messages(row.ticket, fired, opened, persistence.local_time)
+        change, after = persistence.persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
+                                      data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired},
+                                      notices=notices)
+    persistence.keep_workflow(change, workflow, after)
+    return len(fired)
+
+
+def _task_for_update(actor, task_id):
+    row = persistence.run(persistence.READ_TASK, {"_id": str(task_id)}).one_or_none()
+    if row is None:
+        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+    if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
+        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+    if row.status != "siap":
+        raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
+    if row.assignee_id is not None and row.assignee_id != actor.id:
+        holder = db.session.get(User, row.assignee_id)
+        raise Conflict(f"Tugas ini sedang dikerjakan oleh {holder.full_name if holder else 'petugas lain'}",
+                       task_id=row.id)
+    return row, persistence.case_ref(row, "c_")
+
+
+
+
+def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
+    """Hand every open task claimed by one officer to another, each recorded in its case's chain.
+
+    Runs inside the caller's write transaction (the admin's deactivation); the replacement must
+    be allowed to act on every task, else Conflict names the first one and nothing changes.
+    Returns the number of tasks handed over.
+    """
+    rows = persistence.run(persistence.TASK_WITH_CASE.where(TASKS.c.assignee_id == from_user_id, TASKS.c.status == "siap")
+                     .order_by(TASKS.c.case_id, TASKS.c.created_at), {}).all()
+    bumped = {}
+    for row in rows:
+        if not access.may_act_on_task(to_actor, row) or access.shielded(to_actor, row.c_aparat_desa):
+            raise Conflict(f"Pengganti tidak berwenang atas tugas \"{row.name}\" (tiket kasus {row.case_id})",
+                           task_id=row.id)
+        case = bumped.get(row.c_id) or persistence.case_ref(row, "c_")
+        persistence.run(update(TASKS).where(TASKS.c.id == row.id).values(assignee_id=to_actor.id, claimed_at=now), {})
+        bumped[case.id] = persistence.record_event(case, now, by_actor.username, "tugas_dialihkan", task_id=row.id,
+                                             element_id=row.element_id,
+                                             data={"dari": from_user_id, "kepada": to_actor.username})
+    persistence.forget_cached_workflows(bumped)  # revisions moved on: reloaded on next use
+    return len(rows)

@@ -1,0 +1,31 @@
+"""Case lists for download: the actor's scope, the case columns, never the complainant's identity.
+
+Only indexed case columns are exported; the case variables (which hold `pelapor` and the free
+text `uraian`, where people often write names) are not, whatever `rahasia` says.
+"""
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from engine.domain import access
+from engine.errors import Forbidden
+from engine.cases.queries import case_scope
+from engine.store.models import Case, db
+
+COLUMNS = ("ticket", "status", "tahap", "wilayah", "kanal", "jenis_keluhan", "program", "kategori", "sektor",
+           "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "created_at", "updated_at", "closed_at")
+
+
+def cases_csv(actor):
+    """CSV text of every case the actor may see, oldest first."""
+    if not access.allowed(actor, access.EXPORT):
+        raise Forbidden("Anda tidak berwenang mengunduh data kasus")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    query = select(*[getattr(Case, c) for c in COLUMNS]).where(case_scope(actor)).order_by(Case.created_at, Case.id)
+    for row in db.session.execute(query):
+        writer.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+    return out.getvalue()

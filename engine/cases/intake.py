@@ -1,0 +1,155 @@
+"""Intake: check a new complaint, look the citizen up in DTKS, and allocate its ticket."""
+
+import re
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from engine.domain import access
+from engine.domain.tickets import ticket_number, tracking_code
+from engine.domain.vocabulary import (
+    CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM, STARTING_LEVEL,
+)
+from engine.errors import Forbidden, InvalidInput
+from engine.registry import dtks
+from engine.store.direct import Statement
+from engine.store.models import Region, TicketCounter, db
+
+_DIGITS = {"nik": 16, "no_kk": 16}
+_PELAPOR_TEXT = {"nama": 200, "telepon": 30, "alamat": 300}
+
+
+def prepare(actor, payload, now):
+    """Return the start data for the process, or raise InvalidInput (the ticket: new_ticket)."""
+    errors = {}
+    data = dict(CASE_DEFAULTS)
+    _choice(payload, "kanal", KANAL, errors, data, required=True)
+    _choice(payload, "jenis_keluhan", JENIS_KELUHAN, errors, data, required=True)
+    _choice(payload, "program", PROGRAM, errors, data, required=True)
+    _choice(payload, "kategori", KATEGORI, errors, data)
+    _choice(payload, "jenis_sekolah", JENIS_SEKOLAH, errors, data)
+    uraian = payload.get("uraian")
+    if not isinstance(uraian, str) or len(uraian.strip()) < 5:
+        errors["uraian"] = "Uraian keluhan wajib diisi (minimal 5 karakter)"
+    elif len(uraian) > 4000:
+        errors["uraian"] = "Uraian keluhan maksimal 4000 karakter"
+    else:
+        data["uraian"] = uraian.strip()
+    rahasia = payload.get("rahasia", True)
+    if not isinstance(rahasia, bool):
+        errors["rahasia"] = "rahasia harus true atau false"
+    data["rahasia"] = rahasia if isinstance(rahasia, bool) else True
+    aparat = payload.get("aparat_desa", False)
+    if not isinstance(aparat, bool):
+        errors["aparat_desa"] = "aparat_desa harus true atau false"
+    data["aparat_desa"] = aparat is True
+    data["pelapor"] = _pelapor(payload.get("pelapor"), errors)
+    wilayah = payload.get("wilayah")
+    if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
+        errors["wilayah"] = "wilayah harus kode desa/kelurahan BPS 10 angka"
+    elif _REGION.execute({"_code": wilayah}).first() is None:
+        errors["wilayah"] = "kode desa/kelurahan tidak dikenal"
+    if "nomor_antrian" in payload:
+        if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
+            errors["nomor_antrian"] = "nomor antrian tidak valid"
+        else:
+            data["nomor_antrian"] = payload["nomor_antrian"]
+    unknown = set(payload) - {"kanal", "jenis_keluhan", "program", "kategori", "jenis_sekolah", "uraian",
+                              "rahasia", "pelapor", "wilayah", "nomor_antrian", "pokok_masalah",
+                              "aparat_desa"}
+    for key in sorted(unknown):
+        errors[key] = "kolom tidak dikenal"
+    if isinstance(payload.get("pokok_masalah"), str):
+        data["pokok_masalah"] = payload["pokok_masalah"]
+    if errors:
+        raise InvalidInput("Data pengaduan tidak valid", errors=errors)
+    if not access.may_intake(actor, wilayah):
+        raise Forbidden("Anda tidak berwenang mencatat pengaduan untuk wilayah ini", wilayah=wilayah)
+    data["wilayah"] = wilayah
+    data["tingkat"] = STARTING_LEVEL[data["kanal"]]
+    status = dtks.lookup(nik=data["pelapor"].get("nik"), no_kk=data["pelapor"].get("no_kk"))
+    data["terdaftar_dtks"] = status["terdaftar"]
+    data["program_dtks"] = status["program"]
+    if status["terdaftar"] and not data["pelapor"].get("no_kk"):
+        data["pelapor"]["no_kk"] = status["no_kk"]
+    return data
+
+
+def new_ticket(wilayah, now):
+    """{'ticket', 'tracking_code'} for a complaint registered now (inside the write transaction)."""
+    ticket = ticket_number(wilayah[:4], now.year, _next_number(wilayah[:4], now.year))
+    return {"ticket": ticket, "tracking_code": tracking_code()}
+
+
+def _choice(payload, name, allowed, errors, data, required=False):
+    value = payload.get(name)
+    if value is None or value == "":
+        if required:
+            errors[name] = f"{name} wajib diisi"
+        return
+    if value not in allowed:
+        errors[name] = f"{name} harus salah satu dari: {', '.join(allowed)}"
+        return
+    data[name] = value
+
+
+def _pelapor(raw, errors):
+    if not isinstance(raw, dict):
+        errors["pelapor"] = "data pelapor wajib diisi"
+        return {}
+    pelapor = {}
+    for key, length in _DIGITS.items():
+        value = raw.get(key)
+        if value in (None, ""):
+            pelapor[key] = None
+        elif not isinstance(value, str) or not re.fullmatch(rf"\d{{{length}}}", value):
+            errors[f"pelapor.{key}"] = f"{key.upper().replace('_', ' ')} harus {length} angka"
+        else:
+            pelapor[key] = value
+    for key, length in _PELAPOR_TEXT.items():
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > length):
+            errors[f"pelapor.{key}"] = f"{key} harus teks paling banyak {length} karakter"
+        else:
+            pelapor[key] = (value or "").strip()
+    if not pelapor.get("nama"):
+        errors["pelapor.nama"] = "nama pelapor wajib diisi"
+    jk = raw.get("jenis_kelamin")
+    if jk not in (None, "", "L", "P"):
+        errors["pelapor.jenis_kelamin"] = "jenis kelamin harus L atau P"
+    pelapor["jenis_kelamin"] = jk or None
+    for key in ("disabilitas", "penerima_manfaat"):
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            errors[f"pelapor.{key}"] = f"{key} harus true atau false"
+        pelapor[key] = bool(value) if isinstance(value, bool) else False
+    unknown = set(raw) - set(_DIGITS) - set(_PELAPOR_TEXT) - {"jenis_kelamin", "disabilitas", "penerima_manfaat"}
+    for key in sorted(unknown):
+        errors[f"pelapor.{key}"] = "kolom tidak dikenal"
+    return pelapor
+
+
+_REGION = Statement(select(Region.__table__.c.code).where(Region.__table__.c.code == bindparam("_code")))
+_COUNTERS = TicketCounter.__table__
+_BUMP = Statement(update(_COUNTERS)
+                  .where(_COUNTERS.c.kabupaten == bindparam("_kabupaten"), _COUNTERS.c.year == bindparam("_year"))
+                  .values(last_number=_COUNTERS.c.last_number + 1)
+                  .returning(_COUNTERS.c.last_number))
+
+
+def _next_number(kabupaten, year):
+    """Next ticket sequence for a district and year, inside the caller's transaction.
+
+    The counter row is created on first use with ON CONFLICT DO NOTHING, so two first
+    intakes of a year racing each other both end up incrementing the same row.
+    """
+    connection = db.session.connection()
+    key = {"_kabupaten": kabupaten, "_year": year}
+    result = _BUMP.execute(key).scalar()
+    if result is not None:
+        return result
+    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(dialect_insert(_COUNTERS).values(kabupaten=kabupaten, year=year, last_number=0)
+                       .on_conflict_do_nothing())
+    return _BUMP.execute(key).scalar_one()

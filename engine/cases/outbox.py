@@ -1,0 +1,114 @@
+"""The outbox: referrals written with the change that sent them, delivered over HTTP with retries.
+
+Each message keeps one idempotency key for all its attempts, so a receiver that saw an attempt
+whose answer was lost can recognise the retry. Failed attempts back off exponentially up to an
+hour and are never dropped: an unreachable endpoint leaves the message pending, visible on the case.
+"""
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engine.store.database import write_transaction
+from engine.store.models import Case, OutboxMessage, db
+
+FIRST_RETRY_SECONDS = 30
+MAX_RETRY_SECONDS = 3600
+
+
+def message_row(case_id, seq, index, kind, payload, variables, now):
+    """Column values of a new outbox message thrown by a case's diagram."""
+    body = payload if isinstance(payload, dict) else {"isi": payload}
+    return dict(
+        case_id=case_id, kind=kind, tujuan=body.get("tujuan_rujukan", variables.get("tujuan_rujukan")),
+        saluran=body.get("saluran_rujukan", variables.get("saluran_rujukan")),
+        payload=json.dumps(body, ensure_ascii=False, default=str),
+        idempotency_key=f"slrt-{case_id}-{seq}-{index}-{uuid.uuid4().hex[:12]}", status="menunggu",
+        attempts=0, next_attempt_at=now, last_error=None, created_at=now, delivered_at=None,
+    )
+
+
+def backoff(attempts):
+    """Seconds to wait after the given number of failed attempts."""
+    return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+
+
+def deliver_due(now, settings, limit=50):
+    """Try every pending message that is due; return (delivered, failed) counts."""
+    delivered = failed = 0
+    for message_id in _due_ids(now, limit):
+        if _deliver_one(message_id, now, settings):
+            delivered += 1
+        else:
+            failed += 1
+    return delivered, failed
+
+
+def _due_ids(now, limit):
+    query = (select(OutboxMessage.id).where(OutboxMessage.status == "menunggu", OutboxMessage.next_attempt_at <= now)
+             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    ids = list(db.session.scalars(query))
+    db.session.rollback()
+    return ids
+
+
+def _deliver_one(message_id, now, settings):
+    """Lease one message, post it outside any transaction, then record the outcome."""
+    leased = _lease(message_id, now, settings)
+    if leased is None:
+        return False
+    if leased["saluran"] == "email":
+        from engine.cases.notify import send_email
+
+        error = send_email(settings, leased["key"], leased["payload"])
+    else:
+        error = _post(leased, settings)
+    with write_transaction() as session:
+        message = session.get(OutboxMessage, message_id)
+        if error is None:
+            message.status, message.delivered_at, message.last_error = "terkirim", now, None
+            return True
+        message.last_error = error[:500]
+        message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
+        return False
+
+
+def _lease(message_id, now, settings):
+    """Take the message for one attempt (other workers skip it until the lease runs out)."""
+    with write_transaction() as session:
+        query = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "menunggu",
+                                            OutboxMessage.next_attempt_at <= now)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        message = session.scalar(query)
+        if message is None:
+            return None
+        message.attempts += 1
+        message.next_attempt_at = now + timedelta(seconds=settings.outbox_timeout_seconds + 30)
+        ticket = session.scalar(select(Case.ticket).where(Case.id == message.case_id))
+        return {"kind": message.kind, "ticket": ticket, "tujuan": message.tujuan, "saluran": message.saluran,
+                "payload": json.loads(message.payload), "key": message.idempotency_key}
+
+
+def _post(message, settings):
+    """POST the message; None on a 2xx answer, else the reason it failed."""
+    url = (settings.outbox_endpoints or {}).get(message["saluran"])
+    if not url:
+        return f"belum ada endpoint untuk saluran '{message['saluran']}'"
+    body = json.dumps({"jenis": message["kind"], "tiket": message["ticket"], "tujuan": message["tujuan"],
+                       "saluran": message["saluran"], "isi": message["payload"]}, ensure_ascii=False)
+    request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={
+        "Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message["key"]})
+    try:
+        with urllib.request.urlopen(request, timeout=settings.outbox_timeout_seconds) as response:
+            if 200 <= response.status < 300:
+                return None
+            return f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        return f"tidak terhubung: {getattr(exc, 'reason', exc)}"

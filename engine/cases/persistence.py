@@ -1,0 +1,333 @@
+"""How a case's workflow is kept and a change to it written: the per-process workflow cache, the
+snapshot of open tasks and timers, and one change as case row, index rows and event.
+
+A change updates the case row (compare-and-set on `revision`), the human-task index, the
+timer index, the dashboards' summary rows and appends one hash-chained event, or none of them.
+The indexes always mirror the stored state, so what to insert or close is computed in memory by
+comparing the workflow before and after the change (`prepare`, no database access); `write`
+then writes it. Deserialized workflows are kept in a small per-process cache keyed by
+(case, revision): a revision mismatch simply misses the cache, and a failed change never puts
+its workflow back. The use cases that make changes are in engine/cases/commands.py.
+"""
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, select, update
+
+from engine.bpmn.functions import clock_functions
+from engine.bpmn.runner import Runner
+from engine.domain.sla import SlaPolicy
+from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
+from engine.domain.workdays import calendar_from
+from engine.errors import Conflict
+from engine.cases import outbox
+from engine.reports import rollups
+from engine.audit.eventlog import instant, next_event, outcome, variable_texts
+from engine.store.direct import Statement
+from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
+
+RUNNER = Runner()
+CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
+_CACHE_SIZE = 256
+_workflows = OrderedDict()
+_cache_lock = threading.Lock()
+CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
+                 CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
+
+# The write path's statements, compiled once and run on the driver (engine/store/direct.py).
+_STATE_COLUMNS = (*INDEXED_VARIABLES, *INDEXED_PELAPOR, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
+                  "status", "closed_at", "tahap")
+_SAVE_CASE = Statement(update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
+                       .values({name: bindparam(name) for name in _STATE_COLUMNS}))
+BUMP_CASE = Statement(update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
+                      .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash",
+                                                                  "updated_at")}))
+_READ_STATE = Statement(select(CASES.c.state).where(CASES.c.id == bindparam("_id")))
+# the case's dashboard columns as they are, read with the reference (rollups move their facts)
+DASHBOARD_COLUMNS = tuple(CASES.c[name].label(f"r_{name}") for name in rollups.CASE_COLUMNS)
+# a task with its case's reference (columns c_*) and dashboard columns (r_*)
+TASK_WITH_CASE = select(TASKS, *[c.label(f"c_{c.name}") for c in CASE_COLUMNS]).join(CASES, CASES.c.id == TASKS.c.case_id)
+READ_TASK = Statement(TASK_WITH_CASE.add_columns(*DASHBOARD_COLUMNS).where(TASKS.c.id == bindparam("_id")))
+ADD_EVENT = Statement(insert(EVENTS))
+_ADD_TASKS = Statement(insert(TASKS))
+_ADD_TIMERS = Statement(insert(TIMERS))
+_ADD_OUTBOX = Statement(insert(OutboxMessage.__table__))
+_FINISH_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
+                         .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
+                                 hasil=bindparam("hasil")))
+_CANCEL_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
+                         .values(status="dibatalkan", completed_at=bindparam("at")))
+_FIRE_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id"))
+                        .values(status="terpicu", fired_at=bindparam("at")))
+_CANCEL_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan"))
+
+
+def run(statement, params):
+    """Run a statement in the session's transaction (a direct Statement on the driver)."""
+    if isinstance(statement, Statement):
+        return statement.execute(params)
+    return db.session.connection().execute(statement, params)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a change left behind: the case, its new revision and its open human tasks."""
+
+    case_id: int
+    revision: int
+    ready: tuple  # ((task id, element id), ...)
+    completed: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    ready: dict
+    timers: dict
+    variables: dict  # {name: canonical JSON}, to record which variables a change set
+
+
+def snapshot(bundle, workflow, variables=None):
+    return Snapshot({t.id: t for t in RUNNER.ready_tasks(bundle, workflow)},
+                     {t.task_id: t for t in RUNNER.waiting_timers(workflow)},
+                     variable_texts(RUNNER.case_data(workflow) if variables is None else variables))
+
+
+_SLA = {"calendar": calendar_from({}), "policy": SlaPolicy.from_config({})}
+
+
+def configure(settings):
+    """Give the runner this installation's working-day calendar and SLA limits (config.yaml)."""
+    _SLA["calendar"], _SLA["policy"] = calendar_from(settings.sla), SlaPolicy.from_config(settings.sla)
+    RUNNER.clock_functions = clock_functions(_SLA["calendar"], _SLA["policy"])
+    rollups.configure(settings)
+    forget_cached_workflows()
+
+
+def task_due(info, now):
+    """A task's due time: its diagram's boundary timer, else the SLA policy's limit for it."""
+    return info.due or _SLA["policy"].task_due(info.element_id, now, _SLA["calendar"])
+
+
+def take_workflow(case, bundle, now):
+    """The case's workflow at its stored revision, and the snapshot of its open tasks and timers."""
+    with _cache_lock:
+        cached = _workflows.pop((case.id, case.revision), None)
+    if cached is None:
+        state = run(_READ_STATE, {"_id": case.id}).scalar_one()
+        workflow = RUNNER.load(bundle, state, now)
+        return workflow, snapshot(bundle, workflow)
+    workflow, kept = cached
+    RUNNER.set_clock(workflow, now)
+    return workflow, kept
+
+
+def keep_workflow(change, workflow, kept):
+    """Cache a workflow at the revision a change left its case (with its snapshot)."""
+    with _cache_lock:
+        _workflows[(change.case_id, change.revision)] = (workflow, kept)
+        while len(_workflows) > _CACHE_SIZE:
+            _workflows.popitem(last=False)
+
+
+def forget_cached_workflows(case_ids=None):
+    """Drop the cached workflows (of these cases only, when given): they are reloaded on next use."""
+    with _cache_lock:
+        if case_ids is None:
+            _workflows.clear()
+        for key in [k for k in _workflows if k[0] in (case_ids or ())]:
+            _workflows.pop(key)
+
+
+def carry_cached_workflow(case):
+    """A change that leaves the workflow as it was (a claim) moves its cache entry to the next revision."""
+    with _cache_lock:
+        cached = _workflows.pop((case.id, case.revision), None)
+        if cached is not None:
+            _workflows[(case.id, case.revision + 1)] = cached
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    id: int
+    revision: int
+    event_count: int
+    last_event_hash: str
+    diagram_version_id: int
+    wilayah: str
+    dashboard: dict = None  # rollups.CASE_COLUMNS as the row holds them, when just read
+
+
+def case_ref(row, prefix=""):
+    """The CaseRef of a row read with CASE_COLUMNS (labelled `prefix` + name) and, if there, DASHBOARD_COLUMNS."""
+    values = row._mapping
+    dashboard = ({name: values[f"r_{name}"] for name in rollups.CASE_COLUMNS}
+                 if f"r_{rollups.CASE_COLUMNS[0]}" in values else None)
+    return CaseRef(*(values[prefix + name] for name in
+                     ("id", "revision", "event_count", "last_event_hash", "diagram_version_id", "wilayah")), dashboard)
+
+
+def record_event(case, now, actor_name, type, task_id=None, element_id=None, data=None):
+    """Append an event that changes no workflow state (a claim, a hand-over) and move the case to its
+    next revision (compare-and-set); return the case's new reference."""
+    event = next_event(case.id, case.event_count + 1, case.last_event_hash, type=type, at=now, actor=actor_name,
+                       diagram_version_id=case.diagram_version_id, task_id=task_id, element_id=element_id, data=data)
+    compare_and_set(BUMP_CASE, case, revision=case.revision + 1, event_count=event["seq"],
+                    last_event_hash=event["hash"], updated_at=now)
+    run(ADD_EVENT, event)
+    return CaseRef(case.id, case.revision + 1, event["seq"], event["hash"], case.diagram_version_id, case.wilayah)
+
+
+class Stale(Conflict):
+    """The case row is no longer at the revision a change was prepared on."""
+
+
+def compare_and_set(statement, case, **values):
+    result = run(statement, {"_id": case.id, "_revision": case.revision, **values})
+    if result.rowcount != 1:
+        raise Stale("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
+                     case_id=case.id)
+
+
+@dataclass
+class Pending:
+    """A change worked out from the rows as read, ready to be written (see write)."""
+
+    case: CaseRef
+    after: Snapshot
+    variables: dict
+    values: dict
+    changes: dict
+    event: dict
+    messages: list
+    now: object
+    actor: object
+    task: object
+    data: dict
+    completed: bool
+
+
+def persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
+    """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
+    pending = prepare(case, bundle, workflow, before, now, actor, event_type, task, data, fired, notices)
+    return write(pending), pending.after
+
+
+def prepare(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
+    """The case row's new values, index changes and event of a change (no database access)."""
+    variables = RUNNER.case_data(workflow)
+    thrown = RUNNER.take_messages(workflow)
+    messages = thrown + list(notices)
+    after = snapshot(bundle, workflow, variables)
+    completed = workflow.completed
+    changes = index_changes(before, after, now, task.id if task else None, fired)
+    event = next_event(
+        case.id, case.event_count + 1, case.last_event_hash, type=event_type, at=now, actor=actor.username,
+        diagram_version_id=case.diagram_version_id, task_id=task.id if task else None,
+        element_id=task.element_id if task else None, data=data,
+        outcome=outcome(before.variables, after.variables, "selesai" if completed else "terbuka", changes,
+                        [name for name, _payload in thrown]),
+    )
+    values = {name: variables.get(name) for name in INDEXED_VARIABLES}
+    values.update({name: (variables.get("pelapor") or {}).get(name) for name in INDEXED_PELAPOR})
+    values.update(
+        state=RUNNER.dump(workflow), data=json.dumps(variables, ensure_ascii=False, default=str),
+        revision=case.revision + 1, event_count=event["seq"], last_event_hash=event["hash"], updated_at=now,
+        status="selesai" if completed else "terbuka", closed_at=now if completed else None,
+        tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
+    )
+    return Pending(case, after, variables, values, changes, event, messages, now, actor, task, data, completed)
+
+
+def write(pending):
+    """Write a prepared change in the caller's transaction, first checking (compare-and-set) that the
+    case is still at the revision it was prepared on; return the Change."""
+    p = pending
+    case, values = p.case, p.values
+    dashboard = rollups.case_change(case.id, values, case.dashboard)  # the row as it was: before the update
+    compare_and_set(_SAVE_CASE, case, **values)
+    dashboard_tasks = _write_task_changes(case, p.variables, p.after, p.changes, p.now, p.actor, p.data, p.task)
+    rollups.apply(dashboard, dashboard_tasks)
+    _write_timer_changes(case, p.after, p.changes, p.now)
+    if p.messages:
+        run(_ADD_OUTBOX, [outbox.message_row(case.id, p.event["seq"], i, name, payload, p.variables, p.now)
+                           for i, (name, payload) in enumerate(p.messages)])
+    run(ADD_EVENT, p.event)
+    ready = tuple((t.id, t.element_id) for t in p.after.ready.values())
+    return Change(case.id, values["revision"], ready, p.completed)
+
+
+def index_changes(before, after, now, completed_task_id, fired):
+    """Tasks and timers a change opened and closed: [id, element id, due ISO] / [id, new status]."""
+    closed = [task_id for task_id in before.ready if task_id not in after.ready]
+    disarmed = [timer_id for timer_id in before.timers if timer_id not in after.timers]
+    return {
+        "tasks_opened": [[info.id, info.element_id, instant(task_due(info, now))]
+                         for task_id, info in after.ready.items() if task_id not in before.ready],
+        "tasks_closed": [[task_id, "selesai" if task_id == completed_task_id else "dibatalkan"] for task_id in closed],
+        "timers_armed": [[t.task_id, t.element_id, instant(t.due)]
+                         for timer_id, t in after.timers.items() if timer_id not in before.timers],
+        "timers_closed": [[timer_id, "terpicu" if timer_id in fired else "dibatalkan"] for timer_id in disarmed],
+    }
+
+
+def _write_task_changes(case, variables, after, changes, now, actor, submitted=None, task=None):
+    """Update the task index; return the change the dashboards' summary rows need."""
+    known = {}  # task rows as written now, for the dashboards' summary rows
+    done = [task_id for task_id, how in changes["tasks_closed"] if how == "selesai"]
+    if done:
+        finished = {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}
+        run(_FINISH_TASK, finished)
+        if task is not None and task.id == done[0]:
+            row = task._mapping
+            known[task.id] = {**{name: row[name] for name in rollups.TASK_COLUMNS},
+                              "status": "selesai", "completed_at": now, "hasil": finished["hasil"]}
+    cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
+    if cancelled:
+        run(_CANCEL_TASK, cancelled)
+    added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
+    if added:
+        rows = task_rows(case, variables, added, now)
+        run(_ADD_TASKS, rows)
+        known.update({row["id"]: dict(row, hasil=None) for row in rows})
+    return rollups.task_changes([task_id for task_id, _how in changes["tasks_closed"]], [info.id for info in added],
+                                known)
+
+
+def _outcome(submitted):
+    """The decision a task was completed with (its first outcome variable), for reports."""
+    values = submitted or {}
+    return next((str(values[name]) for name in TASK_OUTCOME_VARIABLES if values.get(name) is not None), None)
+
+
+def task_rows(case, variables, infos, now):
+    """Human-task index rows for tasks that just opened."""
+    return [dict(
+        id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
+        wilayah=case.wilayah, sektor=variables.get("sektor"),
+        instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
+        tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=task_due(info, now),
+        assignee_id=None, claimed_at=None, completed_at=None, completed_by=None,
+    ) for info in infos]
+
+
+def local_time(instant):
+    """An instant as the district reads it, e.g. '2026-03-31 10:00 (UTC+07:00)'."""
+    local = instant.astimezone(_SLA["calendar"].tz)
+    return f"{local:%Y-%m-%d %H:%M} ({local:%Z})"
+
+
+def _write_timer_changes(case, after, changes, now):
+    fired_now = [{"_id": timer_id, "at": now} for timer_id, how in changes["timers_closed"] if how == "terpicu"]
+    if fired_now:
+        run(_FIRE_TIMER, fired_now)
+    cancelled = [{"_id": timer_id} for timer_id, how in changes["timers_closed"] if how != "terpicu"]
+    if cancelled:
+        run(_CANCEL_TIMER, cancelled)
+    added = [after.timers[timer_id] for timer_id, _element, _due in changes["timers_armed"]]
+    if added:
+        run(_ADD_TIMERS, [dict(
+            id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
+            status="menunggu", fired_at=None) for t in added])

@@ -1,0 +1,326 @@
+"""Read side: inboxes, case lists and case views from the indexed tables, scoped to the caller."""
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import and_, bindparam, case as sql_case, func, or_, select
+
+from engine.domain import access, roles
+from engine.errors import Forbidden, NotFound
+from engine.processes import versions
+from engine.store.direct import Statement
+from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
+
+DUE_SOON_HOURS = 24
+
+
+def _area(column, actor):
+    return column.like(f"{actor.wilayah}%") if actor.wilayah else column.isnot(None)
+
+
+def task_scope(actor):
+    """SQL condition: the open tasks this actor may act on, or that are claimed by them."""
+    fits = and_(HumanTask.role == actor.role, _area(HumanTask.wilayah, actor))
+    if actor.role == roles.BACK_OFFICE and actor.sektor:
+        fits = and_(fits, HumanTask.sektor == actor.sektor)
+    if actor.role == roles.PENGELOLA_PROGRAM:
+        fits = and_(fits, HumanTask.instansi == (actor.instansi or ""))
+    for level, digits in access.LEVEL_AREA_DIGITS.items():
+        if actor.role == roles.MANAJER and len(actor.wilayah or "") > digits:
+            fits = and_(fits, or_(HumanTask.tingkat.is_(None), HumanTask.tingkat != level))
+    return or_(fits, HumanTask.assignee_id == actor.id) if actor.id is not None else fits
+
+
+def _referred(instansi):
+    """SQL condition: the case's referral reached this agency (it has had a program-manager task for it)."""
+    return select(HumanTask.id).where(HumanTask.case_id == Case.id, HumanTask.role == roles.PENGELOLA_PROGRAM,
+                                      HumanTask.instansi == instansi).exists()
+
+
+def may_view(actor, case):
+    """access.may_view_case with the agencies the case was referred to read from the task index."""
+    referred = ()
+    if actor.role == roles.PENGELOLA_PROGRAM and actor.instansi:
+        referred = set(db.session.scalars(select(HumanTask.instansi).where(
+            HumanTask.case_id == case.id, HumanTask.role == roles.PENGELOLA_PROGRAM)))
+    return access.may_view_case(actor, case, referred)
+
+
+def case_scope(actor):
+    """SQL condition: the cases this actor may see (the twin of may_view)."""
+    if access.shielded(actor, True):
+        return and_(Case.aparat_desa.is_(False), _case_scope(actor))
+    return _case_scope(actor)
+
+
+def _case_scope(actor):
+    if actor.role == roles.PENGELOLA_PROGRAM:
+        return and_(Case.tujuan_rujukan == (actor.instansi or ""), _referred(actor.instansi or ""),
+                    _area(Case.wilayah, actor))
+    if actor.role in access.AREA_CASE_ROLES:
+        return _area(Case.wilayah, actor)
+    return Case.id.is_(None)
+
+
+def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
+    """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
+    conditions = [HumanTask.status == "siap", task_scope(actor)]
+    if access.shielded(actor, True):
+        conditions.append(Case.aparat_desa.is_(False))
+    for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
+        if value:
+            conditions.append(column == value)
+    if wilayah:
+        conditions.append(HumanTask.wilayah.like(f"{wilayah}%"))
+    return conditions
+
+
+def inbox(actor, now, program=None, kategori=None, kanal=None, wilayah=None, limit=200):
+    """Open tasks for the actor: overdue first, then due soonest, then oldest."""
+    query = (
+        select(HumanTask, Case.ticket, Case.program, Case.kategori, Case.kanal, Case.jenis_keluhan)
+        .join(Case, Case.id == HumanTask.case_id)
+        .where(*_inbox_scope(actor, program, kategori, kanal, wilayah))
+    )
+    overdue_first = sql_case((and_(HumanTask.due_at.isnot(None), HumanTask.due_at <= now), 0), else_=1)
+    no_due_last = sql_case((HumanTask.due_at.is_(None), 1), else_=0)
+    query = query.order_by(overdue_first, no_due_last, HumanTask.due_at, HumanTask.created_at).limit(limit)
+    return [_task_summary(row, ticket, program_, kategori_, kanal_, jenis, now)
+            for row, ticket, program_, kategori_, kanal_, jenis in db.session.execute(query)]
+
+
+def inbox_counts(actor, now, **filters):
+    """How many open tasks the actor has in each state (all of them, not only those listed)."""
+    soon = now + timedelta(hours=DUE_SOON_HOURS)
+
+    def count_if(condition):
+        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        select(func.count(), count_if(HumanTask.due_at <= now),
+               count_if(and_(HumanTask.due_at > now, HumanTask.due_at <= soon)),
+               count_if(HumanTask.assignee_id == actor.id),
+               count_if(and_(HumanTask.assignee_id.isnot(None), HumanTask.assignee_id != actor.id)))
+        .select_from(HumanTask).join(Case, Case.id == HumanTask.case_id).where(*_inbox_scope(actor, **filters))
+    ).one()
+    return dict(zip(("semua", "terlambat", "segera", "diklaim_saya", "diklaim_lain"), (int(v) for v in row)))
+
+
+def _task_summary(row, ticket, program, kategori, kanal, jenis, now):
+    overdue = row.due_at is not None and row.due_at <= now
+    due_soon = (row.due_at is not None and not overdue
+                and (row.due_at - now).total_seconds() <= DUE_SOON_HOURS * 3600)
+    return {
+        "id": row.id, "case_id": row.case_id, "ticket": ticket, "element_id": row.element_id,
+        "name": row.name, "role": row.role, "wilayah": row.wilayah, "sektor": row.sektor,
+        "instansi": row.instansi, "tingkat": row.tingkat, "status": row.status, "assignee_id": row.assignee_id,
+        "claimed_at": row.claimed_at, "due_at": row.due_at, "overdue": overdue, "due_soon": due_soon,
+        "created_at": row.created_at, "program": program, "kategori": kategori, "kanal": kanal,
+        "jenis_keluhan": jenis,
+    }
+
+
+def list_cases(actor, status=None, limit=100, offset=0, q=None):
+    """Cases the actor may see, newest first; `q` searches ticket numbers (never outside the scope)."""
+    query = select(Case).where(case_scope(actor))
+    if status:
+        query = query.where(Case.status == status)
+    if q:
+        query = query.where(Case.ticket.contains(q.strip().upper(), autoescape=True))
+    query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(max(0, min(limit, 500))).offset(max(0, offset))
+    return [_case_summary(c) for c in db.session.scalars(query)]
+
+
+def _case_summary(case):
+    return {
+        "id": case.id, "ticket": case.ticket, "status": case.status, "tahap": case.tahap,
+        "wilayah": case.wilayah, "kanal": case.kanal, "jenis_keluhan": case.jenis_keluhan,
+        "program": case.program, "kategori": case.kategori, "sektor": case.sektor,
+        "tujuan_rujukan": case.tujuan_rujukan, "saluran_rujukan": case.saluran_rujukan,
+        "hasil_akhir": case.hasil_akhir, "rahasia": case.rahasia, "created_at": case.created_at,
+        "updated_at": case.updated_at, "closed_at": case.closed_at, "revision": case.revision,
+        "diagram_version_id": case.diagram_version_id,
+    }
+
+
+# The case page's statements, run on the driver (engine/store/direct.py): the case row without
+# its serialized workflow (the largest column, never shown), and its tasks, timers and messages.
+_CASES, _TASKS, _TIMERS, _OUTBOX = (Case.__table__, HumanTask.__table__, Timer.__table__,
+                                    OutboxMessage.__table__)
+_VIEW_COLUMNS = [column for column in _CASES.c if column.name != "state"]
+_CASE_BY_ID = Statement(select(*_VIEW_COLUMNS).where(_CASES.c.id == bindparam("_key")))
+_CASE_BY_TICKET = Statement(select(*_VIEW_COLUMNS).where(_CASES.c.ticket == bindparam("_key")))
+_CASE_TASKS = Statement(select(_TASKS).where(_TASKS.c.case_id == bindparam("_id"))
+                        .order_by(_TASKS.c.created_at, _TASKS.c.id))
+_CASE_TIMERS = Statement(select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at,
+                                _TIMERS.c.status, _TIMERS.c.fired_at)
+                         .where(_TIMERS.c.case_id == bindparam("_id")).order_by(_TIMERS.c.due_at))
+_CASE_MESSAGES = Statement(select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.tujuan, _OUTBOX.c.saluran,
+                                  _OUTBOX.c.status, _OUTBOX.c.attempts, _OUTBOX.c.last_error, _OUTBOX.c.created_at,
+                                  _OUTBOX.c.delivered_at)
+                           .where(_OUTBOX.c.case_id == bindparam("_id")).order_by(_OUTBOX.c.id))
+
+
+def find_case(key):
+    """A case's row (every column but the serialized workflow) by numeric id or ticket number
+    (NotFound otherwise)."""
+    row = None
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        row = _CASE_BY_ID.execute({"_key": int(key)}).one_or_none()
+    if row is None and isinstance(key, str):
+        row = _CASE_BY_TICKET.execute({"_key": key}).one_or_none()
+    if row is None:
+        raise NotFound("Kasus tidak ditemukan", case=str(key))
+    return row
+
+
+def case_view(actor, key, now, case=None):
+    """One case as the actor may see it: summary, variables (identity masked), tasks, timers.
+    `case`: its row when the caller has just read it."""
+    case = case if case is not None else find_case(key)
+    if not may_view(actor, case):
+        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+    view = _case_summary(case)
+    variables = json.loads(case.data or "{}")
+    if not access.may_see_identity(actor, case):
+        variables["pelapor"] = mask_identity(variables.get("pelapor") or {})
+    view["data"] = variables
+    view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
+                                   case.jenis_keluhan, now)
+                     for t in _CASE_TASKS.execute({"_id": case.id})]
+    view["rujukan"] = [m._mapping for m in _CASE_MESSAGES.execute({"_id": case.id})]
+    view["timers"] = [t._mapping for t in _CASE_TIMERS.execute({"_id": case.id})]
+    return view
+
+
+def case_after_action(actor, case_id, now):
+    """The case as the actor may see it after acting on it; only its summary when the action
+    moved the case out of their sight (a program manager's "not our mandate", say)."""
+    case = find_case(case_id)
+    if may_view(actor, case):
+        return case_view(actor, case_id, now, case=case)
+    return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
+
+
+def mask_identity(pelapor):
+    """The complainant's record with NIK, KK, name, phone and address hidden."""
+    masked = dict(pelapor)
+    for key in ("nik", "no_kk", "telepon"):
+        if masked.get(key):
+            masked[key] = "*" * (len(masked[key]) - 4) + masked[key][-4:] if key != "telepon" else "********"
+    if masked.get("nama"):
+        masked["nama"] = masked["nama"][0] + "***"
+    if masked.get("alamat"):
+        masked["alamat"] = "(dirahasiakan)"
+    return masked
+
+
+def task_view(actor, task_id, now):
+    """One task with its form fields and the case it belongs to."""
+    task = db.session.get(HumanTask, str(task_id))
+    if task is None:
+        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+    case = db.session.get(Case, task.case_id)
+    if access.shielded(actor, case.aparat_desa) or not (
+            access.may_act_on_task(actor, task) or task.assignee_id == actor.id or may_view(actor, case)):
+        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+    view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
+    info = versions.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
+    view["form"] = [f.to_dict() for f in (info.form if info else [])]
+    view["case"] = _case_summary(case)
+    return view
+
+
+def events(actor, key):
+    case = find_case(key)
+    if not may_view(actor, case):
+        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+    rows = db.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
+    out = []
+    for e in rows:
+        data = json.loads(e.data)
+        if e.type == "kasus_dibuat" and not access.may_see_identity(actor, case):
+            data["pelapor"] = mask_identity(data.get("pelapor") or {})
+        out.append({"seq": e.seq, "type": e.type, "at": e.at, "actor": e.actor, "task_id": e.task_id,
+                    "element_id": e.element_id, "diagram_version_id": e.diagram_version_id,
+                    "data": data, "prev_hash": e.prev_hash, "hash": e.hash})
+    return out
+
+
+PUBLIC_STAGES = {
+    "selesai": "Pengaduan Anda telah selesai ditangani.",
+    "terbuka": "Pengaduan Anda sedang ditangani.",
+}
+PUBLIC_RESULTS = {
+    "dijawab": "Pertanyaan Anda telah dijawab.",
+    "selesai_lokal": "Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT.",
+    "ditolak_manajer": "Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya.",
+    "rujukan_diterima": "Rujukan Anda telah diterima oleh pengelola program.",
+    "rujukan_ditolak": "Rujukan Anda ditolak oleh pengelola program.",
+    "pradaftar_layak": "Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu.",
+    "pradaftar_tidak_layak": "Hasil verifikasi: keluarga Anda belum memenuhi syarat.",
+    "saran_diterima": "Saran/usulan Anda telah diterima pengelola program.",
+}
+
+
+def public_status(ticket, code):
+    """What the complainant may read: stage and result in plain language, nothing else."""
+    case = db.session.scalar(select(Case).where(Case.ticket == ticket))
+    if case is None or not code or case.tracking_code != str(code).strip().upper():
+        raise NotFound("Nomor tiket atau kode pelacakan tidak cocok")
+    return {
+        "ticket": case.ticket, "status": case.status,
+        "tahap": PUBLIC_STAGES.get(case.status, ""),
+        "hasil": PUBLIC_RESULTS.get(case.hasil_akhir or "", None),
+        "diterima_pada": case.created_at, "diperbarui_pada": case.updated_at,
+    }
+
+
+EVENT_LABELS = {
+    "kasus_dibuat": "Pengaduan dicatat",
+    "tugas_selesai": "Tugas diselesaikan",
+    "tugas_diklaim": "Tugas diambil",
+    "tugas_dilepas": "Tugas dilepas",
+    "timer_terpicu": "Batas waktu tercapai",
+    "kasus_dimigrasi": "Dipindahkan ke versi diagram yang lebih baru",
+}
+
+
+def timeline(actor, key):
+    """What happened to a case, in order: when, who (name and role), what."""
+    rows = events(actor, key)
+    names = {u.username: (u.full_name, u.role) for u in db.session.scalars(
+        select(User).where(User.username.in_({e["actor"] for e in rows})))}
+    task_names = {t.id: t.name for t in db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == find_case(key).id))}
+    out = []
+    for e in rows:
+        full_name, role = names.get(e["actor"], (e["actor"], None))
+        what = EVENT_LABELS.get(e["type"], e["type"])
+        if e["task_id"] in task_names:
+            what = f"{what}: {task_names[e['task_id']]}"
+        out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,
+                    "data": e["data"] if e["type"] == "tugas_selesai" else {}})
+    return out
+
+
+def task_page(actor, task_id, now):
+    """Everything the task page shows: the task and its form, and the case as the actor may see it."""
+    task = task_view(actor, task_id, now)
+    case = find_case(task["case_id"])
+    context = case_view(actor, case.id, now, case=case) if may_view(actor, case) else None
+    history = timeline(actor, case.id) if context else []
+    holder = db.session.get(User, task["assignee_id"]) if task["assignee_id"] else None
+    return {"task": task, "case": context, "history": history,
+            "holder": holder.full_name if holder else None}
+
+
+def inbox_page(actor, now, **filters):
+    """The inbox with counts per state and the filter choices."""
+    tasks = inbox(actor, now, **filters)
+    counts = inbox_counts(actor, now, **filters)
+    holders = {u.id: u.full_name for u in db.session.scalars(
+        select(User).where(User.id.in_({t["assignee_id"] for t in tasks if t["assignee_id"]})))}
+    for t in tasks:
+        t["holder"] = holders.get(t["assignee_id"])
+    return {"tasks": tasks, "counts": counts}

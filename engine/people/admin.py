@@ -1,0 +1,187 @@
+"""Administration: officers with roles and areas, hand-over on deactivation, programs, the FAQ.
+
+Every function takes the acting administrator; an administrator manages only officers whose
+area lies inside their own (a district administrator cannot touch a nationwide account).
+"""
+
+import re
+
+from sqlalchemy import select
+
+from engine.domain import access, roles
+from engine.domain.actor import Actor
+from engine.domain.vocabulary import SEKTOR
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.people import auth
+from engine.cases import commands
+from engine.store.database import write_transaction
+from engine.store.models import Faq, HumanTask, Program, User, db
+
+_AREA = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{10})?$")
+_INSTANSI = re.compile(r"^[A-Z0-9_]{2,40}$")
+
+
+def _require_admin(actor):
+    if not access.allowed(actor, access.ADMIN):
+        raise Forbidden("Hanya administrator yang boleh mengelola data ini")
+
+
+def manages(actor, wilayah):
+    """True when an officer with this area code lies inside the administrator's area."""
+    own, other = actor.wilayah or "", wilayah or ""
+    return other.startswith(own) and len(other) >= len(own)
+
+
+def list_users(actor):
+    """Officers the administrator manages, with how many open tasks each holds."""
+    _require_admin(actor)
+    users = [u for u in db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.username))
+             if manages(actor, u.wilayah)]
+    held = {}
+    for task in db.session.scalars(select(HumanTask).where(HumanTask.status == "siap",
+                                                          HumanTask.assignee_id.isnot(None))):
+        held[task.assignee_id] = held.get(task.assignee_id, 0) + 1
+    return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "wilayah": u.wilayah,
+             "sektor": u.sektor, "instansi": u.instansi, "email": u.email, "active": u.active,
+             "open_tasks": held.get(u.id, 0)} for u in users]
+
+
+def get_user(actor, user_id):
+    _require_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None or not manages(actor, user.wilayah):
+        raise NotFound("Pengguna tidak ditemukan", user_id=user_id)
+    return user
+
+
+def _clean(actor, fields):
+    """Check an officer's role and placement; return the cleaned values or raise InvalidInput."""
+    values = {k: (fields.get(k) or "").strip() for k in ("full_name", "role", "wilayah", "sektor", "instansi", "email")}
+    errors = {}
+    if not values["full_name"]:
+        errors["full_name"] = "nama lengkap wajib diisi"
+    if values["role"] not in roles.ALL_ROLES:
+        errors["role"] = "pilih salah satu peran"
+    if not _AREA.match(values["wilayah"]):
+        errors["wilayah"] = "kode wilayah BPS: 2, 4, 6 atau 10 angka (kosong = nasional)"
+    elif not manages(actor, values["wilayah"]):
+        errors["wilayah"] = "wilayah harus berada di dalam wilayah Anda"
+    if values["sektor"] and (values["role"] != roles.BACK_OFFICE or values["sektor"] not in SEKTOR):
+        errors["sektor"] = "sektor hanya untuk back office: " + ", ".join(SEKTOR)
+    if values["role"] == roles.PENGELOLA_PROGRAM and not _INSTANSI.match(values["instansi"]):
+        errors["instansi"] = "pengelola program wajib punya kode instansi (mis. KEMENSOS_JSK)"
+    if values["instansi"] and values["role"] != roles.PENGELOLA_PROGRAM:
+        errors["instansi"] = "instansi hanya untuk pengelola program"
+    if errors:
+        raise InvalidInput("Data pengguna tidak valid", errors=errors)
+    return {k: (v or None) if k in ("sektor", "instansi", "email") else v for k, v in values.items()}
+
+
+def create_user(actor, fields, now):
+    _require_admin(actor)
+    values = _clean(actor, fields)
+    return auth.create_user((fields.get("username") or "").strip(), fields.get("password") or "", now=now, **values)
+
+
+def update_user(actor, user_id, fields, now):
+    """Change an officer's name, role, area, sector, agency or email (and password when given)."""
+    values = _clean(actor, fields)
+    with write_transaction():
+        user = get_user(actor, user_id)
+        for key, value in values.items():
+            setattr(user, key, value)
+        if fields.get("password"):
+            auth.set_password(user, fields["password"])
+    return user_id
+
+
+def deactivate(actor, user_id, replacement_id, now):
+    """Deactivate an officer, revoke their tokens and hand their claimed open tasks to a replacement.
+
+    One transaction: the replacement must be an active officer allowed to act on every one of
+    those tasks, else nothing changes. Each hand-over is an event in its case's chain.
+    """
+    with write_transaction() as session:
+        user = get_user(actor, user_id)
+        if user.id == actor.id:
+            raise InvalidInput("Anda tidak dapat menonaktifkan akun sendiri", errors={"user": "akun sendiri"})
+        moved = 0
+        held = session.scalar(select(HumanTask.id).where(HumanTask.assignee_id == user.id,
+                                                         HumanTask.status == "siap").limit(1))
+        if held is not None:
+            replacement = db.session.get(User, replacement_id) if replacement_id else None
+            if replacement is None or not replacement.active or replacement.id == user.id:
+                raise InvalidInput("Pilih petugas pengganti yang aktif",
+                                   errors={"pengganti": "petugas ini masih memegang tugas terbuka"})
+            moved = commands.reassign_claimed_tasks(user.id, Actor.of(replacement), actor, now)
+        user.active = False
+        auth.revoke_user_tokens(session, user.id, now)
+    return moved
+
+
+def reactivate(actor, user_id):
+    with write_transaction():
+        get_user(actor, user_id).active = True
+
+
+def list_programs(actor):
+    _require_admin(actor)
+    return list(db.session.scalars(select(Program).order_by(Program.code)))
+
+
+def update_program(actor, code, fields):
+    """Change a program's name, agency, description, beneficiary criteria or whether it is offered."""
+    _require_admin(actor)
+    errors = {}
+    name, agency = (fields.get("name") or "").strip(), (fields.get("agency") or "").strip()
+    if not name:
+        errors["name"] = "nama program wajib diisi"
+    if not _INSTANSI.match(agency):
+        errors["agency"] = "kode instansi tujuan rujukan, mis. KEMENSOS_JSK"
+    if errors:
+        raise InvalidInput("Data program tidak valid", errors=errors)
+    with write_transaction() as session:
+        program = session.get(Program, code)
+        if program is None:
+            raise NotFound("Program tidak ditemukan", program=code)
+        program.name, program.agency = name, agency
+        program.description = (fields.get("description") or "").strip()
+        program.criteria = (fields.get("criteria") or "").strip()
+        program.active = bool(fields.get("active"))
+
+
+def list_faq(actor, only_active=False):
+    if not (access.allowed(actor, access.FAQ) or access.allowed(actor, access.ADMIN)):
+        raise Forbidden("Anda tidak berwenang membaca FAQ")
+    query = select(Faq).order_by(Faq.urutan, Faq.id)
+    if only_active:
+        query = query.where(Faq.aktif.is_(True))
+    return list(db.session.scalars(query))
+
+
+def save_faq(actor, faq_id, fields, now):
+    """Add (faq_id None) or change one FAQ entry; returns its id."""
+    _require_admin(actor)
+    question, answer = (fields.get("pertanyaan") or "").strip(), (fields.get("jawaban") or "").strip()
+    errors = {}
+    if not question or len(question) > 300:
+        errors["pertanyaan"] = "pertanyaan wajib diisi (maksimal 300 karakter)"
+    if not answer:
+        errors["jawaban"] = "jawaban wajib diisi"
+    try:
+        order = int(fields.get("urutan") or 0)
+    except ValueError:
+        errors["urutan"] = "urutan harus angka"
+    if errors:
+        raise InvalidInput("Data FAQ tidak valid", errors=errors)
+    with write_transaction() as session:
+        entry = session.get(Faq, faq_id) if faq_id else Faq()
+        if entry is None:
+            raise NotFound("FAQ tidak ditemukan", faq_id=faq_id)
+        entry.pertanyaan, entry.jawaban, entry.urutan = question, answer, order
+        entry.program = (fields.get("program") or "").strip() or None
+        entry.aktif = bool(fields.get("aktif"))
+        entry.updated_at, entry.updated_by = now, actor.username
+        session.add(entry)
+        session.flush()
+        return entry.id

@@ -1,0 +1,336 @@
+"""The dashboards' summary rows, kept in step with the cases and tasks in the same transaction.
+
+Every figure the dashboards show over a period is a sum of facts, one or none per case row or
+task row; a fact is (figure, local month, village, dimensions…, duration bucket) with a count
+and an on-time count. A change subtracts the facts of the rows as they were and adds the facts
+of the rows as they are now, so the table always equals what `computed_from_scratch` derives
+from the rows themselves (the tests check exactly that). The dashboards then read a few
+thousand summary rows instead of scanning every case and task of the period.
+
+Figures (jenis) and their dimensions d1..d9:
+- diterima: cases by local month registered — status, kanal, jenis_keluhan, kategori, program,
+  terdaftar_dtks, hasil_akhir, hasil_verifikasi, tanggapan_rujukan;
+- pelapor: cases by month registered — the complainant's sex and disability;
+- selesai: cases by month closed — program ("-" when none), with the time to close bucketed;
+- tugas_selesai: finished tasks with a due time, by month completed — name; on time counted;
+- rujukan: live referral tasks (program managers') by month created — agency, status, decision;
+  answered on time counted; jawaban: the answered ones' answer times, by agency, bucketed;
+- banding: live appeal tasks by month created — status, decision.
+Each fact is kept for the village and again for every area above it (wilayah "" is the nation).
+
+Durations are bucketed in tenths of a day, rounded half up from whole seconds: the resolution
+the dashboards print (days with one decimal), so nearest-rank percentiles read from the bucket
+counts are the printed values exactly.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import bindparam, delete, func, insert, select
+
+from engine.domain import roles
+from engine.store.direct import Statement
+from engine.store.models import Case, HumanTask, db
+from engine.reports.sql import in_area
+from engine.store.rollup_table import DIMENSIONS, ROLLUPS
+
+APPEAL_TASK = "Task_TinjauBanding"
+CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
+                   "hasil_verifikasi", "tanggapan_rujukan")
+CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_kelamin", "disabilitas",
+                 *CASE_DIMENSIONS)
+TASK_COLUMNS = ("id", "role", "status", "wilayah", "name", "element_id", "instansi", "hasil", "created_at",
+                 "completed_at", "due_at")
+_ZONE = "zona"  # the row that records the UTC offset the months were counted in
+_SETTINGS = {"offset_hours": 7}
+CASES, TASKS = Case.__table__, HumanTask.__table__
+_READ_CASE = select(*(CASES.c[name] for name in CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
+_READ_TASKS = select(*(TASKS.c[name] for name in TASK_COLUMNS)).where(TASKS.c.id.in_(bindparam("_ids",
+                                                                                                 expanding=True)))
+
+
+def configure(settings):
+    """Count months in this installation's UTC offset (config.yaml, sla.utc_offset_jam)."""
+    _SETTINGS["offset_hours"] = int((settings.sla or {}).get("utc_offset_jam", 7))
+
+
+def current_offset():
+    return _SETTINGS["offset_hours"]
+
+
+def _month(instant, offset):
+    local = instant + timedelta(hours=offset)
+    return f"{local.year:04d}-{local.month:02d}"  # strftime("%Y-%m"), without its format parsing
+
+
+def bucket(later, earlier):
+    """Tenths of a day from `earlier` to `later`, rounded half up from whole seconds."""
+    seconds = round((later - earlier).total_seconds())
+    return (seconds + 4320) // 8640
+
+
+def _flag(value):
+    return None if value is None else "1" if value else "0"
+
+
+LEVELS = (0, 2, 4, 6, 10)  # the area code lengths a dashboard can be scoped to
+
+
+def _at_every_level(facts):
+    """Each village fact again for the village's kecamatan, kabupaten, province and the nation, so a
+    dashboard reads only the rows of its own area (a few thousand) instead of summing its villages."""
+    return [((jenis, month, area[:digits], dims, ember), counts)
+            for (jenis, month, area, dims, ember), counts in facts for digits in LEVELS if digits <= len(area)]
+
+
+def case_facts(row, offset):
+    """The facts one case row contributes: [((jenis, bulan, wilayah, dims, ember), (n, tepat))]."""
+    return _at_every_level(_case_facts(row, offset))
+
+
+def task_facts(row, offset):
+    """The facts one human-task row contributes."""
+    return _at_every_level(_task_facts(row, offset))
+
+
+def _case_facts(row, offset):
+    if not row["revision"]:  # a case is inserted and run to its first task in one transaction
+        return []
+    month, area = _month(row["created_at"], offset), row["wilayah"]
+    dims = tuple(_flag(row[n]) if n == "terdaftar_dtks" else row[n] for n in CASE_DIMENSIONS)
+    facts = [(("diterima", month, area, dims, None), (1, 0)),
+             (("pelapor", month, area, (row["jenis_kelamin"], _flag(row["disabilitas"])), None), (1, 0))]
+    if row["closed_at"] is not None:
+        facts += _histogram("selesai", _month(row["closed_at"], offset), area, row["program"] or "-",
+                            bucket(row["closed_at"], row["created_at"]))
+    return facts
+
+
+def _histogram(jenis, month, area, group, tenths):
+    """A duration counted twice: by whole day under `jenis`, and by tenth of a day under
+    'jenis:day', so a percentile reads the day histogram and then only the day its rank falls in."""
+    day = tenths // 10
+    return [((jenis, month, area, (group,), day), (1, 0)), ((f"{jenis}:{day}", month, area, (group,), tenths), (1, 0))]
+
+
+def _task_facts(row, offset):
+    facts, status = [], row["status"]
+    done = status == "selesai" and row["completed_at"] is not None
+    on_time = int(done and row["due_at"] is not None and row["completed_at"] <= row["due_at"])
+    if done and row["due_at"] is not None:
+        facts.append((("tugas_selesai", _month(row["completed_at"], offset), row["wilayah"], (row["name"],), None),
+                      (1, on_time)))
+    if status not in ("siap", "selesai"):
+        return facts
+    created = _month(row["created_at"], offset)
+    if row["role"] == roles.PENGELOLA_PROGRAM and row["instansi"] is not None:
+        facts.append((("rujukan", created, row["wilayah"], (row["instansi"], status, row.get("hasil")), None),
+                      (1, on_time)))
+        if done:
+            facts += _histogram("jawaban", created, row["wilayah"], row["instansi"],
+                                bucket(row["completed_at"], row["created_at"]))
+    if row["role"] == roles.MANAJER and row["element_id"] == APPEAL_TASK:
+        facts.append((("banding", created, row["wilayah"], (status, row.get("hasil")), None), (1, 0)))
+    return facts
+
+
+# --- the write path -----------------------------------------------------------------------------
+
+def case_change(case_id, values, old=None):
+    """Before a case row is updated with `values`: the change that moves its village facts from the
+    old row to the new one (give it to `apply`). `old`: the row's CASE_COLUMNS as they are, when the caller
+    has just read them (else read here)."""
+    if old is None:
+        old = db.session.connection().execute(_READ_CASE, {"_id": case_id}).mappings().one()
+    new = dict(old)
+    new.update({name: values[name] for name in CASE_COLUMNS if name in values})
+    offset = _SETTINGS["offset_hours"]
+    return _difference(_case_facts(old, offset), _case_facts(new, offset))
+
+
+def task_changes(closed_ids, added_ids, known=None):
+    """After tasks open until this change were finished or cancelled (`closed_ids`) and new ones
+    added (`added_ids`): the change that moves the closed ones' facts from their open state to their
+    final one (give it to `apply`). `known`: {task id: its row as written now} for rows the caller
+    has in hand; the rest are read."""
+    ids = list(closed_ids) + list(added_ids)
+    if not ids:
+        return {}
+    offset, closed, known = _SETTINGS["offset_hours"], set(closed_ids), known or {}
+    rows = [known[task_id] for task_id in ids if task_id in known]
+    unknown = [task_id for task_id in ids if task_id not in known]
+    if unknown:
+        rows += list(db.session.connection().execute(_READ_TASKS, {"_ids": unknown}).mappings())
+    before, after = [], []
+    for row in rows:
+        if row["id"] in closed:
+            before += _task_facts(dict(row, status="siap", completed_at=None, hasil=None), offset)
+        after += _task_facts(row, offset)
+    return _difference(before, after)
+
+
+def apply(*changes):
+    """Add changes (from case_change and task_changes) to the summary rows: one statement.
+
+    The changes are of the villages' facts; each is added to every area above its village here,
+    after they are netted (fewer facts to expand than expanding each row's facts first)."""
+    village = [(key, counts) for change in changes for key, counts in change.items()]
+    _apply(_difference((), _at_every_level(village)))
+
+
+def _difference(before, after):
+    delta = defaultdict(lambda: [0, 0])
+    for sign, facts in ((-1, before), (1, after)):
+        for key, (n, on_time) in facts:
+            delta[key][0] += sign * n
+            delta[key][1] += sign * on_time
+    return {key: tuple(v) for key, v in delta.items() if v != [0, 0]}
+
+
+def _kunci(key):
+    jenis, month, area, dims, ember = key
+    return "|".join(["~" if v is None else str(v) for v in (jenis, month, area, *dims, ember)])
+
+
+_NO_DIMENSIONS = (None,) * len(DIMENSIONS)
+
+
+def _row(key, n, on_time, kunci=None):
+    jenis, month, area, dims, ember = key
+    row = dict(zip(DIMENSIONS, (*dims, *_NO_DIMENSIONS[len(dims):])))
+    row.update(kunci=kunci or _kunci(key), jenis=jenis, bulan=month, wilayah=area, ember=ember, n=n, tepat=on_time)
+    return row
+
+
+_UPSERTS = {}
+
+
+def _upsert(dialect):
+    if dialect not in _UPSERTS:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = dialect_insert(ROLLUPS)
+        _UPSERTS[dialect] = Statement(statement.on_conflict_do_update(
+            index_elements=[ROLLUPS.c.kunci],
+            set_={"n": ROLLUPS.c.n + statement.excluded.n, "tepat": ROLLUPS.c.tepat + statement.excluded.tepat}))
+    return _UPSERTS[dialect]
+
+
+def _apply(delta):
+    if not delta:
+        return
+    # in key order, so two transactions touching the same rows lock them in the same order
+    keyed = sorted(((_kunci(key), key) for key in delta), key=lambda pair: pair[0])
+    rows = [_row(key, *delta[key], kunci=kunci) for kunci, key in keyed]
+    _upsert(db.session.get_bind().dialect.name).execute(rows)
+
+
+# --- from scratch -------------------------------------------------------------------------------
+
+def computed_from_scratch(connection, offset):
+    """{key: (n, tepat)} derived from every case and task row, the same way the write path does."""
+    totals = defaultdict(lambda: [0, 0])
+    for table, columns, facts in ((CASES, CASE_COLUMNS, case_facts), (TASKS, TASK_COLUMNS, task_facts)):
+        query = select(*(table.c[name] for name in columns)).execution_options(yield_per=20000)
+        for row in connection.execute(query).mappings():
+            for key, (n, on_time) in facts(row, offset):
+                totals[key][0] += n
+                totals[key][1] += on_time
+    return {key: tuple(v) for key, v in totals.items() if v != [0, 0]}
+
+
+def stored(connection):
+    """{key: (n, tepat)} as the table holds them (rows summed to zero left out)."""
+    result = {}
+    for row in connection.execute(select(ROLLUPS).where(ROLLUPS.c.jenis != _ZONE)).mappings():
+        if row["n"] or row["tepat"]:
+            dims = tuple(row[name] for name in DIMENSIONS)
+            width = {"diterima": 9, "pelapor": 2, "selesai": 1, "tugas_selesai": 1, "rujukan": 3, "banding": 2,
+                     "jawaban": 1}[row["jenis"].split(":")[0]]
+            key = (row["jenis"], row["bulan"], row["wilayah"], dims[:width], row["ember"])
+            result[key] = (row["n"], row["tepat"])
+    return result
+
+
+def rebuild(connection, offset=None):
+    """Replace the table's rows with those derived from scratch (migration, bulk loads, a new offset)."""
+    offset = _SETTINGS["offset_hours"] if offset is None else int(offset)
+    facts = computed_from_scratch(connection, offset)
+    connection.execute(delete(ROLLUPS))
+    rows = [_row(key, n, on_time) for key, (n, on_time) in facts.items()]
+    rows.append(_row((_ZONE, "", "", (), None), offset, 0))
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(ROLLUPS), rows[start:start + 5000])
+    return len(rows)
+
+
+# --- the read side -------------------------------------------------------------------------------
+
+def counted_in(offset_hours):
+    """Whether the table's months are local months of this UTC offset."""
+    return db.session.scalar(select(ROLLUPS.c.n).where(ROLLUPS.c.jenis == _ZONE)) == int(offset_hours)
+
+
+def read(jenis, scope, width, with_bucket=False, by_month=False, sub_areas=False):
+    """[(…, dims…, [ember], n, tepat)] of the scope's area summed over its months, grouped by the
+    figure's first `width` dimensions (and the bucket, the month when asked); with `sub_areas`,
+    of each area one level below the scope's instead, grouped by that area first."""
+    groups = ([ROLLUPS.c.bulan] if by_month else []) + ([ROLLUPS.c.wilayah] if sub_areas else []) + [
+        ROLLUPS.c[name] for name in DIMENSIONS[:width]] + ([ROLLUPS.c.ember] if with_bucket else [])
+    if sub_areas:
+        area = (in_area(ROLLUPS.c.wilayah, scope.wilayah), func.length(ROLLUPS.c.wilayah) == scope.sub_digits)
+    else:
+        area = (ROLLUPS.c.wilayah == scope.wilayah,)
+    query = (select(*groups, func.sum(ROLLUPS.c.n), func.sum(ROLLUPS.c.tepat))
+             .where(ROLLUPS.c.jenis == jenis, ROLLUPS.c.bulan.in_(scope.months), *area))
+    if groups:
+        query = query.group_by(*groups)
+    return [tuple(row) for row in db.session.execute(query) if row[-2] or row[-1]]
+
+
+ALL = "semua"  # the key of a percentile figure over every group together
+
+
+def percentiles(jenis, scope, percents=(50, 90)):
+    """{group: (count, *nearest-rank percentiles in hours)}, and {ALL: ...} over every group, of a
+    duration histogram ('selesai' or 'jawaban') in the scope: exact at a tenth of a day."""
+    days = defaultdict(lambda: defaultdict(int))
+    for group, day, n, _ok in read(jenis, scope, 1, with_bucket=True):
+        days[group][day] += n
+        days[ALL][day] += n
+    wanted = {}  # (group, percent) -> (day, rank within the day)
+    for group, counts in days.items():
+        total = sum(counts.values())
+        for percent in percents:
+            rank, seen = max(1, (percent * total + 99) // 100), 0
+            for day in sorted(counts):
+                if seen + counts[day] >= rank:
+                    wanted[(group, percent)] = (day, rank - seen)
+                    break
+                seen += counts[day]
+    tenths = defaultdict(lambda: defaultdict(int))
+    needed = sorted({f"{jenis}:{day}" for day, _rank in wanted.values()})
+    if needed:
+        query = (select(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember, func.sum(ROLLUPS.c.n))
+                 .where(ROLLUPS.c.jenis.in_(needed), ROLLUPS.c.bulan.in_(scope.months),
+                        ROLLUPS.c.wilayah == scope.wilayah)
+                 .group_by(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember))
+        for name, group, ember, n in db.session.execute(query):
+            day = int(name.split(":")[1])
+            tenths[(group, day)][ember] += n
+            tenths[(ALL, day)][ember] += n
+    figures = {}
+    for group, counts in days.items():
+        picks = []
+        for percent in percents:
+            day, rank = wanted[(group, percent)]
+            seen = 0
+            for ember in sorted(tenths[(group, day)]):
+                seen += tenths[(group, day)][ember]
+                if seen >= rank:
+                    picks.append(ember * 24 / 10)
+                    break
+        figures[group] = (sum(counts.values()), *picks)
+    return figures

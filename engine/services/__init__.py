@@ -1,1 +1,0 @@
-"""Use cases, one module each; every state change is one transaction."""

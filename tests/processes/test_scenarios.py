@@ -1,0 +1,62 @@
+"""The scenario suite: every file in scenarios/ is one complaint journey through the HTTP API.
+
+A scenario names the intake, then each step as (officer, task, form data), and what must hold at
+the end: which roles acted in which order, the destination and channel, the final status and
+result, and how many messages went to the outbox. Each runs on SQLite and on PostgreSQL.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from engine.processes import dry_run
+from tests.journeys import inbox_task
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+
+
+def load(path):
+    scenario = dry_run.load(path)
+    for key in ("peran", "status", "tujuan_rujukan", "saluran_rujukan"):
+        assert key in scenario["harapan"], f"{path.name}: harapan.{key} is missing"
+    return scenario
+
+
+def _intake(api, scenario):
+    officer, payload = dry_run.intake_payload(scenario)
+    response = api(officer).post("/cases", json=payload)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_the_suite_is_large_enough_to_cover_the_routes():
+    assert len(SCENARIOS) >= 30
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_scenario(api, clock, path):
+    scenario = load(path)
+    case = _intake(api, scenario)
+    for number, step in enumerate(scenario["langkah"], start=1):
+        clock.advance(minutes=5)
+        task = inbox_task(api, step["oleh"], case["id"], step["tugas"])
+        response = api(step["oleh"]).post(f"/tasks/{task['id']}/complete", json={"data": step.get("data", {})})
+        assert response.status_code == 200, f"step {number} ({step['tugas']}): {response.get_json()}"
+        case = response.get_json()
+    expected = scenario["harapan"]
+    viewer = expected.get("dilihat_oleh", "fo.cianjur")
+    case = api(viewer).get(f"/cases/{case['id']}").get_json()
+    events = api(viewer).get(f"/cases/{case['id']}/events").get_json()
+    role_of = {t["id"]: t["role"] for t in case["tasks"]}
+    acted = [role_of[e["task_id"]] for e in events if e["type"] == "tugas_selesai"]
+    assert acted == expected["peran"]
+    for key, value in expected.items():
+        if key in ("peran", "pesan_keluar", "tugas_terbuka", "dilihat_oleh"):
+            continue
+        actual = case[key] if key in case else case["data"].get(key)
+        assert actual == value, f"{key}: {actual!r} != {value!r}"
+    if "pesan_keluar" in expected:
+        sent = [(m["kind"], m["tujuan"], m["saluran"]) for m in case["rujukan"]]
+        assert sent == [tuple(m) for m in expected["pesan_keluar"]]
+    if "tugas_terbuka" in expected:
+        assert sorted(t["element_id"] for t in case["tasks"] if t["status"] == "siap") == expected["tugas_terbuka"]

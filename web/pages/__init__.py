@@ -1,0 +1,1 @@
+"""The server-rendered pages, one blueprint package per area."""

@@ -1,0 +1,42 @@
+"""The signed-in officer's own account: where to start, and their API tokens (issue and revoke)."""
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from engine.domain import access
+from engine.people import auth
+from web.auth import now, requires
+from web.pages.account import bp
+
+
+# The first page of each kind of work, in order of preference, for the landing redirect.
+START_PAGES = ((access.TASKS, "ui.inbox"), (access.ADMIN, "admin.users"))
+
+
+def start_page(actor):
+    """Where an officer lands after signing in: their inbox, the admin pages, else their account."""
+    for action, endpoint in START_PAGES:
+        if access.allowed(actor, action) and endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return url_for("account.overview")
+
+
+@bp.get("/akun")
+@requires(access.ACCOUNT)
+def overview():
+    return render_template("account.html", actor=g.actor, tokens=auth.list_tokens(g.actor, now()), new_token=None)
+
+
+@bp.post("/akun/token")
+@requires(access.ACCOUNT)
+def issue():
+    label = (request.form.get("label") or "").strip()[:100] or "api"
+    token, _expires = auth.issue_token(g.actor, now(), current_app.config["SLRT_SETTINGS"].token_ttl_hours, label)
+    return render_template("account.html", actor=g.actor, tokens=auth.list_tokens(g.actor, now()), new_token=token)
+
+
+@bp.post("/akun/token/<int:token_id>/cabut")
+@requires(access.ACCOUNT)
+def revoke(token_id):
+    auth.revoke_token_id(g.actor, token_id, now())
+    flash("Token dicabut; aplikasi yang memakainya tidak bisa masuk lagi.", "info")
+    return redirect(url_for("account.overview"))

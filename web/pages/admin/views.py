@@ -1,0 +1,130 @@
+"""Administration pages (role administrator): officers and their areas, hand-over, programs, FAQ."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from engine.domain import access
+from engine.domain.roles import ALL_ROLES
+from engine.domain.vocabulary import PROGRAM, SEKTOR
+from engine.errors import Conflict, InvalidInput
+from engine.people import admin
+from web.auth import now, requires
+from web.pages.admin import bp, faq_bp
+
+
+USER_FIELDS = ("username", "password", "full_name", "role", "wilayah", "sektor", "instansi", "email")
+
+
+def _users_page(form=None, errors=None, status=200, editing=None):
+    users = admin.list_users(g.actor)
+    return render_template("admin_users.html", actor=g.actor, users=users, roles=ALL_ROLES, sektor=SEKTOR,
+                           form=form or {}, errors=errors or {}, editing=editing), status
+
+
+@bp.get("/pengguna")
+@requires(access.ADMIN)
+def users():
+    return _users_page()
+
+
+@bp.post("/pengguna")
+@requires(access.ADMIN)
+def create_user():
+    form = {k: request.form.get(k, "") for k in USER_FIELDS}
+    try:
+        admin.create_user(g.actor, form, now())
+    except InvalidInput as exc:
+        form.pop("password", None)
+        return _users_page(form, exc.errors, 422)
+    flash("Pengguna dibuat.", "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@requires(access.ADMIN)
+def edit_user(user_id):
+    user = admin.get_user(g.actor, user_id)
+    form = {k: getattr(user, k) or "" for k in USER_FIELDS if k != "password"}
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = {k: request.form.get(k, "") for k in USER_FIELDS}
+        try:
+            admin.update_user(g.actor, user_id, form, now())
+        except InvalidInput as exc:
+            errors, status = exc.errors, 422
+        else:
+            flash("Perubahan pengguna disimpan.", "info")
+            return redirect(url_for("admin.users"))
+    form.pop("password", None)
+    candidates = [u for u in admin.list_users(g.actor) if u["active"] and u["id"] != user_id]
+    return render_template("admin_user.html", actor=g.actor, user=user, form=form, errors=errors, roles=ALL_ROLES,
+                           sektor=SEKTOR, candidates=candidates), status
+
+
+@bp.post("/pengguna/<int:user_id>/nonaktifkan")
+@requires(access.ADMIN)
+def deactivate(user_id):
+    replacement = request.form.get("pengganti", type=int)
+    try:
+        moved = admin.deactivate(g.actor, user_id, replacement, now())
+    except (InvalidInput, Conflict) as exc:
+        details = "; ".join(exc.errors.values()) if isinstance(exc, InvalidInput) and exc.errors else ""
+        flash(f"{exc.message}{': ' + details if details else ''}", "galat")
+        return redirect(url_for("admin.edit_user", user_id=user_id))
+    flash(f"Pengguna dinonaktifkan; {moved} tugas dialihkan ke pengganti.", "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/pengguna/<int:user_id>/aktifkan")
+@requires(access.ADMIN)
+def reactivate(user_id):
+    admin.reactivate(g.actor, user_id)
+    flash("Pengguna diaktifkan kembali.", "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/program")
+@requires(access.ADMIN)
+def programs():
+    return render_template("admin_programs.html", actor=g.actor, programs=admin.list_programs(g.actor), errors={},
+                           failed=None)
+
+
+@bp.post("/program/<code>")
+@requires(access.ADMIN)
+def update_program(code):
+    try:
+        admin.update_program(g.actor, code, request.form)
+    except InvalidInput as exc:
+        return render_template("admin_programs.html", actor=g.actor, programs=admin.list_programs(g.actor),
+                               errors=exc.errors, failed=code), 422
+    flash(f"Program {code} disimpan.", "info")
+    return redirect(url_for("admin.programs"))
+
+
+@bp.get("/faq")
+@requires(access.ADMIN)
+def faq():
+    return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=PROGRAM,
+                           errors={}, failed=None)
+
+
+@bp.post("/faq", defaults={"faq_id": None})
+@bp.post("/faq/<int:faq_id>")
+@requires(access.ADMIN)
+def save_faq(faq_id):
+    try:
+        admin.save_faq(g.actor, faq_id, request.form, now())
+    except InvalidInput as exc:
+        return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=PROGRAM,
+                               errors=exc.errors, failed=faq_id or "baru"), 422
+    flash("FAQ disimpan.", "info")
+    return redirect(url_for("admin.faq"))
+
+
+
+
+@faq_bp.get("/faq")
+@requires(access.FAQ)
+def read():
+    """The FAQ the front office answers walk-ins from."""
+    return render_template("faq.html", actor=g.actor, entries=admin.list_faq(g.actor, only_active=True))

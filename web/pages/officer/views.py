@@ -1,0 +1,149 @@
+"""Officer pages: inbox actions, the task page, the case page, the intake desk and its receipt."""
+
+import segno
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.cases import commands
+from engine.processes import versions
+from engine.cases import queries
+from engine.cases import queue
+from engine.registry import regions
+from engine.domain import access
+from web.auth import local_path, now, requires
+from web.pages.officer import bp
+
+
+
+def _back_to_inbox():
+    return redirect(local_path(request.form.get("kembali", ""), url_for("ui.inbox")))
+
+
+@bp.post("/tugas/<task_id>/ambil")
+@requires(access.TASKS)
+def claim(task_id):
+    try:
+        commands.claim_task(g.actor, task_id, now())
+        flash("Tugas diambil; petugas lain melihat bahwa Anda sedang mengerjakannya.", "info")
+    except (Conflict, NotFound) as exc:
+        flash(exc.message, "galat")
+    return _back_to_inbox()
+
+
+@bp.post("/tugas/<task_id>/lepas")
+@requires(access.TASKS)
+def release(task_id):
+    try:
+        commands.claim_task(g.actor, task_id, now(), release=True)
+        flash("Tugas dilepas.", "info")
+    except (Conflict, NotFound) as exc:
+        flash(exc.message, "galat")
+    return _back_to_inbox()
+
+
+@bp.route("/tugas/<task_id>", methods=["GET", "POST"])
+@requires(access.CASES)
+def task(task_id):
+    page = queries.task_page(g.actor, task_id, now())
+    values = {f["id"]: (page["case"] or {}).get("data", {}).get(f["id"]) for f in page["task"]["form"]}
+    errors, problem, status = {}, None, 200
+    if request.method == "POST":
+        submitted = _form_values(page["task"]["form"])
+        values.update(submitted)
+        try:
+            change = commands.complete_task(g.actor, task_id, submitted, now())
+        except InvalidInput as exc:
+            errors, status = exc.errors, 422
+        except Conflict as exc:
+            problem, status = exc.message, 409
+        else:
+            flash(f"Tugas \"{page['task']['name']}\" selesai.", "info")
+            return redirect(url_for("officer.case", key=change.case_id))
+    return render_template("task.html", actor=g.actor, page=page, values=values, errors=errors,
+                           problem=problem), status
+
+
+def _form_values(fields):
+    """The submitted form as the engine expects it: booleans from checkboxes, blanks as None."""
+    values = {}
+    for field in fields:
+        if field["readonly"]:
+            continue
+        if field["type"] == "boolean":
+            raw = request.form.get(field["id"])
+            values[field["id"]] = None if raw in (None, "") else raw
+        else:
+            raw = request.form.get(field["id"], "")
+            values[field["id"]] = raw if raw.strip() else None
+    return values
+
+
+@bp.get("/kasus/<key>")
+@requires(access.CASES)
+def case(key):
+    view = queries.case_view(g.actor, key, now())
+    history = queries.timeline(g.actor, key)
+    drawings = versions.drawings_for_case(view)
+    return render_template("case.html", actor=g.actor, case=view, history=history, drawings=drawings)
+
+
+@bp.get("/kasus/<key>/tanda-terima")
+@requires(access.INTAKE)
+def receipt(key):
+    view = queries.case_view(g.actor, key, now())
+    tracking = queries.find_case(key).tracking_code
+    base = current_app.config["SLRT_SETTINGS"].public_base_url.rstrip("/")
+    link = f"{base}{url_for('public.status')}?tiket={view['ticket']}&kode={tracking}"
+    qr = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", title=f"Kode QR status {view['ticket']}")
+    return render_template("receipt.html", actor=g.actor, case=view, tracking=tracking, link=link, qr=qr)
+
+
+@bp.route("/meja-depan", methods=["GET", "POST"])
+@requires(access.INTAKE)
+def intake_desk():
+    board = queue.board(g.actor, now()) if access.allowed(g.actor, access.QUEUE) else None
+    villages = regions.villages_in(g.actor.wilayah)
+    values, errors, status = {"rahasia": True, "kanal": "sekretariat", "nomor_antrian": (board or {}).get("dipanggil")}, {}, 200
+    if request.method == "POST":
+        values = _intake_values()
+        try:
+            change = commands.start_case(g.actor, values, now(), current_app.config["SLRT_SETTINGS"])
+        except InvalidInput as exc:
+            errors, status = exc.errors, 422
+        else:
+            return redirect(url_for("officer.receipt", key=change.case_id))
+    return render_template("intake.html", actor=g.actor, board=board, villages=villages, values=values,
+                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=PROGRAM), status
+
+
+def _intake_values():
+    form = request.form
+    pelapor = {key: (form.get(f"pelapor.{key}") or "").strip() or None
+               for key in ("nik", "no_kk", "nama", "telepon", "alamat", "jenis_kelamin")}
+    pelapor["disabilitas"] = form.get("pelapor.disabilitas") == "ya"
+    pelapor["penerima_manfaat"] = form.get("pelapor.penerima_manfaat") == "ya"
+    values = {key: (form.get(key) or "").strip() or None
+              for key in ("kanal", "wilayah", "jenis_keluhan", "program", "uraian", "nomor_antrian")}
+    values = {k: v for k, v in values.items() if v is not None or k in ("kanal", "wilayah", "uraian")}
+    values["pelapor"] = pelapor
+    values["rahasia"] = form.get("rahasia") == "ya"
+    values["aparat_desa"] = form.get("aparat_desa") == "ya"
+    return values
+
+
+@bp.post("/antrian/ambil")
+@requires(access.QUEUE)
+def take_number():
+    flash(f"Nomor antrian baru: {queue.take_number(g.actor, now())}", "info")
+    return redirect(url_for("officer.intake_desk"))
+
+
+@bp.post("/antrian/panggil")
+@requires(access.QUEUE)
+def call_next():
+    try:
+        flash(f"Memanggil nomor {queue.call_next(g.actor, now())}", "info")
+    except NotFound as exc:
+        flash(exc.message, "galat")
+    return redirect(url_for("officer.intake_desk"))

@@ -1,0 +1,146 @@
+"""Workflow management pages: versions, modeler, upload, diff, migration.
+
+Reading is ``access.DIAGRAMS_VIEW`` (auditors among others), anything that stores something is
+``access.DIAGRAMS_EDIT`` (analysts); validating and the modeler's dry run store nothing and so only
+need the first. The services check the same actions again.
+"""
+
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+
+from engine.domain import access
+from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
+from engine.processes import versions
+from engine.processes import editing
+from web.downloads import attachment
+from web.auth import now, requires
+from web.pages.processes import bp
+
+
+
+def _analyst():
+    return access.allowed(g.actor, access.DIAGRAMS_EDIT)
+
+
+def _json_error(exc, status):
+    return jsonify(exc.to_dict()), status
+
+
+@bp.get("/alur-kerja")
+@requires(access.DIAGRAMS_VIEW)
+def index():
+    return render_template("workflows.html", actor=g.actor, versions=editing.overview(g.actor),
+                           analyst=_analyst())
+
+
+@bp.get("/alur-kerja/<int:version_id>/ubah")
+@requires(access.DIAGRAMS_VIEW)
+def editor(version_id):
+    item = editing.detail(g.actor, version_id)
+    main = f"workflows/{item['process_id']}.bpmn"
+    chosen = request.args.get("berkas") or (main if main in item["sources"] else sorted(item["sources"])[0])
+    if chosen not in item["sources"]:
+        raise NotFound("Berkas tidak ada pada versi ini", file=chosen)
+    return render_template("workflow_editor.html", actor=g.actor, version=item, chosen=chosen,
+                           analyst=_analyst())
+
+
+@bp.post("/alur-kerja/validasi")
+@requires(access.DIAGRAMS_VIEW)
+def validate():
+    body = request.get_json(silent=True) or {}
+    try:
+        findings = editing.validate(g.actor, body.get("files") or {}, body.get("process_id"))
+    except (Forbidden, InvalidInput) as exc:
+        return _json_error(exc, 403 if isinstance(exc, Forbidden) else 422)
+    return jsonify({"ok": not any(f["severity"] == "error" for f in findings), "findings": findings})
+
+
+@bp.post("/alur-kerja/terbitkan")
+@requires(access.DIAGRAMS_EDIT)
+def save_and_publish():
+    """Keep the edited files as a draft and publish it (the modeler's button); findings on refusal."""
+    body = request.get_json(silent=True) or {}
+    try:
+        version_id = editing.save_and_publish(g.actor, body.get("process_id") or "", body.get("files") or {}, now())
+    except DiagramError as exc:
+        return _json_error(exc, 422)
+    except (Forbidden, InvalidInput, Conflict) as exc:
+        return _json_error(exc, {Forbidden: 403, InvalidInput: 422, Conflict: 409}[type(exc)])
+    version = versions.get_version(version_id)
+    return jsonify({"id": version.id, "version": version.version, "status": version.status}), 201
+
+
+@bp.post("/alur-kerja/uji-coba")
+@requires(access.DIAGRAMS_VIEW)
+def dry_run_edits():
+    """The modeler's dry run: the scenario suite on the published version and on the unsaved edits."""
+    from flask import current_app
+
+    from engine.processes import dry_run
+
+    body = request.get_json(silent=True) or {}
+    try:
+        report = dry_run.dry_run_files(g.actor, body.get("process_id") or "", body.get("files") or {},
+                                         current_app.config["SLRT_SETTINGS"], now())
+    except DiagramError as exc:
+        return _json_error(exc, 422)
+    except (Forbidden, NotFound) as exc:
+        return _json_error(exc, 403 if isinstance(exc, Forbidden) else 404)
+    return jsonify(report)
+
+
+@bp.post("/alur-kerja/unggah")
+@requires(access.DIAGRAMS_EDIT)
+def upload():
+    uploaded = {f.filename: f.read() for f in request.files.getlist("berkas") if f and f.filename}
+    try:
+        version_id = editing.upload_over(g.actor, request.form.get("dasar", type=int), uploaded, now())
+    except DiagramError as exc:
+        return render_template("workflows.html", actor=g.actor, versions=editing.overview(g.actor),
+                               analyst=_analyst(), refused=exc), 422
+    flash(f"Draf versi {versions.get_version(version_id).version} dibuat dari berkas yang diunggah.", "info")
+    return redirect(url_for("alur.index"))
+
+
+@bp.post("/alur-kerja/<int:version_id>/<action>")
+@requires(access.DIAGRAMS_EDIT)
+def act(version_id, action):
+    if action == "terbitkan":
+        versions.publish_draft(g.actor, version_id, now())
+        flash(f"Versi {versions.get_version(version_id).version} diterbitkan; kasus baru memakai versi ini.", "info")
+    elif action == "pulihkan":
+        new = versions.get_version(editing.rollback(g.actor, version_id, now()))
+        flash(f"Versi {new.version} diterbitkan sebagai pemulihan.", "info")
+    elif action == "pensiunkan":
+        editing.retire(g.actor, version_id, now())
+        flash("Versi dipensiunkan.", "info")
+    elif action == "uji":
+        from flask import current_app
+
+        from engine.processes import dry_run
+
+        report = dry_run.dry_run(g.actor, version_id, current_app.config["SLRT_SETTINGS"], now())
+        return render_template("workflow_dry_run.html", actor=g.actor, report=report)
+    elif action == "migrasi":
+        report = editing.migrate(g.actor, version_id, now())
+        return render_template("workflows.html", actor=g.actor, versions=editing.overview(g.actor),
+                               analyst=_analyst(), report=report)
+    else:
+        raise NotFound("Aksi tidak dikenal")
+    return redirect(url_for("alur.index"))
+
+
+@bp.get("/alur-kerja/<int:version_id>/beda")
+@requires(access.DIAGRAMS_VIEW)
+def diff(version_id):
+    other = request.args.get("dari", type=int)
+    if other is None:
+        raise InvalidInput("Versi pembanding wajib", errors={"dari": "wajib diisi"})
+    return render_template("workflow_diff.html", actor=g.actor, diff=editing.diff(g.actor, version_id, other))
+
+
+@bp.get("/alur-kerja/<int:version_id>/unduh/<path:filename>")
+@requires(access.DIAGRAMS_VIEW)
+def download(version_id, filename):
+    name, text = editing.source(g.actor, version_id, filename)
+    return attachment(text, "application/xml", name)

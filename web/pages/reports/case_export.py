@@ -1,0 +1,16 @@
+"""Downloads: the case list as CSV (no identity; see engine/cases/export.py)."""
+
+from flask import Blueprint, g
+
+from engine.domain import access
+from engine.cases import export
+from web.downloads import attachment
+from web.auth import requires
+from web.pages.reports import bp
+
+
+
+@bp.get("/ekspor/kasus.csv")
+@requires(access.EXPORT)
+def cases_csv():
+    return attachment(export.cases_csv(g.actor), "text/csv", "kasus.csv")
