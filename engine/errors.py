@@ -62,3 +62,7 @@ class ExpressionRejected(DiagramError):
 
 class WorkflowFailure(SlrtError):
     """The running diagram failed (an expression raised, a decision table had no matching rule, ...)."""
+
+
+class Unavailable(SlrtError):
+    """The answer cannot be given until an operator acts (e.g. the dashboards' summary rows are stale)."""

@@ -18,6 +18,7 @@ STATUS = {
     errors.InvalidInput: 422,
     errors.DiagramError: 422,
     errors.WorkflowFailure: 422,
+    errors.Unavailable: 503,
 }
 
 

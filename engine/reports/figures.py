@@ -4,9 +4,10 @@ Every figure is a SQL aggregate over indexed tables — the case row's indexed c
 human-task index and the DTKS tables — never a case's workflow or variables. Queries return
 grouped counts; the small rollups into tables happen here in Python.
 
-The figures over a period are read from the summary rows engine/reports/rollups.py keeps in step
-with the cases and tasks (a few thousand rows instead of every case and task of the period); when
-those were counted in another UTC offset than the one asked for, from the cases and tasks directly.
+The figures over a period are read, one way only, from the summary rows engine/reports/rollups.py
+keeps in step with the cases and tasks (a few thousand rows instead of every case and task of the
+period). When those rows were counted in another UTC offset than the one asked for, the dashboard
+is refused until they are rebuilt (`slrt upgrade` does it, or `slrt rebuild-dashboards`).
 
 What each figure counts:
 - complaints received: cases registered in the period (their channel, type, category, program,
@@ -21,21 +22,20 @@ What each figure counts:
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
-from engine.domain import access, roles
+from engine.domain import access
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI, PROGRAM
 from engine.errors import Forbidden, InvalidInput
 from engine.reports import tables
 from engine.reports import rollups
-from engine.store.models import Case, Household, HouseholdMember, HumanTask, Region, db
-from engine.reports.sql import ALL, hours_between, in_area, local_month, percentiles
+from engine.store.models import Household, HouseholdMember, HumanTask, Region, db
+from engine.reports.sql import in_area
 
 LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
 SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}
-APPEAL_TASK = "Task_TinjauBanding"
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
 
@@ -55,25 +55,6 @@ class Scope:
     @property
     def sub_digits(self):
         return SUB_DIGITS.get(len(self.wilayah), 10)
-
-    @property
-    def start(self):
-        return month_start(self.months[0], self.offset_hours)
-
-    @property
-    def end(self):
-        return month_start(_next_month(self.months[-1]), self.offset_hours)
-
-
-def month_start(month, offset_hours):
-    """The UTC instant a local month ('2026-11') begins."""
-    year, number = (int(part) for part in month.split("-"))
-    return datetime(year, number, 1, tzinfo=timezone.utc) - timedelta(hours=offset_hours)
-
-
-def _next_month(month):
-    year, number = (int(part) for part in month.split("-"))
-    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
 def current_month(now, offset_hours):
@@ -146,15 +127,10 @@ def dashboard(actor, scope, now):
     """Every indicator of the scope (the caller has resolved it with `resolve_scope`)."""
     if not access.may_view_dashboard(actor, scope.wilayah):
         raise Forbidden("Anda tidak berwenang melihat dasbor wilayah ini", wilayah=scope.wilayah)
-    if rollups.counted_in(scope.offset_hours):
-        cases, closing, trend, profile = _summed_cases(scope)
-        tasks = _summed_tasks(scope, now)
-        areas = _summed_areas(scope)
-    else:
-        cases, closing = _case_groups(scope), _closing_times(scope)
-        tasks = _task_figures(scope, now)
-        trend, profile = _trend(scope), _complainant_profile(scope)
-        areas = _area_counts(cases, scope.sub_digits)
+    rollups.require_counted_in(scope.offset_hours)
+    cases, closing, trend, profile = _summed_cases(scope)
+    tasks = _summed_tasks(scope, now)
+    areas = _summed_areas(scope)
     registry = _registry_groups(scope)
 
     result = Dashboard(scope, _area_name(scope.wilayah))
@@ -222,103 +198,16 @@ def _summed_tasks(scope, now):
 
 
 def _open_tasks(scope, now):
+    overdue = func.coalesce(func.sum(sql_case((HumanTask.due_at <= now, 1), else_=0)), 0)
     return [tuple(row) for row in db.session.execute(
-        select(HumanTask.name, func.count(), _count_if(HumanTask.due_at <= now))
+        select(HumanTask.name, func.count(), overdue)
         .where(HumanTask.status == "siap", in_area(HumanTask.wilayah, scope.wilayah)).group_by(HumanTask.name))]
 
 
-# --- queries ---------------------------------------------------------------------------------
+# --- the registry and area names (not period figures: read as they stand) ----------------------
 
-def _received(scope):
-    return (in_area(Case.wilayah, scope.wilayah), Case.created_at >= scope.start, Case.created_at < scope.end)
-
-
-# In the order of the covering index ix_cases_dashboard, so grouping streams without sorting.
-_CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
-                    "hasil_verifikasi", "tanggapan_rujukan")
-
-
-def _case_groups(scope):
-    """[(dict of the dimensions above and `wilayah`, count)] of the cases received in the period."""
-    columns = [Case.wilayah] + [getattr(Case, name) for name in _CASE_DIMENSIONS]
-    rows = db.session.execute(select(*columns, func.count()).where(*_received(scope)).group_by(*columns))
-    return [(dict(zip(("wilayah",) + _CASE_DIMENSIONS, row[:-1])), row[-1]) for row in rows]
-
-
-def _area_counts(cases, digits):
-    counts = defaultdict(Counter)
-    for dims, n in cases:
-        counts[dims["wilayah"][:digits]][dims["status"]] += n
-    return counts
-
-
-def _count_if(condition):
-    return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
-
-
-def _trend(scope):
-    """{local month: Counter(diterima=..., selesai=...)}: received and closed per month."""
-    months = defaultdict(Counter)
-    for column, name, where in ((Case.created_at, "diterima", _received(scope)),
-                                (Case.closed_at, "selesai", _closed(scope))):
-        month = local_month(column, scope.offset_hours)
-        for value, count in db.session.execute(select(month, func.count()).where(*where).group_by(month)):
-            months[value][name] += count
-    return months
-
-
-def _complainant_profile(scope):
-    return Counter({(sex, bool(disabled) if disabled is not None else None): count for sex, disabled, count in
-                    db.session.execute(select(Case.jenis_kelamin, Case.disabilitas, func.count())
-                                       .where(*_received(scope)).group_by(Case.jenis_kelamin, Case.disabilitas))})
-
-
-def _closed(scope):
-    return (in_area(Case.wilayah, scope.wilayah), Case.closed_at >= scope.start, Case.closed_at < scope.end)
-
-
-def _closing_times(scope):
-    """{'semua' or program: (closed, median hours, p90 hours)} of the cases closed in the period."""
-    figures = percentiles(db.session, func.coalesce(Case.program, "-"), hours_between(Case.closed_at, Case.created_at),
-                          _closed(scope))
-    figures["semua"] = figures.pop(ALL, (0, None, None))
-    return figures
-
-
-def _task_figures(scope, now):
-    """Tasks completed in the period and on time, per stage; open and overdue tasks now, per stage;
-    referrals (program-manager tasks) and appeals created in the period, with their answers and
-    answer times. Each query reads one covering index (see the models)."""
-    area = in_area(HumanTask.wilayah, scope.wilayah)
-    on_time = HumanTask.completed_at <= HumanTask.due_at
-    made_in = (HumanTask.created_at >= scope.start, HumanTask.created_at < scope.end)
-    sla = defaultdict(lambda: [0, 0])
-    for _area, name, count, ok in db.session.execute(
-            select(HumanTask.wilayah, HumanTask.name, func.count(), _count_if(on_time))
-            .where(area, HumanTask.status == "selesai", HumanTask.completed_at >= scope.start,
-                   HumanTask.completed_at < scope.end, HumanTask.due_at.isnot(None))
-            .group_by(HumanTask.wilayah, HumanTask.name)):
-        sla[name][0] += count
-        sla[name][1] += int(ok)
-    open_ = db.session.execute(
-        select(HumanTask.name, func.count(), _count_if(HumanTask.due_at <= now))
-        .where(HumanTask.status == "siap", area).group_by(HumanTask.name)).all()
-    live = HumanTask.status.in_(("siap", "selesai"))  # not cancelled
-    referral = (HumanTask.role == roles.PENGELOLA_PROGRAM, live, area, HumanTask.instansi.isnot(None), *made_in)
-    agencies = db.session.execute(
-        select(HumanTask.instansi, HumanTask.status, HumanTask.hasil, func.count(), _count_if(on_time))
-        .where(*referral).group_by(HumanTask.instansi, HumanTask.status, HumanTask.hasil)).all()
-    answer_times = percentiles(db.session, HumanTask.instansi,
-                               hours_between(HumanTask.completed_at, HumanTask.created_at),
-                               (HumanTask.role == roles.PENGELOLA_PROGRAM, HumanTask.status == "selesai", area,
-                                HumanTask.instansi.isnot(None), *made_in))
-    appeals = db.session.execute(
-        select(HumanTask.status, HumanTask.hasil, func.count())
-        .where(HumanTask.role == roles.MANAJER, live, area, HumanTask.element_id == APPEAL_TASK, *made_in)
-        .group_by(HumanTask.status, HumanTask.hasil)).all()
-    return {"sla": [(name, n, ok) for name, (n, ok) in sla.items()],
-            "open": [tuple(row) for row in open_], "agencies": [tuple(row) for row in agencies],
-            "answer_times": answer_times, "appeals": [tuple(row) for row in appeals]}
+# In the order of the summary rows' dimensions d1..d9 (engine/reports/rollups.py CASE_DIMENSIONS).
+_CASE_DIMENSIONS = rollups.CASE_DIMENSIONS
 
 
 _registry_cache = OrderedDict()

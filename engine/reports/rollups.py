@@ -29,6 +29,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, insert, select
 
 from engine.domain import roles
+from engine.errors import Unavailable
 from engine.store.direct import Statement
 from engine.store.models import Case, HumanTask, db
 from engine.reports.sql import in_area
@@ -268,9 +269,26 @@ def rebuild(connection, offset=None):
 
 # --- the read side -------------------------------------------------------------------------------
 
-def counted_in(offset_hours):
+def counted_in(offset_hours, connection=None):
     """Whether the table's months are local months of this UTC offset."""
-    return db.session.scalar(select(ROLLUPS.c.n).where(ROLLUPS.c.jenis == _ZONE)) == int(offset_hours)
+    query = select(ROLLUPS.c.n).where(ROLLUPS.c.jenis == _ZONE)
+    return (connection or db.session).scalar(query) == int(offset_hours)
+
+
+def require_counted_in(offset_hours):
+    """Refuse to read figures from rows counted in another UTC offset (or never counted)."""
+    if not counted_in(offset_hours):
+        raise Unavailable("Ringkasan dasbor belum dihitung dengan zona waktu yang berlaku "
+                          f"(UTC{int(offset_hours):+d}). Operator perlu menjalankan `slrt rebuild-dashboards` "
+                          "(atau `slrt upgrade`).", utc_offset_jam=int(offset_hours))
+
+
+def rebuild_if_stale(connection):
+    """Rebuild the rows when they were counted in another UTC offset than configured: the row count,
+    or None when they were current."""
+    if counted_in(_SETTINGS["offset_hours"], connection):
+        return None
+    return rebuild(connection)
 
 
 def read(jenis, scope, width, with_bucket=False, by_month=False, sub_areas=False):

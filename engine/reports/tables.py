@@ -278,13 +278,17 @@ def closing_times(figures):
                  ("Kelompok", "Kasus selesai", "Median (hari)", "Persentil 90 (hari)"), rows, "bar", (2, 3))
 
 
+def _bounced(agency_rows):
+    """Referrals answered "not our remit" (bukan wewenang)."""
+    return sum(n for _agency, status, outcome, n, _ok in agency_rows if status == "selesai" and outcome == "bukan_wewenang")
+
+
 def appeals(rows, agency_rows):
     counts = Counter()
     for status, outcome, n in rows:
         counts["diajukan"] += n
         counts[outcome if status == "selesai" else "menunggu"] += n
-    bounced = sum(n for _agency, status, outcome, n, _ok in agency_rows
-                  if status == "selesai" and outcome == "bukan_wewenang")
+    bounced = _bounced(agency_rows)
     table_rows = [("Banding diajukan", counts["diajukan"]), ("Banding diterima", counts["terima"]),
                   ("Banding ditolak", counts["tolak"]), ("Banding menunggu keputusan", counts["menunggu"]),
                   ("Rujukan dikembalikan: bukan wewenang", bounced)]
@@ -300,8 +304,7 @@ def headline(cases, tasks, closing):
     overdue = sum(int(v or 0) for _name, _n, v in tasks["open"])
     _n, median, p90 = closing.get("semua", (0, None, None))
     appeal_count = sum(n for _status, _outcome, n in tasks["appeals"])
-    bounced = sum(n for _a, status, outcome, n, _ok in tasks["agencies"]
-                  if status == "selesai" and outcome == "bukan_wewenang")
+    bounced = _bounced(tasks["agencies"])
     return [
         ("Pengaduan diterima", received, ""), ("Selesai", closed, ""), ("Masih diproses", received - closed, ""),
         ("Tugas terlambat saat ini", overdue, ""), ("Tugas tepat waktu", pct(ok, done), "%"),

@@ -58,6 +58,18 @@ def upgrade_cmd():
     upgrade()
     version = versions.sync_from_disk(_settings(), _now())
     click.echo(f"Basis data mutakhir. Diagram '{version.process_id}' versi {version.version} terbit.")
+    _rebuild_stale_dashboards()
+
+
+def _rebuild_stale_dashboards():
+    """Recount the dashboards' summary rows when the configured UTC offset changed since they were counted."""
+    from engine.reports import rollups
+    from engine.store.models import db
+
+    count = rollups.rebuild_if_stale(db.session.connection())
+    db.session.commit()
+    if count is not None:
+        click.echo(f"Ringkasan dasbor dihitung ulang untuk zona waktu baru: {count} baris.")
 
 
 @cli.command("rebuild-dashboards")
@@ -87,6 +99,7 @@ def demo_cmd(password):
 
     upgrade()
     versions.sync_from_disk(_settings(), _now())
+    _rebuild_stale_dashboards()
     if db.session.scalar(select(User).limit(1)) is None:
         summary = seed.seed_demo(_now(), password=password)
         click.echo(f"Data demo dimuat: {summary['households']} rumah tangga DTKS, {len(summary['users'])} petugas.")
