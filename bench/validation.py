@@ -58,7 +58,7 @@ def main():
     from sqlalchemy import select
 
     from engine.domain.actor import Actor
-    from engine.processes import versions
+    from engine.processes import editing
     from engine.processes import dry_run
     from engine.store.models import User, db
     from tests.conftest import START, _prepare, _settings
@@ -70,7 +70,7 @@ def main():
     app = create_app(settings=_settings(url))
     with app.app_context():
         analyst = Actor.of(db.session.scalar(select(User).where(User.username == "analis.cianjur")))
-        draft = versions.upload(analyst, "keluhan", files([BERAS_KE_TIKOR]), START)
+        draft = editing.upload(analyst, "keluhan", files([BERAS_KE_TIKOR]), START)
         report, seconds = timed(lambda: dry_run.dry_run(analyst, draft, app.config["SLRT_SETTINGS"], START),
                                 args.repeat)
     print(f"dry run ({report['jumlah']} scenarios x 2 versions): {len(report['berubah'])} change, "

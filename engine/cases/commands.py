@@ -5,8 +5,6 @@ and timer indexes, summary rows, event) and the workflow cache are in engine/cas
 
 from types import SimpleNamespace
 
-from sqlalchemy import insert, select, update
-
 from engine.domain import access
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.cases import persistence
@@ -15,13 +13,12 @@ from engine.cases import intake
 from engine.cases import notify
 from engine.reports import rollups
 from engine.cases.persistence import (  # the runner, its set-up and the cache, used through here
-    CASES, RUNNER, TASKS, Change, configure, forget_cached_workflows, index_changes,
+    RUNNER, Change, configure, forget_cached_workflows, index_changes,
 )
 from engine.store.database import write_transaction
-from engine.store.direct import Statement
+from engine.store import statements
 from engine.store.models import User, db
 
-_ADD_CASE = Statement(insert(CASES).returning(CASES.c.id))
 _ATTEMPTS = 4  # tries of a completion that finds its case changed by another officer in between
 
 
@@ -44,7 +41,7 @@ def start_case(actor, payload, now, settings):
             state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
             updated_at=now,
         )
-        case_id = _ADD_CASE.execute(row).scalar_one()
+        case_id = statements.ADD_CASE.execute(row).scalar_one()
         row["id"] = case_id
         case = persistence.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
                              {name: row.get(name) for name in rollups.CASE_COLUMNS})
@@ -91,12 +88,12 @@ def _fresh_read():
 
 def claim_task(actor, task_id, now, release=False):
     """Claim a task for the actor (or release the actor's claim); recorded in the event log."""
-    with write_transaction() as session:
+    with write_transaction():
         task, case = _task_for_update(actor, task_id)
         if release and task.assignee_id != actor.id:
             raise Conflict("Tugas ini tidak sedang Anda kerjakan", task_id=task.id)
-        session.execute(update(TASKS).where(TASKS.c.id == task.id).values(
-            assignee_id=None if release else actor.id, claimed_at=None if release else now))
+        statements.SET_TASK_ASSIGNEE.execute({"_id": task.id, "assignee_id": None if release else actor.id,
+                                              "claimed_at": None if release else now})
         persistence.record_event(case, now, actor.username, "tugas_dilepas" if release else "tugas_diklaim",
                            task_id=task.id, element_id=task.element_id)
     persistence.carry_cached_workflow(case)
@@ -111,10 +108,10 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
     second firing impossible either way.
     """
     with write_transaction() as session:
-        query = select(*persistence.CASE_COLUMNS, *persistence.DASHBOARD_COLUMNS, CASES.c.ticket).where(CASES.c.id == case_id)
+        query = statements.CASE_FOR_TIMERS
         if skip_locked and session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        row = session.execute(query).one_or_none()
+        row = session.execute(query, {"_id": case_id}).one_or_none()
         if row is None:
             if skip_locked:
                 return 0
@@ -138,7 +135,7 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
 
 
 def _task_for_update(actor, task_id):
-    row = persistence.run(persistence.READ_TASK, {"_id": str(task_id)}).one_or_none()
+    row = statements.run(statements.TASK_FOR_CHANGE, {"_id": str(task_id)}).one_or_none()
     if row is None:
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
     if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
@@ -161,15 +158,14 @@ def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
     be allowed to act on every task, else Conflict names the first one and nothing changes.
     Returns the number of tasks handed over.
     """
-    rows = persistence.run(persistence.TASK_WITH_CASE.where(TASKS.c.assignee_id == from_user_id, TASKS.c.status == "siap")
-                     .order_by(TASKS.c.case_id, TASKS.c.created_at), {}).all()
+    rows = statements.TASKS_CLAIMED_BY.execute({"_user": from_user_id}).all()
     bumped = {}
     for row in rows:
         if not access.may_act_on_task(to_actor, row) or access.shielded(to_actor, row.c_aparat_desa):
             raise Conflict(f"Pengganti tidak berwenang atas tugas \"{row.name}\" (tiket kasus {row.case_id})",
                            task_id=row.id)
         case = bumped.get(row.c_id) or persistence.case_ref(row, "c_")
-        persistence.run(update(TASKS).where(TASKS.c.id == row.id).values(assignee_id=to_actor.id, claimed_at=now), {})
+        statements.SET_TASK_ASSIGNEE.execute({"_id": row.id, "assignee_id": to_actor.id, "claimed_at": now})
         bumped[case.id] = persistence.record_event(case, now, by_actor.username, "tugas_dialihkan", task_id=row.id,
                                              element_id=row.element_id,
                                              data={"dari": from_user_id, "kepada": to_actor.username})

@@ -2,10 +2,6 @@
 
 import re
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from engine.domain import access
 from engine.domain.tickets import ticket_number, tracking_code
 from engine.domain.vocabulary import (
@@ -13,8 +9,8 @@ from engine.domain.vocabulary import (
 )
 from engine.errors import Forbidden, InvalidInput
 from engine.registry import dtks
-from engine.store.direct import Statement
-from engine.store.models import Region, TicketCounter, db
+from engine.store import statements
+from engine.store.models import db
 
 _DIGITS = {"nik": 16, "no_kk": 16}
 _PELAPOR_TEXT = {"nama": 200, "telepon": 30, "alamat": 300}
@@ -48,7 +44,7 @@ def prepare(actor, payload, now):
     wilayah = payload.get("wilayah")
     if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
         errors["wilayah"] = "wilayah harus kode desa/kelurahan BPS 10 angka"
-    elif _REGION.execute({"_code": wilayah}).first() is None:
+    elif statements.REGION_CODE.execute({"_code": wilayah}).first() is None:
         errors["wilayah"] = "kode desa/kelurahan tidak dikenal"
     if "nomor_antrian" in payload:
         if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
@@ -130,26 +126,16 @@ def _pelapor(raw, errors):
     return pelapor
 
 
-_REGION = Statement(select(Region.__table__.c.code).where(Region.__table__.c.code == bindparam("_code")))
-_COUNTERS = TicketCounter.__table__
-_BUMP = Statement(update(_COUNTERS)
-                  .where(_COUNTERS.c.kabupaten == bindparam("_kabupaten"), _COUNTERS.c.year == bindparam("_year"))
-                  .values(last_number=_COUNTERS.c.last_number + 1)
-                  .returning(_COUNTERS.c.last_number))
-
-
 def _next_number(kabupaten, year):
     """Next ticket sequence for a district and year, inside the caller's transaction.
 
     The counter row is created on first use with ON CONFLICT DO NOTHING, so two first
     intakes of a year racing each other both end up incrementing the same row.
     """
-    connection = db.session.connection()
     key = {"_kabupaten": kabupaten, "_year": year}
-    result = _BUMP.execute(key).scalar()
+    result = statements.NEXT_TICKET_NUMBER.execute(key).scalar()
     if result is not None:
         return result
-    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    connection.execute(dialect_insert(_COUNTERS).values(kabupaten=kabupaten, year=year, last_number=0)
-                       .on_conflict_do_nothing())
-    return _BUMP.execute(key).scalar_one()
+    connection = db.session.connection()
+    connection.execute(statements.open_ticket_counter(connection.dialect.name), key)
+    return statements.NEXT_TICKET_NUMBER.execute(key).scalar_one()

@@ -15,8 +15,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
-
 from engine.bpmn.functions import clock_functions
 from engine.bpmn.runner import Runner
 from engine.domain.sla import SlaPolicy
@@ -26,50 +24,15 @@ from engine.errors import Conflict
 from engine.cases import outbox
 from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
-from engine.store.direct import Statement
-from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
+from engine.store import statements
+from engine.store.statements import run  # noqa: F401 (the use cases run statements through here)
 
 RUNNER = Runner()
-CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
+CASES, TASKS = statements.CASES, statements.TASKS
+CASE_COLUMNS = statements.CASE_COLUMNS
 _CACHE_SIZE = 256
 _workflows = OrderedDict()
 _cache_lock = threading.Lock()
-CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
-                 CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
-
-# The write path's statements, compiled once and run on the driver (engine/store/direct.py).
-_STATE_COLUMNS = (*INDEXED_VARIABLES, *INDEXED_PELAPOR, "state", "data", "revision", "event_count", "last_event_hash", "updated_at",
-                  "status", "closed_at", "tahap")
-_SAVE_CASE = Statement(update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
-                       .values({name: bindparam(name) for name in _STATE_COLUMNS}))
-BUMP_CASE = Statement(update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
-                      .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash",
-                                                                  "updated_at")}))
-_READ_STATE = Statement(select(CASES.c.state).where(CASES.c.id == bindparam("_id")))
-# the case's dashboard columns as they are, read with the reference (rollups move their facts)
-DASHBOARD_COLUMNS = tuple(CASES.c[name].label(f"r_{name}") for name in rollups.CASE_COLUMNS)
-# a task with its case's reference (columns c_*) and dashboard columns (r_*)
-TASK_WITH_CASE = select(TASKS, *[c.label(f"c_{c.name}") for c in CASE_COLUMNS]).join(CASES, CASES.c.id == TASKS.c.case_id)
-READ_TASK = Statement(TASK_WITH_CASE.add_columns(*DASHBOARD_COLUMNS).where(TASKS.c.id == bindparam("_id")))
-ADD_EVENT = Statement(insert(EVENTS))
-_ADD_TASKS = Statement(insert(TASKS))
-_ADD_TIMERS = Statement(insert(TIMERS))
-_ADD_OUTBOX = Statement(insert(OutboxMessage.__table__))
-_FINISH_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                         .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
-                                 hasil=bindparam("hasil")))
-_CANCEL_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                         .values(status="dibatalkan", completed_at=bindparam("at")))
-_FIRE_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id"))
-                        .values(status="terpicu", fired_at=bindparam("at")))
-_CANCEL_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan"))
-
-
-def run(statement, params):
-    """Run a statement in the session's transaction (a direct Statement on the driver)."""
-    if isinstance(statement, Statement):
-        return statement.execute(params)
-    return db.session.connection().execute(statement, params)
 
 
 @dataclass(frozen=True)
@@ -116,7 +79,7 @@ def take_workflow(case, bundle, now):
     with _cache_lock:
         cached = _workflows.pop((case.id, case.revision), None)
     if cached is None:
-        state = run(_READ_STATE, {"_id": case.id}).scalar_one()
+        state = run(statements.CASE_STATE, {"_id": case.id}).scalar_one()
         workflow = RUNNER.load(bundle, state, now)
         return workflow, snapshot(bundle, workflow)
     workflow, kept = cached
@@ -174,9 +137,9 @@ def record_event(case, now, actor_name, type, task_id=None, element_id=None, dat
     next revision (compare-and-set); return the case's new reference."""
     event = next_event(case.id, case.event_count + 1, case.last_event_hash, type=type, at=now, actor=actor_name,
                        diagram_version_id=case.diagram_version_id, task_id=task_id, element_id=element_id, data=data)
-    compare_and_set(BUMP_CASE, case, revision=case.revision + 1, event_count=event["seq"],
+    compare_and_set(statements.BUMP_CASE, case, revision=case.revision + 1, event_count=event["seq"],
                     last_event_hash=event["hash"], updated_at=now)
-    run(ADD_EVENT, event)
+    run(statements.ADD_EVENT, event)
     return CaseRef(case.id, case.revision + 1, event["seq"], event["hash"], case.diagram_version_id, case.wilayah)
 
 
@@ -247,14 +210,14 @@ def write(pending):
     p = pending
     case, values = p.case, p.values
     dashboard = rollups.case_change(case.id, values, case.dashboard)  # the row as it was: before the update
-    compare_and_set(_SAVE_CASE, case, **values)
+    compare_and_set(statements.SAVE_CASE, case, **values)
     dashboard_tasks = _write_task_changes(case, p.variables, p.after, p.changes, p.now, p.actor, p.data, p.task)
     rollups.apply(dashboard, dashboard_tasks)
     _write_timer_changes(case, p.after, p.changes, p.now)
     if p.messages:
-        run(_ADD_OUTBOX, [outbox.message_row(case.id, p.event["seq"], i, name, payload, p.variables, p.now)
+        run(statements.ADD_OUTBOX, [outbox.message_row(case.id, p.event["seq"], i, name, payload, p.variables, p.now)
                            for i, (name, payload) in enumerate(p.messages)])
-    run(ADD_EVENT, p.event)
+    run(statements.ADD_EVENT, p.event)
     ready = tuple((t.id, t.element_id) for t in p.after.ready.values())
     return Change(case.id, values["revision"], ready, p.completed)
 
@@ -279,18 +242,18 @@ def _write_task_changes(case, variables, after, changes, now, actor, submitted=N
     done = [task_id for task_id, how in changes["tasks_closed"] if how == "selesai"]
     if done:
         finished = {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}
-        run(_FINISH_TASK, finished)
+        run(statements.FINISH_TASK, finished)
         if task is not None and task.id == done[0]:
             row = task._mapping
             known[task.id] = {**{name: row[name] for name in rollups.TASK_COLUMNS},
                               "status": "selesai", "completed_at": now, "hasil": finished["hasil"]}
     cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
     if cancelled:
-        run(_CANCEL_TASK, cancelled)
+        run(statements.CANCEL_TASK, cancelled)
     added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
     if added:
         rows = task_rows(case, variables, added, now)
-        run(_ADD_TASKS, rows)
+        run(statements.ADD_TASKS, rows)
         known.update({row["id"]: dict(row, hasil=None) for row in rows})
     return rollups.task_changes([task_id for task_id, _how in changes["tasks_closed"]], [info.id for info in added],
                                 known)
@@ -322,12 +285,12 @@ def local_time(instant):
 def _write_timer_changes(case, after, changes, now):
     fired_now = [{"_id": timer_id, "at": now} for timer_id, how in changes["timers_closed"] if how == "terpicu"]
     if fired_now:
-        run(_FIRE_TIMER, fired_now)
+        run(statements.FIRE_TIMER, fired_now)
     cancelled = [{"_id": timer_id} for timer_id, how in changes["timers_closed"] if how != "terpicu"]
     if cancelled:
-        run(_CANCEL_TIMER, cancelled)
+        run(statements.CANCEL_TIMER, cancelled)
     added = [after.timers[timer_id] for timer_id, _element, _due in changes["timers_armed"]]
     if added:
-        run(_ADD_TIMERS, [dict(
+        run(statements.ADD_TIMERS, [dict(
             id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
             status="menunggu", fired_at=None) for t in added])

@@ -3,13 +3,13 @@
 import json
 from datetime import timedelta
 
-from sqlalchemy import and_, bindparam, case as sql_case, func, or_, select
+from sqlalchemy import and_, case as sql_case, func, or_, select
 
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
 from engine.processes import versions
-from engine.store.direct import Statement
-from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
+from engine.store import statements
+from engine.store.models import Case, Event, HumanTask, User, db
 
 DUE_SOON_HOURS = 24
 
@@ -143,32 +143,14 @@ def _case_summary(case):
     }
 
 
-# The case page's statements, run on the driver (engine/store/direct.py): the case row without
-# its serialized workflow (the largest column, never shown), and its tasks, timers and messages.
-_CASES, _TASKS, _TIMERS, _OUTBOX = (Case.__table__, HumanTask.__table__, Timer.__table__,
-                                    OutboxMessage.__table__)
-_VIEW_COLUMNS = [column for column in _CASES.c if column.name != "state"]
-_CASE_BY_ID = Statement(select(*_VIEW_COLUMNS).where(_CASES.c.id == bindparam("_key")))
-_CASE_BY_TICKET = Statement(select(*_VIEW_COLUMNS).where(_CASES.c.ticket == bindparam("_key")))
-_CASE_TASKS = Statement(select(_TASKS).where(_TASKS.c.case_id == bindparam("_id"))
-                        .order_by(_TASKS.c.created_at, _TASKS.c.id))
-_CASE_TIMERS = Statement(select(_TIMERS.c.id, _TIMERS.c.element_id, _TIMERS.c.name, _TIMERS.c.due_at,
-                                _TIMERS.c.status, _TIMERS.c.fired_at)
-                         .where(_TIMERS.c.case_id == bindparam("_id")).order_by(_TIMERS.c.due_at))
-_CASE_MESSAGES = Statement(select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.tujuan, _OUTBOX.c.saluran,
-                                  _OUTBOX.c.status, _OUTBOX.c.attempts, _OUTBOX.c.last_error, _OUTBOX.c.created_at,
-                                  _OUTBOX.c.delivered_at)
-                           .where(_OUTBOX.c.case_id == bindparam("_id")).order_by(_OUTBOX.c.id))
-
-
 def find_case(key):
     """A case's row (every column but the serialized workflow) by numeric id or ticket number
     (NotFound otherwise)."""
     row = None
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        row = _CASE_BY_ID.execute({"_key": int(key)}).one_or_none()
+        row = statements.CASE_BY_ID.execute({"_key": int(key)}).one_or_none()
     if row is None and isinstance(key, str):
-        row = _CASE_BY_TICKET.execute({"_key": key}).one_or_none()
+        row = statements.CASE_BY_TICKET.execute({"_key": key}).one_or_none()
     if row is None:
         raise NotFound("Kasus tidak ditemukan", case=str(key))
     return row
@@ -187,9 +169,9 @@ def case_view(actor, key, now, case=None):
     view["data"] = variables
     view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
                                    case.jenis_keluhan, now)
-                     for t in _CASE_TASKS.execute({"_id": case.id})]
-    view["rujukan"] = [m._mapping for m in _CASE_MESSAGES.execute({"_id": case.id})]
-    view["timers"] = [t._mapping for t in _CASE_TIMERS.execute({"_id": case.id})]
+                     for t in statements.CASE_TASKS.execute({"_id": case.id})]
+    view["rujukan"] = [m._mapping for m in statements.CASE_MESSAGES.execute({"_id": case.id})]
+    view["timers"] = [t._mapping for t in statements.CASE_TIMERS.execute({"_id": case.id})]
     return view
 
 

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from engine.domain.actor import Actor
 from engine.domain.roles import ALL_ROLES
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
 from engine.store.database import write_transaction
-from engine.store.direct import Statement
+from engine.store import statements
 from engine.store.models import ApiToken, User, db
 
 _hasher = PasswordHasher()
@@ -62,14 +62,8 @@ def issue_token(actor, now, ttl_hours, label="api"):
     return token, now + timedelta(hours=ttl_hours)
 
 
-# One statement per API request: the token with its user (run on the driver, engine/store/direct.py).
-_TOKEN_USER = Statement(select(ApiToken.revoked_at, ApiToken.expires_at, User.id, User.username, User.role, User.wilayah,
-                      User.sektor, User.instansi, User.full_name, User.active)
-               .join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("digest")))
-
-
 def actor_for_token(token, now):
-    row = _TOKEN_USER.execute({"digest": _digest(token)}).one_or_none() if token else None
+    row = statements.TOKEN_USER.execute({"digest": _digest(token)}).one_or_none() if token else None
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise AuthenticationFailed("Token tidak valid atau sudah kedaluwarsa")
     if not row.active:

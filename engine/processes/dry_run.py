@@ -19,7 +19,7 @@ from engine.cases import commands
 from engine.processes import versions
 from engine.cases import intake
 from engine.demo import seed
-from engine.processes.editing import require_reader
+from engine.processes.editing import refuse_if_invalid, require_reader
 from engine.store.models import User, db
 
 SCENARIO_DIR = "scenarios"
@@ -141,7 +141,7 @@ def dry_run(actor, version_id, settings, now):
 def dry_run_files(actor, process_id, files, settings, now):
     """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate."""
     require_reader(actor)
-    versions.refuse_if_invalid(files, process_id)
+    refuse_if_invalid(files, process_id)
     return _compare_suite(process_id, load_bundle(files, process_id), None, None, settings, now)
 
 

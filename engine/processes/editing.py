@@ -1,23 +1,23 @@
-"""Managing diagram versions: validate, history, diff, retire, roll back, migrate running cases.
-
-Uploading a draft and publishing it live in `diagrams`; this module is what analysts do
-around that. Who may read (``access.DIAGRAMS_VIEW``) and who may change (``access.DIAGRAMS_EDIT``)
+"""What analysts do with diagram versions: validate, upload a draft, publish, history, diff, retire,
+roll back, migrate running cases; built on the store of versions (engine/processes/versions.py). Who may read (``access.DIAGRAMS_VIEW``) and who may change (``access.DIAGRAMS_EDIT``)
 is the access table's (engine/domain/access.py): analysts change things, auditors read.
 """
 
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from engine.bpmn.diff import diff as diff_files
-from engine.bpmn.lint import lint_files
+from engine.bpmn.lint import has_errors, lint_files
+from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.cases import persistence
 from engine.processes import versions
 from engine.audit.eventlog import next_event
 from engine.store.database import write_transaction
-from engine.store.models import Case, DiagramChange, DiagramVersion, HumanTask, db
+from engine.store import statements
+from engine.store.models import Case, DiagramChange, DiagramVersion, db
 
 def require_reader(actor):
     if not access.allowed(actor, access.DIAGRAMS_VIEW):
@@ -40,8 +40,43 @@ def _check_names(files):
     if not files:
         raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
     for name in files:
-        if not name.endswith((".bpmn", ".dmn")):
+        if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
             raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{name}' bukan .bpmn atau .dmn"})
+
+
+def upload(actor, process_id, files, now):
+    """Check uploaded files and keep them as a draft version; DiagramError names what is wrong."""
+    require_analyst(actor)
+    _check_names(files)
+    with write_transaction():
+        same = versions.find_by_content(process_id, content_hash(files))
+        if same is not None:
+            return same.id
+        refuse_if_invalid(files, process_id)
+        version = versions.add_version(process_id, files, load_bundle(files, process_id), actor.username, now)
+        versions.record_change(version, "diunggah", actor.username, now)
+        return version.id
+
+
+def refuse_if_invalid(files, process_id):
+    """Raise DiagramError naming the first error (and carrying every finding) if the set has errors."""
+    findings = lint_files(files, process_id)
+    if has_errors(findings):
+        first = next(f for f in findings if f.severity == "error")
+        raise DiagramError(first.message, element_id=first.element_id, file=first.file, line=first.line,
+                           findings=[f.to_dict() for f in findings])
+    return findings
+
+
+def publish_draft(actor, version_id, now=None):
+    """Make a draft version the one new cases start on; running cases keep theirs."""
+    require_analyst(actor)
+    with write_transaction():
+        version = versions.get_version(version_id)
+        if version.status != "draft":
+            raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
+        versions.make_latest(version, actor.username, now or version.created_at)
+        return version.id
 
 
 def describe(version, changes=None):
@@ -126,25 +161,19 @@ def retire(actor, version_id, now):
             if not others:
                 raise Conflict("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu",
                                diagram_version_id=version_id)
-        version.status = "retired"
-        versions.record_change(version, "dipensiunkan", actor.username, now)
+        versions.retire(version, actor.username, now)
         return version.id
 
 
 def rollback(actor, version_id, now):
     """Publish an earlier version again, as a new latest version with the same files."""
     require_analyst(actor)
-    with write_transaction() as session:
+    with write_transaction():
         target = versions.get_version(version_id)
         if target.status == "draft":
             raise Conflict("Draf belum pernah terbit; terbitkan draf itu saja", diagram_version_id=version_id)
-        latest = session.scalar(select(func.max(DiagramVersion.version)).where(
-            DiagramVersion.process_id == target.process_id))
-        copy = DiagramVersion(process_id=target.process_id, version=latest + 1, name=target.name, status="draft",
-                              content_hash=target.content_hash, sources=dict(target.sources),
-                              spec_json=target.spec_json, created_by=actor.username, created_at=now)
-        session.add(copy)
-        session.flush()
+        copy = versions.add_version(target.process_id, dict(target.sources), None, actor.username, now,
+                                    copy_of=target)
         versions.make_latest(copy, actor.username, now, f"pemulihan versi {target.version}")
         return copy.id
 
@@ -179,7 +208,7 @@ def migrate(actor, version_id, now):
 def _migrate_case(actor, case_id, target, new_bundle, now):
     """Move one case in its own transaction; return the reasons it cannot move ([] when it moved)."""
     with write_transaction() as session:
-        case = session.execute(select(*persistence.CASE_COLUMNS).where(Case.id == case_id)).one()
+        case = session.execute(statements.CASE_REF, {"_id": case_id}).one()
         old_bundle = versions.bundle_for(case.diagram_version_id)
         workflow, before = persistence.take_workflow(case, old_bundle, now)
         problems = migration_problems(workflow, new_bundle)
@@ -192,16 +221,15 @@ def _migrate_case(actor, case_id, target, new_bundle, now):
         event = next_event(case.id, case.event_count + 1, case.last_event_hash, type="kasus_dimigrasi", at=now,
                            actor=actor.username, diagram_version_id=target.id,
                            data={"dari_versi_id": case.diagram_version_id, "ke_versi_id": target.id})
-        result = session.execute(update(Case.__table__).where(
-            Case.id == case.id, Case.revision == case.revision).values(
-            state=persistence.RUNNER.dump(moved), diagram_version_id=target.id, revision=case.revision + 1,
-            event_count=event["seq"], last_event_hash=event["hash"], updated_at=now))
+        result = session.execute(statements.MOVE_CASE_TO_VERSION, {
+            "_id": case.id, "_revision": case.revision, "state": persistence.RUNNER.dump(moved),
+            "diagram_version_id": target.id, "revision": case.revision + 1, "event_count": event["seq"],
+            "last_event_hash": event["hash"], "updated_at": now})
         if result.rowcount != 1:
             raise Conflict("Kasus diubah pada saat yang sama; coba pindahkan lagi", case_id=case.id)
         for task_id, info in after.items():
-            session.execute(update(HumanTask.__table__).where(HumanTask.id == task_id).values(
-                name=info.name, role=info.role))
-        session.execute(persistence.EVENTS.insert(), event)
+            session.execute(statements.RENAME_TASK, {"_id": task_id, "name": info.name, "role": info.role})
+        session.execute(statements.ADD_EVENT.statement, event)
     return []
 
 
@@ -228,11 +256,11 @@ def upload_over(actor, base_version_id, uploaded, now):
             raise InvalidInput("Berkas harus berenkode UTF-8", errors={"files": short}) from exc
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[f"{folder}/{short}"] = text
-    return versions.upload(actor, base.process_id, files, now)
+    return upload(actor, base.process_id, files, now)
 
 
 def save_and_publish(actor, process_id, files, now):
     """Keep edited files as a draft (refused with findings if they have errors) and publish it at once."""
-    version_id = versions.upload(actor, process_id, files, now)
-    versions.publish_draft(actor, version_id, now)
+    version_id = upload(actor, process_id, files, now)
+    publish_draft(actor, version_id, now)
     return version_id

@@ -1,18 +1,18 @@
-"""Diagram versions: register the files on disk as a published version, and load bundles."""
+"""The store of diagram versions: read them, load their bundles, add, publish and retire one.
+
+What analysts do with versions (upload a draft, publish it, retire, roll back, migrate cases) is
+built on these in engine/processes/editing.py."""
 
 import json
 import threading
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from engine.bpmn.lint import has_errors, lint_files
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
-from engine.domain import access
-from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
-from engine.store.database import write_transaction
-from engine.store.direct import Statement
+from engine.errors import NotFound
+from engine.store import statements
 from engine.store.models import DiagramChange, DiagramVersion, db
 
 _bundles = {}
@@ -33,24 +33,35 @@ def publish(files, process_id, actor, now):
 
     Publishing the same content twice returns the existing version.
     """
-    digest = content_hash(files)
-    existing = db.session.scalar(
-        select(DiagramVersion).where(DiagramVersion.process_id == process_id, DiagramVersion.content_hash == digest)
-    )
+    existing = find_by_content(process_id, content_hash(files))
     if existing is not None:
         return existing
     bundle = load_bundle(files, process_id)
+    version = add_version(process_id, files, bundle, actor, now)
+    make_latest(version, actor, now, "dari berkas di disk")
+    with _lock:
+        _bundles[version.id] = bundle
+    return version
+
+
+def find_by_content(process_id, digest):
+    """The stored version of a process with exactly these files (by content hash), or None."""
+    return db.session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
+                                                          DiagramVersion.content_hash == digest))
+
+
+def add_version(process_id, files, bundle, actor, now, copy_of=None):
+    """Store files as the process's next version number, a draft; `copy_of`: a stored version whose
+    files these are, whose name, hash and spec are reused (then `bundle` may be None)."""
     latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
     version = DiagramVersion(
-        process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="published",
-        content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
+        process_id=process_id, version=(latest or 0) + 1, name=bundle.name if bundle else copy_of.name,
+        status="draft", content_hash=copy_of.content_hash if copy_of else content_hash(files), sources=files,
+        spec_json=copy_of.spec_json if copy_of else StateSerializer().spec_json(bundle),
         created_by=actor, created_at=now,
     )
     db.session.add(version)
     db.session.flush()
-    make_latest(version, actor, now, "dari berkas di disk")
-    with _lock:
-        _bundles[version.id] = bundle
     return version
 
 
@@ -67,15 +78,9 @@ def latest_version(process_id):
                           options=[defer(DiagramVersion.sources), defer(DiagramVersion.spec_json)])
 
 
-_VERSIONS = DiagramVersion.__table__
-_LATEST_ID = Statement(select(_VERSIONS.c.id)
-                       .where(_VERSIONS.c.process_id == bindparam("_process"), _VERSIONS.c.status == "published")
-                       .order_by(_VERSIONS.c.version.desc()).limit(1))
-
-
 def latest_version_id(process_id):
     """The id of the newest published version of a process (what a new case starts on)."""
-    version_id = _LATEST_ID.execute({"_process": process_id}).scalar()
+    version_id = statements.LATEST_VERSION_ID.execute({"_process": process_id}).scalar()
     if version_id is None:
         raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
     return version_id
@@ -108,64 +113,20 @@ def list_versions(actor):
         select(DiagramVersion).order_by(DiagramVersion.process_id, DiagramVersion.version.desc())))
 
 
-def upload(actor, process_id, files, now):
-    """Check uploaded files and keep them as a draft version; DiagramError names what is wrong."""
-    _require_analyst(actor)
-    if not files:
-        raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
-    for name in files:
-        if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{name}' bukan .bpmn atau .dmn"})
-    with write_transaction() as session:
-        digest = content_hash(files)
-        same = session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
-                                                           DiagramVersion.content_hash == digest))
-        if same is not None:
-            return same.id
-        refuse_if_invalid(files, process_id)
-        bundle = load_bundle(files, process_id)
-        latest = session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
-        version = DiagramVersion(process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="draft",
-                                 content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
-                                 created_by=actor.username, created_at=now)
-        session.add(version)
-        session.flush()
-        record_change(version, "diunggah", actor.username, now)
-        return version.id
-
-
-def refuse_if_invalid(files, process_id):
-    """Raise DiagramError naming the first error (and carrying every finding) if the set has errors."""
-    findings = lint_files(files, process_id)
-    if has_errors(findings):
-        first = next(f for f in findings if f.severity == "error")
-        raise DiagramError(first.message, element_id=first.element_id, file=first.file, line=first.line,
-                           findings=[f.to_dict() for f in findings])
-    return findings
-
-
-def publish_draft(actor, version_id, now=None):
-    """Make a draft version the one new cases start on; running cases keep theirs."""
-    _require_analyst(actor)
-    with write_transaction() as session:
-        version = session.get(DiagramVersion, version_id)
-        if version is None:
-            raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
-        if version.status != "draft":
-            raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
-        make_latest(version, actor.username, now or version.created_at)
-        return version.id
-
-
 def make_latest(version, actor, now, note=""):
     """Publish `version` and retire the versions published before it (their running cases carry on)."""
     for older in db.session.scalars(select(DiagramVersion).where(
             DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
             DiagramVersion.id != version.id)):
-        older.status = "retired"
-        record_change(older, "dipensiunkan", actor, now, f"digantikan versi {version.version}")
+        retire(older, actor, now, f"digantikan versi {version.version}")
     version.status = "published"
     record_change(version, "diterbitkan", actor, now, note)
+
+
+def retire(version, actor, now, note=""):
+    """Take a version out of use: no new case starts on it (its running cases carry on)."""
+    version.status = "retired"
+    record_change(version, "dipensiunkan", actor, now, note)
 
 
 def record_change(version, action, actor, now, note=""):
@@ -177,11 +138,6 @@ def get_version(version_id):
     if version is None:
         raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
     return version
-
-
-def _require_analyst(actor):
-    if not access.allowed(actor, access.DIAGRAMS_EDIT):
-        raise Forbidden("Peran Anda tidak berwenang mengunggah atau menerbitkan diagram", action=access.DIAGRAMS_EDIT)
 
 
 def drawings_for_case(view):

@@ -26,28 +26,19 @@ counts are the printed values exactly.
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from engine.domain import roles
 from engine.errors import Unavailable
-from engine.store.direct import Statement
-from engine.store.models import Case, HumanTask, db
 from engine.reports.sql import in_area
-from engine.store.rollup_table import DIMENSIONS, ROLLUPS
+from engine.store import statements
+from engine.store.models import db
+from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, ROLLUPS, TASK_COLUMNS
 
 APPEAL_TASK = "Task_TinjauBanding"
-CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
-                   "hasil_verifikasi", "tanggapan_rujukan")
-CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_kelamin", "disabilitas",
-                 *CASE_DIMENSIONS)
-TASK_COLUMNS = ("id", "role", "status", "wilayah", "name", "element_id", "instansi", "hasil", "created_at",
-                 "completed_at", "due_at")
 _ZONE = "zona"  # the row that records the UTC offset the months were counted in
 _SETTINGS = {"offset_hours": 7}
-CASES, TASKS = Case.__table__, HumanTask.__table__
-_READ_CASE = select(*(CASES.c[name] for name in CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
-_READ_TASKS = select(*(TASKS.c[name] for name in TASK_COLUMNS)).where(TASKS.c.id.in_(bindparam("_ids",
-                                                                                                 expanding=True)))
+CASES, TASKS = statements.CASES, statements.TASKS
 
 
 def configure(settings):
@@ -142,7 +133,7 @@ def case_change(case_id, values, old=None):
     old row to the new one (give it to `apply`). `old`: the row's CASE_COLUMNS as they are, when the caller
     has just read them (else read here)."""
     if old is None:
-        old = db.session.connection().execute(_READ_CASE, {"_id": case_id}).mappings().one()
+        old = db.session.connection().execute(statements.ROLLUP_CASE, {"_id": case_id}).mappings().one()
     new = dict(old)
     new.update({name: values[name] for name in CASE_COLUMNS if name in values})
     offset = _SETTINGS["offset_hours"]
@@ -161,7 +152,7 @@ def task_changes(closed_ids, added_ids, known=None):
     rows = [known[task_id] for task_id in ids if task_id in known]
     unknown = [task_id for task_id in ids if task_id not in known]
     if unknown:
-        rows += list(db.session.connection().execute(_READ_TASKS, {"_ids": unknown}).mappings())
+        rows += list(db.session.connection().execute(statements.ROLLUP_TASKS, {"_ids": unknown}).mappings())
     before, after = [], []
     for row in rows:
         if row["id"] in closed:
@@ -203,29 +194,13 @@ def _row(key, n, on_time, kunci=None):
     return row
 
 
-_UPSERTS = {}
-
-
-def _upsert(dialect):
-    if dialect not in _UPSERTS:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        statement = dialect_insert(ROLLUPS)
-        _UPSERTS[dialect] = Statement(statement.on_conflict_do_update(
-            index_elements=[ROLLUPS.c.kunci],
-            set_={"n": ROLLUPS.c.n + statement.excluded.n, "tepat": ROLLUPS.c.tepat + statement.excluded.tepat}))
-    return _UPSERTS[dialect]
-
-
 def _apply(delta):
     if not delta:
         return
     # in key order, so two transactions touching the same rows lock them in the same order
     keyed = sorted(((_kunci(key), key) for key in delta), key=lambda pair: pair[0])
     rows = [_row(key, *delta[key], kunci=kunci) for kunci, key in keyed]
-    _upsert(db.session.get_bind().dialect.name).execute(rows)
+    statements.add_to_rollups(db.session.get_bind().dialect.name).execute(rows)
 
 
 # --- from scratch -------------------------------------------------------------------------------

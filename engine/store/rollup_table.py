@@ -10,6 +10,13 @@ from sqlalchemy import Column, Index, Integer, String, Table
 from engine.store.models import db
 
 DIMENSIONS = tuple(f"d{i}" for i in range(1, 10))
+# the case and task columns the rows' facts are counted from (the case's are d1..d9 of 'diterima')
+CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
+                   "hasil_verifikasi", "tanggapan_rujukan")
+CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_kelamin", "disabilitas",
+                *CASE_DIMENSIONS)
+TASK_COLUMNS = ("id", "role", "status", "wilayah", "name", "element_id", "instansi", "hasil", "created_at",
+                "completed_at", "due_at")
 
 ROLLUPS = Table(
     "dashboard_rollups", db.metadata,

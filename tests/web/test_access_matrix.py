@@ -17,7 +17,7 @@ from sqlalchemy import select
 from engine.domain import access
 from engine.domain.actor import Actor
 from engine.people import auth
-from engine.processes import versions
+from engine.processes import editing, versions
 from engine.store.models import Case, User, db
 from tests.conftest import PASSWORD
 from tests.journeys import TELAAH, act, approve_pkh_referral, inbox_task, intake, telaah
@@ -195,7 +195,7 @@ def world(app, api):
     published = versions.get_version(1)
     main = f"workflows/{published.process_id}.bpmn"
     edited = {**published.sources, main: published.sources[main] + "\n<!-- draf -->\n"}
-    draft = versions.upload(analyst, published.process_id, edited, now)  # rolled back / migrated to: refused (409)
+    draft = editing.upload(analyst, published.process_id, edited, now)  # rolled back / migrated to: refused (409)
     for area in areas.values():
         area["draft"] = draft
     tokens = {}

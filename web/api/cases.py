@@ -6,7 +6,7 @@ from engine.errors import AuthenticationFailed, InvalidInput
 from engine.audit import verify
 from engine.people import auth
 from engine.cases import commands
-from engine.processes import versions
+from engine.processes import editing, versions
 from engine.cases import queries
 from engine.registry import dtks
 from web import security
@@ -130,7 +130,6 @@ def public_case(ticket):
 @bp.get("/workflows")
 @api_requires(access.DIAGRAMS_VIEW)
 def list_workflows():
-    from engine.processes import editing
     from web.api.workflow_schemas import WorkflowVersionSchema
 
     return jsonify(WorkflowVersionSchema(many=True).dump(editing.overview(g.actor)))
@@ -140,14 +139,14 @@ def list_workflows():
 @api_requires(access.DIAGRAMS_EDIT)
 def upload_workflow():
     body = schemas.WorkflowUploadSchema().load(read_body())
-    version_id = versions.upload(g.actor, body["process_id"], body["files"], now())
+    version_id = editing.upload(g.actor, body["process_id"], body["files"], now())
     return jsonify(schemas.DiagramVersionSchema().dump(versions.get_version(version_id))), 201
 
 
 @bp.post("/workflows/<int:version_id>/publish")
 @api_requires(access.DIAGRAMS_EDIT)
 def publish_workflow(version_id):
-    versions.publish_draft(g.actor, version_id, now())
+    editing.publish_draft(g.actor, version_id, now())
     return jsonify(schemas.DiagramVersionSchema().dump(versions.get_version(version_id)))
 
 

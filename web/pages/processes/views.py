@@ -106,7 +106,7 @@ def upload():
 @requires(access.DIAGRAMS_EDIT)
 def act(version_id, action):
     if action == "terbitkan":
-        versions.publish_draft(g.actor, version_id, now())
+        editing.publish_draft(g.actor, version_id, now())
         flash(f"Versi {versions.get_version(version_id).version} diterbitkan; kasus baru memakai versi ini.", "info")
     elif action == "pulihkan":
         new = versions.get_version(editing.rollback(g.actor, version_id, now()))
