@@ -10,24 +10,20 @@ unexpected failure is itself a finding.
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.bpmn import expressions
 from engine.bpmn.dmn_lint import lint_dmn
 from engine.bpmn.forms import FIELD_TYPES
 from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
 from engine.bpmn.parser import BPMN_NS, file_kind, load_bundle, safe_xml
-from engine.bpmn.sandbox import SandboxEnvironment
-from engine.bpmn.timers import _parse_cycle, quote_iso_literal
+from engine.bpmn.timer_lint import JUEL as _JUEL, timer_problem
 from engine.domain.roles import role_for_lane
 from engine.errors import DiagramError, ExpressionRejected
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
-_JUEL = re.compile(r"[$#]\{")
 _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 _FORM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Elements the engine has no (correct) execution for, with the reason shown to the analyst.
@@ -40,7 +36,6 @@ UNSUPPORTED = {
     "transaction": "subproses transaksi tidak didukung mesin ini",
 }
 SERVICE_ATTRIBUTES = ("class", "delegateExpression", "expression", "type")
-_EVAL_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -331,43 +326,6 @@ def _timers(root, say, functions):
             if problem:
                 found.append(say(owner, "error", problem))
     return found
-
-
-def timer_problem(kind, text, functions=CLOCK_FUNCTION_NAMES):
-    """Why a timer value would not run (Indonesian), or None when it works."""
-    if not text:
-        return "timer tanpa ekspresi waktu (nilainya kosong)"
-    if _JUEL.search(text):
-        return f"ekspresi timer JUEL '{text}' tidak didukung"
-    source = quote_iso_literal(text)
-    try:
-        expressions.check(source, "eval", frozenset(functions))
-    except ExpressionRejected as exc:
-        return (f"nilai timer '{text}' tidak dapat dibaca: bukan durasi/tanggal ISO-8601 (mis. P3D, PT4H, "
-                f"2026-12-31T09:00:00+07:00) dan bukan ekspresi yang diizinkan ({exc.message})")
-    from engine.bpmn.runner import default_clock_functions
-
-    bound = {name: (lambda f: lambda *args: f(_EVAL_NOW, *args))(f) for name, f in default_clock_functions().items()}
-    try:
-        value = SandboxEnvironment(bound).evaluate(source, {})
-    except NameError as exc:
-        name = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
-        if re.match(r"^[PR]\d|^P?T\d", name, re.IGNORECASE):
-            return f"nilai timer '{text}' bukan durasi ISO-8601 yang valid (contoh: P3D, PT4H, P1DT12H)"
-        return None  # depends on case data; checked when it runs
-    except Exception as exc:
-        return f"nilai timer '{text}' tidak dapat dihitung: {exc}"
-    try:
-        if kind == "timeDuration" and not isinstance(value, datetime):
-            TimerEventDefinition.parse_iso_duration(value)
-        elif kind == "timeDate":
-            TimerEventDefinition.get_datetime(value) if not isinstance(value, datetime) else value
-        elif kind == "timeCycle":
-            _parse_cycle(value, _EVAL_NOW)
-    except Exception:
-        names = {"timeDuration": "durasi", "timeDate": "tanggal", "timeCycle": "siklus"}
-        return f"nilai timer '{text}' bukan {names[kind]} ISO-8601 yang valid"
-    return None
 
 
 def _build(files, roots, process_id, functions):
