@@ -56,34 +56,43 @@ def _check(action):
         raise Forbidden("Peran Anda tidak berwenang membuka halaman atau layanan ini", action=action)
 
 
-def api_requires(action):
-    """An API endpoint for callers with a bearer token whose role may perform `action`."""
+def _guarded(action, sign_in):
+    """A view decorator: `sign_in()` sets g.actor (or returns the answer for a stranger), then the
+    actor's role must allow `action`."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            g.actor = api_actor()
+            refused = sign_in()
+            if refused is not None:
+                return refused
             _check(action)
             return view(*args, **kwargs)
         wrapper.slrt_action = action
         return wrapper
     return decorate
+
+
+def _api_sign_in():
+    g.actor = api_actor()
+
+
+def _page_sign_in():
+    try:
+        g.actor = auth.actor_for_user_id(session.get("user_id"))
+    except AuthenticationFailed:
+        session.clear()
+        return redirect(url_for("ui.login", next=request.path))
+    return None
+
+
+def api_requires(action):
+    """An API endpoint for callers with a bearer token whose role may perform `action`."""
+    return _guarded(action, _api_sign_in)
 
 
 def requires(action):
     """A page for signed-in officers whose role may perform `action` (others: 403; strangers: sign-in)."""
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            try:
-                g.actor = auth.actor_for_user_id(session.get("user_id"))
-            except AuthenticationFailed:
-                session.clear()
-                return redirect(url_for("ui.login", next=request.path))
-            _check(action)
-            return view(*args, **kwargs)
-        wrapper.slrt_action = action
-        return wrapper
-    return decorate
+    return _guarded(action, _page_sign_in)
 
 
 def api_login_required(view):

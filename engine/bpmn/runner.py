@@ -104,12 +104,7 @@ class Runner:
         values = validate_submission(info.form if info else [], submitted, task.data)
         self.set_clock(workflow, now)
         task.data.update(values)
-        try:
-            task.run()
-        except SlrtError:
-            raise
-        except SpiffWorkflowException as exc:
-            raise _failure(exc) from exc
+        _diagram_step(task.run)
         self._run_engine(workflow)
         return values
 
@@ -138,10 +133,7 @@ class Runner:
         if not due:
             return []
         self.set_clock(workflow, now)
-        try:
-            workflow.refresh_timers()
-        except SpiffWorkflowException as exc:
-            raise _failure(exc) from exc
+        _diagram_step(workflow.refresh_timers)
         self._run_engine(workflow)
         return due
 
@@ -168,12 +160,7 @@ class Runner:
         return [t.task_spec.bpmn_id for t in sorted(done, key=lambda t: t.last_state_change)]
 
     def _run_engine(self, workflow):
-        try:
-            workflow.do_engine_steps()
-        except SlrtError:
-            raise
-        except SpiffWorkflowException as exc:
-            raise _failure(exc) from exc
+        _diagram_step(workflow.do_engine_steps)
 
     @staticmethod
     def _find_task(workflow, task_id):
@@ -228,6 +215,16 @@ def _boundary_due(task):
         if value:
             dues.append(TimerEventDefinition.get_datetime(value))
     return min(dues) if dues else None
+
+
+def _diagram_step(action):
+    """Run one step of the engine; what the diagram does wrong there surfaces as WorkflowFailure."""
+    try:
+        action()
+    except SlrtError:
+        raise
+    except SpiffWorkflowException as exc:
+        raise _failure(exc) from exc
 
 
 def _failure(exc):

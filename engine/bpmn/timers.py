@@ -42,38 +42,43 @@ def clock_now(my_task):
     return now if now is not None else datetime.now(timezone.utc)
 
 
+def _fire_once_due(my_task, expression, due_text):
+    """Arm a one-off timer the first time it is seen (`due_text(value, now)`: its due instant as ISO
+    text, kept in the task) and fire it once the engine clock reaches that instant."""
+    event_value = my_task._get_internal_data("event_value")
+    now = clock_now(my_task)
+    if event_value is None:
+        event_value = due_text(my_task.workflow.script_engine.evaluate(my_task, expression), now)
+        my_task._set_internal_data(event_value=event_value)
+    if TimerEventDefinition.get_datetime(event_value) <= now:
+        my_task._set_internal_data(event_fired=True)
+    return my_task._get_internal_data("event_fired", False)
+
+
+def _date_due(value, _now):
+    return TimerEventDefinition.get_datetime(value).isoformat()
+
+
+def _duration_due(value, now):
+    if isinstance(value, datetime):
+        due = value
+    else:
+        due = now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(value), now)
+    return due.astimezone(timezone.utc).isoformat()
+
+
 class ClockedTimeDateEventDefinition(TimeDateEventDefinition):
     """A timer at a fixed date-time, compared with the engine clock."""
 
     def has_fired(self, my_task):
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            event_value = TimerEventDefinition.get_datetime(event_value).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if TimerEventDefinition.get_datetime(event_value) <= clock_now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+        return _fire_once_due(my_task, self.expression, _date_due)
 
 
 class ClockedDurationTimerEventDefinition(DurationTimerEventDefinition):
     """A timer a duration after it was armed, armed and compared with the engine clock."""
 
     def has_fired(self, my_task):
-        event_value = my_task._get_internal_data("event_value")
-        now = clock_now(my_task)
-        if event_value is None:
-            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            if isinstance(expression, datetime):
-                due = expression
-            else:
-                parsed = TimerEventDefinition.parse_iso_duration(expression)
-                due = now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
-            event_value = due.astimezone(timezone.utc).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if TimerEventDefinition.get_datetime(event_value) <= now:
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+        return _fire_once_due(my_task, self.expression, _duration_due)
 
 
 class ClockedCycleTimerEventDefinition(CycleTimerEventDefinition):

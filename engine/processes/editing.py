@@ -141,6 +141,8 @@ def source(actor, version_id, filename):
 def diff(actor, version_id, other_id):
     """Elements added, removed and changed from version `other_id` to `version_id`."""
     require_reader(actor)
+    if other_id is None:
+        raise InvalidInput("Versi pembanding wajib", errors={"dari": "id versi pembanding wajib diisi"})
     new, old = versions.get_version(version_id), versions.get_version(other_id)
     result = diff_files(old.sources, new.sources)
     result.update({"dari": old.id, "ke": new.id, "dari_versi": old.version, "ke_versi": new.version})

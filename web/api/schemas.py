@@ -207,7 +207,7 @@ class DiagramVersionSchema(Schema):
     process_id = fields.String()
     version = fields.Integer()
     name = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"enum": ["draft", "published", "retired"]})
     content_hash = fields.String()
     created_by = fields.String()
     created_at = fields.DateTime()

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from web.api.schemas import WorkflowUploadSchema
+from web.api.schemas import DiagramVersionSchema, WorkflowUploadSchema
 
 
 class FindingSchema(Schema):
@@ -21,15 +21,9 @@ class DiagramChangeSchema(Schema):
     note = fields.String()
 
 
-class WorkflowVersionSchema(Schema):
-    id = fields.Integer()
-    process_id = fields.String()
-    version = fields.Integer()
-    name = fields.String()
-    status = fields.String(metadata={"enum": ["draft", "published", "retired"]})
-    content_hash = fields.String()
-    created_by = fields.String()
-    created_at = fields.DateTime()
+class WorkflowVersionSchema(DiagramVersionSchema):
+    """A stored version as analysts manage it: with who published it, its files, open cases and history."""
+
     published_by = fields.String(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
     files = fields.List(fields.String())

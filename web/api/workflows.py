@@ -7,7 +7,6 @@ back and migrating need ``access.DIAGRAMS_EDIT``.
 from flask import g, jsonify, request
 
 from engine.domain import access
-from engine.errors import InvalidInput
 from engine.processes import editing
 from web.downloads import attachment
 from web.api import workflow_schemas as ws
@@ -40,10 +39,7 @@ def workflow_file(version_id, filename):
 @bp.get("/workflows/<int:version_id>/diff")
 @api_requires(access.DIAGRAMS_VIEW)
 def workflow_diff(version_id):
-    other = request.args.get("dari", type=int)
-    if other is None:
-        raise InvalidInput("Versi pembanding wajib", errors={"dari": "id versi pembanding wajib diisi"})
-    return jsonify(ws.DiffSchema().dump(editing.diff(g.actor, version_id, other)))
+    return jsonify(ws.DiffSchema().dump(editing.diff(g.actor, version_id, request.args.get("dari", type=int))))
 
 
 @bp.post("/workflows/<int:version_id>/retire")

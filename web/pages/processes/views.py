@@ -133,10 +133,8 @@ def act(version_id, action):
 @bp.get("/alur-kerja/<int:version_id>/beda")
 @requires(access.DIAGRAMS_VIEW)
 def diff(version_id):
-    other = request.args.get("dari", type=int)
-    if other is None:
-        raise InvalidInput("Versi pembanding wajib", errors={"dari": "wajib diisi"})
-    return render_template("workflow_diff.html", actor=g.actor, diff=editing.diff(g.actor, version_id, other))
+    return render_template("workflow_diff.html", actor=g.actor,
+                           diff=editing.diff(g.actor, version_id, request.args.get("dari", type=int)))
 
 
 @bp.get("/alur-kerja/<int:version_id>/unduh/<path:filename>")
