@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from engine.store import statements
 from engine.store.database import write_transaction
 from engine.store.models import Case, OutboxMessage, db
 
@@ -49,9 +50,7 @@ def deliver_due(now, settings, limit=50):
 
 
 def _due_ids(now, limit):
-    query = (select(OutboxMessage.id).where(OutboxMessage.status == "menunggu", OutboxMessage.next_attempt_at <= now)
-             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
-    ids = list(db.session.scalars(query))
+    ids = list(db.session.scalars(statements.DUE_MESSAGE_IDS, {"_now": now, "_limit": limit}))
     db.session.rollback()
     return ids
 

@@ -7,7 +7,8 @@ The indexes always mirror the stored state, so what to insert or close is comput
 comparing the workflow before and after the change (`prepare`, no database access); `write`
 then writes it. Deserialized workflows are kept in a small per-process cache keyed by
 (case, revision): a revision mismatch simply misses the cache, and a failed change never puts
-its workflow back. The use cases that make changes are in engine/cases/commands.py.
+its workflow back. The use cases that make changes are in engine/cases/commands.py; the statements
+they run are named in engine/store/statements.py.
 """
 
 import json
@@ -25,11 +26,9 @@ from engine.cases import outbox
 from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store import statements
-from engine.store.statements import run  # noqa: F401 (the use cases run statements through here)
+from engine.store.statements import run
 
 RUNNER = Runner()
-CASES, TASKS = statements.CASES, statements.TASKS
-CASE_COLUMNS = statements.CASE_COLUMNS
 _CACHE_SIZE = 256
 _workflows = OrderedDict()
 _cache_lock = threading.Lock()
@@ -124,7 +123,8 @@ class CaseRef:
 
 
 def case_ref(row, prefix=""):
-    """The CaseRef of a row read with CASE_COLUMNS (labelled `prefix` + name) and, if there, DASHBOARD_COLUMNS."""
+    """The CaseRef of a row read with statements.CASE_COLUMNS (labelled `prefix` + name) and, if there,
+    statements.DASHBOARD_COLUMNS."""
     values = row._mapping
     dashboard = ({name: values[f"r_{name}"] for name in rollups.CASE_COLUMNS}
                  if f"r_{rollups.CASE_COLUMNS[0]}" in values else None)

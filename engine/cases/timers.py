@@ -1,22 +1,18 @@
 """The timer sweep: fire every armed timer that is due, each exactly once, from any number of
 scheduler processes. Reads the timer index only; never deserializes a case that has nothing due."""
 
-from sqlalchemy import select
-
 from engine.domain.actor import SYSTEM
 from engine.errors import Conflict
 from engine.cases import commands
-from engine.store.models import Timer, db
+from engine.store import statements
+from engine.store.models import db
 
 BATCH = 200
 
 
 def due_case_ids(now, limit=BATCH):
     """Cases with at least one waiting timer due at `now`, earliest first (uses ix_timers_due)."""
-    rows = db.session.execute(
-        select(Timer.case_id, Timer.due_at).where(Timer.status == "menunggu", Timer.due_at <= now)
-        .order_by(Timer.due_at).limit(limit * 4)
-    ).all()
+    rows = db.session.execute(statements.DUE_TIMERS, {"_now": now, "_limit": limit * 4}).all()
     db.session.rollback()
     seen, ids = set(), []
     for case_id, _due in rows:

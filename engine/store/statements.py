@@ -79,6 +79,15 @@ FIRE_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id"))
 CANCEL_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan"))
 ADD_OUTBOX = Statement(insert(OUTBOX))
 
+# --- the schedulers' sweeps (engine/cases/timers.py, outbox.py): what is due at `_now` ---------
+
+DUE_TIMERS = (select(TIMERS.c.case_id, TIMERS.c.due_at)
+              .where(TIMERS.c.status == "menunggu", TIMERS.c.due_at <= bindparam("_now"))
+              .order_by(TIMERS.c.due_at).limit(bindparam("_limit")))
+DUE_MESSAGE_IDS = (select(OUTBOX.c.id)
+                   .where(OUTBOX.c.status == "menunggu", OUTBOX.c.next_attempt_at <= bindparam("_now"))
+                   .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(bindparam("_limit")))
+
 # --- the case page (engine/cases/queries.py): the row without its serialized workflow ------------
 
 _VIEW_COLUMNS = [column for column in CASES.c if column.name != "state"]
