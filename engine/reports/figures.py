@@ -32,7 +32,7 @@ from engine.errors import Forbidden, InvalidInput
 from engine.reports import tables
 from engine.reports import rollups
 from engine.store.models import Household, HouseholdMember, HumanTask, Region, db
-from engine.reports.sql import in_area
+from engine.store.statements import in_area
 
 LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
 SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}

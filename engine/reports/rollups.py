@@ -26,19 +26,15 @@ counts are the printed values exactly.
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select
-
 from engine.domain import roles
 from engine.errors import Unavailable
-from engine.reports.sql import in_area
 from engine.store import statements
 from engine.store.models import db
-from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, ROLLUPS, TASK_COLUMNS
+from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, TASK_COLUMNS  # noqa: F401 (used as rollups.*)
 
 APPEAL_TASK = "Task_TinjauBanding"
-_ZONE = "zona"  # the row that records the UTC offset the months were counted in
+_ZONE = statements.ROLLUP_ZONE
 _SETTINGS = {"offset_hours": 7}
-CASES, TASKS = statements.CASES, statements.TASKS
 
 
 def configure(settings):
@@ -208,8 +204,7 @@ def _apply(delta):
 def computed_from_scratch(connection, offset):
     """{key: (n, tepat)} derived from every case and task row, the same way the write path does."""
     totals = defaultdict(lambda: [0, 0])
-    for table, columns, facts in ((CASES, CASE_COLUMNS, case_facts), (TASKS, TASK_COLUMNS, task_facts)):
-        query = select(*(table.c[name] for name in columns)).execution_options(yield_per=20000)
+    for query, facts in ((statements.ROLLUP_CASE_SOURCE, case_facts), (statements.ROLLUP_TASK_SOURCE, task_facts)):
         for row in connection.execute(query).mappings():
             for key, (n, on_time) in facts(row, offset):
                 totals[key][0] += n
@@ -220,7 +215,7 @@ def computed_from_scratch(connection, offset):
 def stored(connection):
     """{key: (n, tepat)} as the table holds them (rows summed to zero left out)."""
     result = {}
-    for row in connection.execute(select(ROLLUPS).where(ROLLUPS.c.jenis != _ZONE)).mappings():
+    for row in connection.execute(statements.ROLLUP_ROWS).mappings():
         if row["n"] or row["tepat"]:
             dims = tuple(row[name] for name in DIMENSIONS)
             width = {"diterima": 9, "pelapor": 2, "selesai": 1, "tugas_selesai": 1, "rujukan": 3, "banding": 2,
@@ -234,11 +229,11 @@ def rebuild(connection, offset=None):
     """Replace the table's rows with those derived from scratch (migration, bulk loads, a new offset)."""
     offset = _SETTINGS["offset_hours"] if offset is None else int(offset)
     facts = computed_from_scratch(connection, offset)
-    connection.execute(delete(ROLLUPS))
+    connection.execute(statements.CLEAR_ROLLUPS)
     rows = [_row(key, n, on_time) for key, (n, on_time) in facts.items()]
     rows.append(_row((_ZONE, "", "", (), None), offset, 0))
     for start in range(0, len(rows), 5000):
-        connection.execute(insert(ROLLUPS), rows[start:start + 5000])
+        connection.execute(statements.INSERT_ROLLUPS, rows[start:start + 5000])
     return len(rows)
 
 
@@ -246,8 +241,7 @@ def rebuild(connection, offset=None):
 
 def counted_in(offset_hours, connection=None):
     """Whether the table's months are local months of this UTC offset."""
-    query = select(ROLLUPS.c.n).where(ROLLUPS.c.jenis == _ZONE)
-    return (connection or db.session).scalar(query) == int(offset_hours)
+    return (connection or db.session).scalar(statements.ROLLUP_OFFSET) == int(offset_hours)
 
 
 def require_counted_in(offset_hours):
@@ -270,16 +264,10 @@ def read(jenis, scope, width, with_bucket=False, by_month=False, sub_areas=False
     """[(…, dims…, [ember], n, tepat)] of the scope's area summed over its months, grouped by the
     figure's first `width` dimensions (and the bucket, the month when asked); with `sub_areas`,
     of each area one level below the scope's instead, grouped by that area first."""
-    groups = ([ROLLUPS.c.bulan] if by_month else []) + ([ROLLUPS.c.wilayah] if sub_areas else []) + [
-        ROLLUPS.c[name] for name in DIMENSIONS[:width]] + ([ROLLUPS.c.ember] if with_bucket else [])
-    if sub_areas:
-        area = (in_area(ROLLUPS.c.wilayah, scope.wilayah), func.length(ROLLUPS.c.wilayah) == scope.sub_digits)
-    else:
-        area = (ROLLUPS.c.wilayah == scope.wilayah,)
-    query = (select(*groups, func.sum(ROLLUPS.c.n), func.sum(ROLLUPS.c.tepat))
-             .where(ROLLUPS.c.jenis == jenis, ROLLUPS.c.bulan.in_(scope.months), *area))
-    if groups:
-        query = query.group_by(*groups)
+    groups = (["bulan"] if by_month else []) + (["wilayah"] if sub_areas else []) + list(DIMENSIONS[:width]) + (
+        ["ember"] if with_bucket else [])
+    query = statements.rollup_sums(jenis, scope.wilayah, scope.months, groups,
+                                   scope.sub_digits if sub_areas else None)
     return [tuple(row) for row in db.session.execute(query) if row[-2] or row[-1]]
 
 
@@ -306,11 +294,8 @@ def percentiles(jenis, scope, percents=(50, 90)):
     tenths = defaultdict(lambda: defaultdict(int))
     needed = sorted({f"{jenis}:{day}" for day, _rank in wanted.values()})
     if needed:
-        query = (select(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember, func.sum(ROLLUPS.c.n))
-                 .where(ROLLUPS.c.jenis.in_(needed), ROLLUPS.c.bulan.in_(scope.months),
-                        ROLLUPS.c.wilayah == scope.wilayah)
-                 .group_by(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember))
-        for name, group, ember, n in db.session.execute(query):
+        for name, group, ember, n in db.session.execute(statements.rollup_buckets(needed, scope.wilayah,
+                                                                                  scope.months)):
             day = int(name.split(":")[1])
             tenths[(group, day)][ember] += n
             tenths[(ALL, day)][ember] += n

@@ -5,7 +5,7 @@ are plain Core statements the session runs (SQLAlchemy caches their compiled for
 need a row lock or an expanding IN list. A service composes no driver statement of its own.
 """
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -141,6 +141,16 @@ TOKEN_USER = Statement(select(ApiToken.revoked_at, ApiToken.expires_at, User.id,
 
 # --- the dashboards' summary rows (engine/reports/rollups.py) -----------------------------------
 
+ROLLUP_ZONE = "zona"  # the row that records the UTC offset the months were counted in
+ROLLUP_OFFSET = select(ROLLUPS.c.n).where(ROLLUPS.c.jenis == ROLLUP_ZONE)
+ROLLUP_ROWS = select(ROLLUPS).where(ROLLUPS.c.jenis != ROLLUP_ZONE)
+CLEAR_ROLLUPS = delete(ROLLUPS)
+INSERT_ROLLUPS = insert(ROLLUPS)
+# every case and task row with the columns their facts are counted from, streamed
+ROLLUP_CASE_SOURCE = (select(*(CASES.c[name] for name in rollup_table.CASE_COLUMNS))
+                      .execution_options(yield_per=20000))
+ROLLUP_TASK_SOURCE = (select(*(TASKS.c[name] for name in rollup_table.TASK_COLUMNS))
+                      .execution_options(yield_per=20000))
 ROLLUP_CASE = select(*(CASES.c[name] for name in rollup_table.CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
 ROLLUP_TASKS = (select(*(TASKS.c[name] for name in rollup_table.TASK_COLUMNS))
                 .where(TASKS.c.id.in_(bindparam("_ids", expanding=True))))
@@ -155,3 +165,31 @@ def add_to_rollups(dialect):
             index_elements=[ROLLUPS.c.kunci],
             set_={"n": ROLLUPS.c.n + statement.excluded.n, "tepat": ROLLUPS.c.tepat + statement.excluded.tepat}))
     return _ROLLUP_ADDS[dialect]
+
+
+def in_area(column, prefix):
+    """`column` starts with the BPS code prefix, as a range both databases answer from an index."""
+    if not prefix:
+        return column.isnot(None)
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def rollup_sums(jenis, wilayah, months, groups, sub_digits=None):
+    """(groups…, sum n, sum tepat) of one figure's rows of an area over months, grouped by the named
+    columns (bulan, wilayah, d1…, ember); with `sub_digits`, of the areas of that code length inside it."""
+    columns = [ROLLUPS.c[name] for name in groups]
+    if sub_digits is None:
+        area = (ROLLUPS.c.wilayah == wilayah,)
+    else:
+        area = (in_area(ROLLUPS.c.wilayah, wilayah), func.length(ROLLUPS.c.wilayah) == sub_digits)
+    query = (select(*columns, func.sum(ROLLUPS.c.n), func.sum(ROLLUPS.c.tepat))
+             .where(ROLLUPS.c.jenis == jenis, ROLLUPS.c.bulan.in_(months), *area))
+    return query.group_by(*columns) if columns else query
+
+
+def rollup_buckets(names, wilayah, months):
+    """(jenis, d1, ember, sum n) of the duration rows of these figures ('selesai:3', …) of an area."""
+    return (select(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember, func.sum(ROLLUPS.c.n))
+            .where(ROLLUPS.c.jenis.in_(names), ROLLUPS.c.bulan.in_(months), ROLLUPS.c.wilayah == wilayah)
+            .group_by(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember))
