@@ -1,8 +1,10 @@
 """The named statements the services run: written here once, called by name elsewhere.
 
-Most are `Statement`s run on the driver (engine/store/direct.py), compiled once per dialect; a few
-are plain Core statements the session runs (SQLAlchemy caches their compiled form), where they
-need a row lock or an expanding IN list. A service composes no driver statement of its own.
+Most are `Statement`s run on the driver (engine/store/direct.py), compiled once per dialect; the
+others are plain Core statements the session runs (SQLAlchemy caches their compiled form), where
+they need a row lock, an expanding IN list, streaming, or (the functions at the end) a shape that
+depends on the call. Services build no driver statement of their own; what they still query
+through the ORM session (loading entities to change them) stays with them.
 """
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
