@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 
 from engine.bpmn.migrate import rebind
-from engine.domain.vocabulary import INDEXED_VARIABLES
+from engine.domain.vocabulary import INDEXED_VARIABLES, PROGRAM_VARIABLES
 from engine.errors import SlrtError
 from engine.cases import persistence
 from engine.processes import versions
@@ -130,7 +130,10 @@ class Replay:
             elif event.type == "tugas_selesai":
                 task = self._open_task(event)
                 completed = task["engine_id"]
-                values = RUNNER.complete(self.bundle, self.workflow, completed, data, event.at)
+                recorded = {k: data[k] for k in PROGRAM_VARIABLES if k in data}  # as the catalogue said then
+                submitted = {k: v for k, v in data.items() if k not in recorded}
+                values = RUNNER.complete(self.bundle, self.workflow, completed, submitted, event.at,
+                                         derive=lambda _values: recorded)
                 if canonical(values) != canonical(data):
                     raise _Diverged([problem(event.seq, "data formulir berbeda setelah diperiksa ulang",
                                              event.element_id, canonical(data), canonical(values))])

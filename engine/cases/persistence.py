@@ -24,12 +24,13 @@ from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OU
 from engine.domain.workdays import calendar_from
 from engine.errors import Conflict
 from engine.cases import outbox
+from engine.people import catalogue
 from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store.direct import Statement
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
 
-RUNNER = Runner()
+RUNNER = Runner(option_sources=catalogue.option_sources, derive=catalogue.derive)
 CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
 _CACHE_SIZE = 256
 _workflows = OrderedDict()

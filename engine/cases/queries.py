@@ -5,8 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, case as sql_case, func, or_, select
 
+from engine.bpmn.forms import with_options
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
+from engine.people import catalogue
 from engine.processes import versions
 from engine.store.direct import Statement
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
@@ -226,7 +228,8 @@ def task_view(actor, task_id, now):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = versions.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
-    view["form"] = [f.to_dict() for f in (info.form if info else [])]
+    fields = with_options(info.form, catalogue.option_sources(active_only=True)) if info else []
+    view["form"] = [f.to_dict() for f in fields]
     view["case"] = _case_summary(case)
     return view
 

@@ -11,6 +11,7 @@ from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
 from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
+from engine.people import catalogue
 from engine.store.database import write_transaction
 from engine.store.direct import Statement
 from engine.store.models import DiagramChange, DiagramVersion, db
@@ -124,6 +125,7 @@ def upload(actor, process_id, files, now):
             return same.id
         refuse_if_invalid(files, process_id)
         bundle = load_bundle(files, process_id)
+        refuse_missing_sop(bundle)
         latest = session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
         version = DiagramVersion(process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="draft",
                                  content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
@@ -144,6 +146,23 @@ def refuse_if_invalid(files, process_id):
     return findings
 
 
+def refuse_missing_sop(bundle):
+    """Raise DiagramError when the bundle routes by the catalogue and an active program's SOP is missing.
+
+    A diagram whose call activity names its process by a variable (`${proses_sop}`) calls the
+    process the catalogue gives the case's program; each active program's one must be in the set.
+    """
+    if not bundle.variable_calls:
+        return
+    known = {bundle.process_id, *bundle.subprocess_specs}
+    findings = [{"element_id": sop, "element_name": None, "line": None, "file": None, "severity": "error",
+                 "message": f"program {code} di katalog memakai proses SOP '{sop or '-'}' yang tidak ada di "
+                            "antara berkas diagram; unggah diagram SOP-nya atau ubah katalog program"}
+                for code, sop in catalogue.missing_sop_processes(known)]
+    if findings:
+        raise DiagramError(findings[0]["message"], element_id=findings[0]["element_id"], findings=findings)
+
+
 def publish_draft(actor, version_id, now=None):
     """Make a draft version the one new cases start on; running cases keep theirs."""
     _require_analyst(actor)
@@ -153,6 +172,7 @@ def publish_draft(actor, version_id, now=None):
             raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
         if version.status != "draft":
             raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
+        refuse_missing_sop(bundle_for(version.id))
         make_latest(version, actor.username, now or version.created_at)
         return version.id
 

@@ -26,8 +26,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
 from engine.domain import access, roles
-from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI, PROGRAM
+from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI
 from engine.errors import Forbidden, InvalidInput
+from engine.people import catalogue
 from engine.reports import tables
 from engine.reports import rollups
 from engine.store.models import Case, Household, HouseholdMember, HumanTask, Region, db
@@ -156,21 +157,22 @@ def dashboard(actor, scope, now):
         trend, profile = _trend(scope), _complainant_profile(scope)
         areas = _area_counts(cases, scope.sub_digits)
     registry = _registry_groups(scope)
+    programs = catalogue.codes(active_only=False)
 
     result = Dashboard(scope, _area_name(scope.wilayah))
     result.sections = [
         ("Lima butir Pedoman", [
-            tables.proposals(cases), tables.participation(registry, cases), tables.combinations(registry),
-            tables.gaps(registry), tables.registry_profile(registry), tables.complainant_profile(profile),
+            tables.proposals(cases), tables.participation(registry, cases, programs),
+            tables.combinations(registry, programs), tables.gaps(registry, programs), tables.registry_profile(registry), tables.complainant_profile(profile),
         ]),
         ("Pengaduan yang diterima", [
             tables.by_dimension(cases, "kanal", KANAL), tables.by_dimension(cases, "jenis_keluhan", JENIS_KELUHAN),
-            tables.by_dimension(cases, "kategori", KATEGORI), tables.by_dimension(cases, "program", PROGRAM),
+            tables.by_dimension(cases, "kategori", KATEGORI), tables.by_dimension(cases, "program", programs),
             tables.by_area(areas, _region_names(areas)), tables.trend(trend, scope.months),
         ]),
         ("Penanganan", [
             tables.resolution(cases), tables.final_results(cases), tables.agencies(tasks["agencies"], tasks["answer_times"]),
-            tables.on_time(tasks["sla"]), tables.open_stages(tasks["open"]), tables.closing_times(closing),
+            tables.on_time(tasks["sla"]), tables.open_stages(tasks["open"]), tables.closing_times(closing, programs),
             tables.appeals(tasks["appeals"], tasks["agencies"]),
         ]),
     ]

@@ -9,7 +9,6 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from engine.domain.vocabulary import PROGRAM
 
 
 @dataclass
@@ -85,19 +84,20 @@ def proposals(cases):
                   "Dalam proses"), rows, "bar", (2, 3, 4, 5))
 
 
-def _programs_of(stored):
+def _programs_of(stored, programs):
     """The program list a household row stores (JSON text), as a sorted tuple in catalogue order."""
     values = json.loads(stored) if stored else []
-    return tuple(_ordered(set(values or ()), PROGRAM))
+    return tuple(_ordered(set(values or ()), programs))
 
 
-def participation(registry, cases):
+def participation(registry, cases, programs):
+    """Households, members and needs per program; `programs` are the catalogue's codes in its order."""
     households, members = Counter(), defaultdict(Counter)
     for stored, _desil, n in registry["households"]:
-        for program in _programs_of(stored):
+        for program in _programs_of(stored, programs):
             households[program] += n
     for stored, sex, disabled, n in registry["members"]:
-        for program in _programs_of(stored):
+        for program in _programs_of(stored, programs):
             members[program]["jiwa"] += n
             members[program]["perempuan"] += n if sex == "P" else 0
             members[program]["disabilitas"] += n if disabled else 0
@@ -105,7 +105,7 @@ def participation(registry, cases):
     for dims, n in cases:
         if _proposal_kind(dims):
             needs[dims["program"]] += n
-    programs = _ordered(set(households) | set(needs) | set(PROGRAM), PROGRAM)
+    programs = _ordered(set(households) | set(needs) | set(programs), programs)
     rows = [(p if p is not None else NOT_SET, households[p], members[p]["jiwa"], members[p]["perempuan"],
              members[p]["disabilitas"], needs[p]) for p in programs]
     return Table("kepesertaan_program", "Kepesertaan dan kebutuhan program",
@@ -113,10 +113,10 @@ def participation(registry, cases):
                   "Kebutuhan: pengaduan kepesertaan"), rows, "bar", (1, 5))
 
 
-def combinations(registry):
+def combinations(registry, programs):
     counts = Counter()
     for stored, _desil, n in registry["households"]:
-        counts[_programs_of(stored)] += n
+        counts[_programs_of(stored, programs)] += n
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
     rows = [(" + ".join(combo) if combo else "Tanpa program", len(combo), n, pct(n, total)) for combo, n in ordered]
@@ -124,11 +124,11 @@ def combinations(registry):
                  ("Kombinasi program", "Jumlah program", "Rumah tangga", "% rumah tangga"), rows, "hbar", (2,))
 
 
-def gaps(registry):
+def gaps(registry, programs):
     counts = defaultdict(Counter)
     for stored, desil, n in registry["households"]:
         counts[desil]["semua"] += n
-        counts[desil]["menerima" if _programs_of(stored) else "belum"] += n
+        counts[desil]["menerima" if _programs_of(stored, programs) else "belum"] += n
     rows = [(str(d) if d is not None else "Tidak diketahui", c["semua"], c["menerima"], c["belum"],
              pct(c["belum"], c["semua"])) for d, c in sorted(counts.items(), key=lambda i: (i[0] is None, i[0] or 0))]
     return Table("kesenjangan_desil", "Kesenjangan layanan: rumah tangga DTKS menurut desil",
@@ -267,8 +267,8 @@ def open_stages(rows):
                  ("Tahap", "Terbuka", "Terlambat"), table_rows, "hbar", (1, 2))
 
 
-def closing_times(figures):
-    keys = ["semua"] + _ordered({k for k in figures if k != "semua"}, PROGRAM)
+def closing_times(figures, programs):
+    keys = ["semua"] + _ordered({k for k in figures if k != "semua"}, programs)
     rows = []
     for key in keys:
         n, median, p90 = figures.get(key, (0, None, None))

@@ -51,6 +51,9 @@ class Program(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     criteria: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    proses_sop: Mapped[str | None] = mapped_column(String(100))  # the SOP process its referrals run
+    sektor: Mapped[str | None] = mapped_column(String(20))  # default back-office sector
+    urutan: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # display order
 
 
 class Household(db.Model):
