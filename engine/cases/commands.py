@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select, update
 
 from engine.domain import access
+from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.cases import persistence
 from engine.processes import versions
@@ -40,7 +41,7 @@ def start_case(actor, payload, now, settings):
         row = dict(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="",
+            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status=CaseStatus.TERBUKA, tahap="",
             state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
             updated_at=now,
         )
@@ -143,7 +144,7 @@ def _task_for_update(actor, task_id):
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
     if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
-    if row.status != "siap":
+    if row.status != TaskStatus.SIAP:
         raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
     if row.assignee_id is not None and row.assignee_id != actor.id:
         holder = db.session.get(User, row.assignee_id)
@@ -161,7 +162,7 @@ def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
     be allowed to act on every task, else Conflict names the first one and nothing changes.
     Returns the number of tasks handed over.
     """
-    rows = persistence.run(persistence.TASK_WITH_CASE.where(TASKS.c.assignee_id == from_user_id, TASKS.c.status == "siap")
+    rows = persistence.run(persistence.TASK_WITH_CASE.where(TASKS.c.assignee_id == from_user_id, TASKS.c.status == TaskStatus.SIAP)
                      .order_by(TASKS.c.case_id, TASKS.c.created_at), {}).all()
     bumped = {}
     for row in rows:

@@ -7,6 +7,7 @@ from sqlalchemy import and_, bindparam, case as sql_case, func, or_, select
 
 from engine.bpmn.forms import with_options
 from engine.domain import access, roles
+from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Forbidden, NotFound
 from engine.people import catalogue
 from engine.processes import versions
@@ -66,7 +67,7 @@ def _case_scope(actor):
 
 def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
     """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
-    conditions = [HumanTask.status == "siap", task_scope(actor)]
+    conditions = [HumanTask.status == TaskStatus.SIAP, task_scope(actor)]
     if access.shielded(actor, True):
         conditions.append(Case.aparat_desa.is_(False))
     for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
@@ -251,8 +252,8 @@ def events(actor, key):
 
 
 PUBLIC_STAGES = {
-    "selesai": "Pengaduan Anda telah selesai ditangani.",
-    "terbuka": "Pengaduan Anda sedang ditangani.",
+    CaseStatus.SELESAI: "Pengaduan Anda telah selesai ditangani.",
+    CaseStatus.TERBUKA: "Pengaduan Anda sedang ditangani.",
 }
 PUBLIC_RESULTS = {
     "dijawab": "Pertanyaan Anda telah dijawab.",

@@ -4,6 +4,7 @@ scheduler processes. Reads the timer index only; never deserializes a case that 
 from sqlalchemy import select
 
 from engine.domain.actor import SYSTEM
+from engine.domain.statuses import TimerStatus
 from engine.errors import Conflict
 from engine.cases import commands
 from engine.store.models import Timer, db
@@ -14,7 +15,7 @@ BATCH = 200
 def due_case_ids(now, limit=BATCH):
     """Cases with at least one waiting timer due at `now`, earliest first (uses ix_timers_due)."""
     rows = db.session.execute(
-        select(Timer.case_id, Timer.due_at).where(Timer.status == "menunggu", Timer.due_at <= now)
+        select(Timer.case_id, Timer.due_at).where(Timer.status == TimerStatus.MENUNGGU, Timer.due_at <= now)
         .order_by(Timer.due_at).limit(limit * 4)
     ).all()
     db.session.rollback()

@@ -29,6 +29,8 @@ INDEXED_VARIABLES = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", 
                      "jenis_keluhan", "terdaftar_dtks", "hasil_verifikasi", "tanggapan_rujukan")
 # Complainant fields kept as case columns (for profiles by sex and disability).
 INDEXED_PELAPOR = ("jenis_kelamin", "disabilitas")
+# The manager's appeal review (keluhan.bpmn): the dashboards count appeals by it.
+APPEAL_TASK = "Task_TinjauBanding"
 # The decision a finished task is recorded with (human_tasks.hasil): the first of these it submitted.
 TASK_OUTCOME_VARIABLES = ("tanggapan_rujukan", "hasil_verifikasi", "keputusan_manajer", "keputusan_supervisor",
                           "keputusan_banding", "keputusan_manajer_fasilitator")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.vocabulary import SEKTOR, TINGKAT_PROGRAM as PROGRAM_LEVELS
+from engine.domain.statuses import TaskStatus
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.people import auth, catalogue
 from engine.cases import commands
@@ -38,7 +39,7 @@ def list_users(actor):
     users = [u for u in db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.username))
              if manages(actor, u.wilayah)]
     held = {}
-    for task in db.session.scalars(select(HumanTask).where(HumanTask.status == "siap",
+    for task in db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.SIAP,
                                                           HumanTask.assignee_id.isnot(None))):
         held[task.assignee_id] = held.get(task.assignee_id, 0) + 1
     return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "wilayah": u.wilayah,
@@ -107,7 +108,7 @@ def deactivate(actor, user_id, replacement_id, now):
             raise InvalidInput("Anda tidak dapat menonaktifkan akun sendiri", errors={"user": "akun sendiri"})
         moved = 0
         held = session.scalar(select(HumanTask.id).where(HumanTask.assignee_id == user.id,
-                                                         HumanTask.status == "siap").limit(1))
+                                                         HumanTask.status == TaskStatus.SIAP).limit(1))
         if held is not None:
             replacement = db.session.get(User, replacement_id) if replacement_id else None
             if replacement is None or not replacement.active or replacement.id == user.id:

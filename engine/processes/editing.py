@@ -12,6 +12,7 @@ from engine.bpmn.diff import diff as diff_files
 from engine.bpmn.lint import lint_files
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
+from engine.domain.statuses import CaseStatus, VersionStatus
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.cases import persistence
 from engine.processes import versions
@@ -76,7 +77,7 @@ def overview(actor):
         changes.setdefault(c.diagram_version_id, []).append(
             {"action": c.action, "actor": c.actor, "at": c.at, "note": c.note})
     open_cases = dict(db.session.execute(select(Case.diagram_version_id, func.count()).where(
-        Case.status == "terbuka").group_by(Case.diagram_version_id)).all())
+        Case.status == CaseStatus.TERBUKA).group_by(Case.diagram_version_id)).all())
     result = []
     for version in versions.list_versions(actor):
         item = describe(version, changes.get(version.id, []))
@@ -117,16 +118,16 @@ def retire(actor, version_id, now):
     require_analyst(actor)
     with write_transaction() as session:
         version = versions.get_version(version_id)
-        if version.status == "retired":
+        if version.status == VersionStatus.RETIRED:
             raise Conflict("Versi ini sudah dipensiunkan", diagram_version_id=version_id)
-        if version.status == "published":
+        if version.status == VersionStatus.PUBLISHED:
             others = session.scalar(select(func.count()).select_from(DiagramVersion).where(
-                DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
+                DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
                 DiagramVersion.id != version.id))
             if not others:
                 raise Conflict("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu",
                                diagram_version_id=version_id)
-        version.status = "retired"
+        version.status = VersionStatus.RETIRED
         versions.record_change(version, "dipensiunkan", actor.username, now)
         return version.id
 
@@ -136,11 +137,11 @@ def rollback(actor, version_id, now):
     require_analyst(actor)
     with write_transaction() as session:
         target = versions.get_version(version_id)
-        if target.status == "draft":
+        if target.status == VersionStatus.DRAFT:
             raise Conflict("Draf belum pernah terbit; terbitkan draf itu saja", diagram_version_id=version_id)
         latest = session.scalar(select(func.max(DiagramVersion.version)).where(
             DiagramVersion.process_id == target.process_id))
-        copy = DiagramVersion(process_id=target.process_id, version=latest + 1, name=target.name, status="draft",
+        copy = DiagramVersion(process_id=target.process_id, version=latest + 1, name=target.name, status=VersionStatus.DRAFT,
                               content_hash=target.content_hash, sources=dict(target.sources),
                               spec_json=target.spec_json, created_by=actor.username, created_at=now)
         session.add(copy)
@@ -153,14 +154,14 @@ def migrate(actor, version_id, now):
     """Move every open case of older versions of this process onto `version_id` where safe; report each."""
     require_analyst(actor)
     target = versions.get_version(version_id)
-    if target.status != "published":
+    if target.status != VersionStatus.PUBLISHED:
         raise Conflict("Kasus hanya dapat dipindahkan ke versi yang terbit", diagram_version_id=version_id)
     new_bundle = versions.bundle_for(target.id)
     rows = db.session.execute(
         select(Case.id, Case.ticket, DiagramVersion.version).join(DiagramVersion, DiagramVersion.id ==
                                                                   Case.diagram_version_id)
         .where(DiagramVersion.process_id == target.process_id, DiagramVersion.version < target.version,
-               Case.status == "terbuka").order_by(Case.id)).all()
+               Case.status == CaseStatus.TERBUKA).order_by(Case.id)).all()
     db.session.rollback()
     moved, kept = [], []
     for case_id, ticket, old_version in rows:

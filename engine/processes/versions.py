@@ -10,6 +10,7 @@ from engine.bpmn.lint import has_errors, lint_files
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
 from engine.domain import access
+from engine.domain.statuses import TaskStatus, VersionStatus
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.people import catalogue
 from engine.store.database import write_transaction
@@ -43,7 +44,7 @@ def publish(files, process_id, actor, now):
     bundle = load_bundle(files, process_id)
     latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
     version = DiagramVersion(
-        process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="published",
+        process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status=VersionStatus.PUBLISHED,
         content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
         created_by=actor, created_at=now,
     )
@@ -70,7 +71,7 @@ def latest_version(process_id):
 
 _VERSIONS = DiagramVersion.__table__
 _LATEST_ID = Statement(select(_VERSIONS.c.id)
-                       .where(_VERSIONS.c.process_id == bindparam("_process"), _VERSIONS.c.status == "published")
+                       .where(_VERSIONS.c.process_id == bindparam("_process"), _VERSIONS.c.status == VersionStatus.PUBLISHED)
                        .order_by(_VERSIONS.c.version.desc()).limit(1))
 
 
@@ -127,7 +128,7 @@ def upload(actor, process_id, files, now):
         bundle = load_bundle(files, process_id)
         refuse_missing_sop(bundle)
         latest = session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
-        version = DiagramVersion(process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status="draft",
+        version = DiagramVersion(process_id=process_id, version=(latest or 0) + 1, name=bundle.name, status=VersionStatus.DRAFT,
                                  content_hash=digest, sources=files, spec_json=StateSerializer().spec_json(bundle),
                                  created_by=actor.username, created_at=now)
         session.add(version)
@@ -170,7 +171,7 @@ def publish_draft(actor, version_id, now=None):
         version = session.get(DiagramVersion, version_id)
         if version is None:
             raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
-        if version.status != "draft":
+        if version.status != VersionStatus.DRAFT:
             raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
         refuse_missing_sop(bundle_for(version.id))
         make_latest(version, actor.username, now or version.created_at)
@@ -180,11 +181,11 @@ def publish_draft(actor, version_id, now=None):
 def make_latest(version, actor, now, note=""):
     """Publish `version` and retire the versions published before it (their running cases carry on)."""
     for older in db.session.scalars(select(DiagramVersion).where(
-            DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
+            DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
             DiagramVersion.id != version.id)):
-        older.status = "retired"
+        older.status = VersionStatus.RETIRED
         record_change(older, "dipensiunkan", actor, now, f"digantikan versi {version.version}")
-    version.status = "published"
+    version.status = VersionStatus.PUBLISHED
     record_change(version, "diterbitkan", actor, now, note)
 
 
@@ -209,8 +210,8 @@ def drawings_for_case(view):
     from lxml import etree
 
     version = get_version(view["diagram_version_id"])
-    done = sorted({t["element_id"] for t in view["tasks"] if t["status"] == "selesai"})
-    current = sorted({t["element_id"] for t in view["tasks"] if t["status"] == "siap"})
+    done = sorted({t["element_id"] for t in view["tasks"] if t["status"] == TaskStatus.SELESAI})
+    current = sorted({t["element_id"] for t in view["tasks"] if t["status"] == TaskStatus.SIAP})
     drawings = []
     for name, text in sorted(version.sources.items(), key=lambda item: (not item[0].endswith("keluhan.bpmn"), item[0])):
         if not name.endswith(".bpmn"):

@@ -26,7 +26,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
 from engine.domain import access, roles
-from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI
+from engine.domain.vocabulary import APPEAL_TASK, JENIS_KELUHAN, KANAL, KATEGORI
+from engine.domain.statuses import TaskStatus
 from engine.errors import Forbidden, InvalidInput
 from engine.people import catalogue
 from engine.reports import tables
@@ -36,7 +37,6 @@ from engine.reports.sql import ALL, hours_between, in_area, local_month, percent
 
 LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
 SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}
-APPEAL_TASK = "Task_TinjauBanding"
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
 
@@ -226,7 +226,7 @@ def _summed_tasks(scope, now):
 def _open_tasks(scope, now):
     return [tuple(row) for row in db.session.execute(
         select(HumanTask.name, func.count(), _count_if(HumanTask.due_at <= now))
-        .where(HumanTask.status == "siap", in_area(HumanTask.wilayah, scope.wilayah)).group_by(HumanTask.name))]
+        .where(HumanTask.status == TaskStatus.SIAP, in_area(HumanTask.wilayah, scope.wilayah)).group_by(HumanTask.name))]
 
 
 # --- queries ---------------------------------------------------------------------------------
@@ -297,22 +297,22 @@ def _task_figures(scope, now):
     sla = defaultdict(lambda: [0, 0])
     for _area, name, count, ok in db.session.execute(
             select(HumanTask.wilayah, HumanTask.name, func.count(), _count_if(on_time))
-            .where(area, HumanTask.status == "selesai", HumanTask.completed_at >= scope.start,
+            .where(area, HumanTask.status == TaskStatus.SELESAI, HumanTask.completed_at >= scope.start,
                    HumanTask.completed_at < scope.end, HumanTask.due_at.isnot(None))
             .group_by(HumanTask.wilayah, HumanTask.name)):
         sla[name][0] += count
         sla[name][1] += int(ok)
     open_ = db.session.execute(
         select(HumanTask.name, func.count(), _count_if(HumanTask.due_at <= now))
-        .where(HumanTask.status == "siap", area).group_by(HumanTask.name)).all()
-    live = HumanTask.status.in_(("siap", "selesai"))  # not cancelled
+        .where(HumanTask.status == TaskStatus.SIAP, area).group_by(HumanTask.name)).all()
+    live = HumanTask.status.in_((TaskStatus.SIAP, TaskStatus.SELESAI))  # not cancelled
     referral = (HumanTask.role == roles.PENGELOLA_PROGRAM, live, area, HumanTask.instansi.isnot(None), *made_in)
     agencies = db.session.execute(
         select(HumanTask.instansi, HumanTask.status, HumanTask.hasil, func.count(), _count_if(on_time))
         .where(*referral).group_by(HumanTask.instansi, HumanTask.status, HumanTask.hasil)).all()
     answer_times = percentiles(db.session, HumanTask.instansi,
                                hours_between(HumanTask.completed_at, HumanTask.created_at),
-                               (HumanTask.role == roles.PENGELOLA_PROGRAM, HumanTask.status == "selesai", area,
+                               (HumanTask.role == roles.PENGELOLA_PROGRAM, HumanTask.status == TaskStatus.SELESAI, area,
                                 HumanTask.instansi.isnot(None), *made_in))
     appeals = db.session.execute(
         select(HumanTask.status, HumanTask.hasil, func.count())

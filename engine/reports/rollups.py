@@ -29,12 +29,13 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, insert, select
 
 from engine.domain import roles
+from engine.domain.statuses import TaskStatus
+from engine.domain.vocabulary import APPEAL_TASK
 from engine.store.direct import Statement
 from engine.store.models import Case, HumanTask, db
 from engine.reports.sql import in_area
 from engine.store.rollup_table import DIMENSIONS, ROLLUPS
 
-APPEAL_TASK = "Task_TinjauBanding"
 CASE_DIMENSIONS = ("status", "kanal", "jenis_keluhan", "kategori", "program", "terdaftar_dtks", "hasil_akhir",
                    "hasil_verifikasi", "tanggapan_rujukan")
 CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_kelamin", "disabilitas",
@@ -115,12 +116,12 @@ def _histogram(jenis, month, area, group, tenths):
 
 def _task_facts(row, offset):
     facts, status = [], row["status"]
-    done = status == "selesai" and row["completed_at"] is not None
+    done = status == TaskStatus.SELESAI and row["completed_at"] is not None
     on_time = int(done and row["due_at"] is not None and row["completed_at"] <= row["due_at"])
     if done and row["due_at"] is not None:
         facts.append((("tugas_selesai", _month(row["completed_at"], offset), row["wilayah"], (row["name"],), None),
                       (1, on_time)))
-    if status not in ("siap", "selesai"):
+    if status not in (TaskStatus.SIAP, TaskStatus.SELESAI):
         return facts
     created = _month(row["created_at"], offset)
     if row["role"] == roles.PENGELOLA_PROGRAM and row["instansi"] is not None:
@@ -164,7 +165,7 @@ def task_changes(closed_ids, added_ids, known=None):
     before, after = [], []
     for row in rows:
         if row["id"] in closed:
-            before += _task_facts(dict(row, status="siap", completed_at=None, hasil=None), offset)
+            before += _task_facts(dict(row, status=TaskStatus.SIAP, completed_at=None, hasil=None), offset)
         after += _task_facts(row, offset)
     return _difference(before, after)
 

@@ -9,6 +9,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from engine.domain.statuses import CaseStatus
 
 
 @dataclass
@@ -174,13 +175,13 @@ def by_dimension(cases, name, order):
     for dims, n in cases:
         counts[dims[name]][dims["status"]] += n
     title, heading, chart = _DIMENSION_TITLES[name]
-    rows = [(value if value is not None else NOT_SET, sum(c.values()), c["selesai"], c["terbuka"])
+    rows = [(value if value is not None else NOT_SET, sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for value, c in ((v, counts[v]) for v in _ordered(set(counts), order))]
     return Table(name, title, (heading, "Diterima", "Selesai", "Masih diproses"), rows, chart, (1,))
 
 
 def by_area(areas, names):
-    rows = [(code, names.get(code, ""), sum(c.values()), c["selesai"], c["terbuka"])
+    rows = [(code, names.get(code, ""), sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for code, c in sorted(areas.items())]
     return Table("wilayah", "Pengaduan menurut wilayah", ("Kode wilayah", "Wilayah", "Diterima", "Selesai",
                                                           "Masih diproses"), rows, "bar", (2,), label_column=1
@@ -199,7 +200,7 @@ RESOLUTION = (("lokal", "Diselesaikan tanpa rujukan"), ("dirujuk", "Dirujuk dan 
 
 
 def _resolution(dims):
-    if dims["status"] != "selesai":
+    if dims["status"] != CaseStatus.SELESAI:
         return "proses"
     if dims["hasil_verifikasi"] or dims["tanggapan_rujukan"]:
         return "dirujuk"
@@ -219,7 +220,7 @@ def resolution(cases):
 def final_results(cases):
     counts = Counter()
     for dims, n in cases:
-        if dims["status"] == "selesai":
+        if dims["status"] == CaseStatus.SELESAI:
             counts[dims["hasil_akhir"] or NOT_SET] += n
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return Table("hasil_akhir", "Hasil akhir kasus yang selesai", ("Hasil akhir", "Kasus"), rows, "hbar", (1,))
@@ -234,7 +235,7 @@ def agencies(rows, answer_times):
     for agency, status, outcome, n, on_time in rows:
         c = counts[agency]
         c["dikirim"] += n
-        if status == "selesai":
+        if status == CaseStatus.SELESAI:
             c["dijawab"] += n
             c["tepat"] += int(on_time or 0)
             c[_ANSWERS.get(outcome, "lain")] += n
@@ -282,9 +283,9 @@ def appeals(rows, agency_rows):
     counts = Counter()
     for status, outcome, n in rows:
         counts["diajukan"] += n
-        counts[outcome if status == "selesai" else "menunggu"] += n
+        counts[outcome if status == CaseStatus.SELESAI else "menunggu"] += n
     bounced = sum(n for _agency, status, outcome, n, _ok in agency_rows
-                  if status == "selesai" and outcome == "bukan_wewenang")
+                  if status == CaseStatus.SELESAI and outcome == "bukan_wewenang")
     table_rows = [("Banding diajukan", counts["diajukan"]), ("Banding diterima", counts["terima"]),
                   ("Banding ditolak", counts["tolak"]), ("Banding menunggu keputusan", counts["menunggu"]),
                   ("Rujukan dikembalikan: bukan wewenang", bounced)]
@@ -294,14 +295,14 @@ def appeals(rows, agency_rows):
 
 def headline(cases, tasks, closing):
     received = sum(n for _dims, n in cases)
-    closed = _total(cases, status="selesai")
+    closed = _total(cases, status=CaseStatus.SELESAI)
     done = sum(n for _name, n, _ok in tasks["sla"])
     ok = sum(int(v or 0) for _name, _n, v in tasks["sla"])
     overdue = sum(int(v or 0) for _name, _n, v in tasks["open"])
     _n, median, p90 = closing.get("semua", (0, None, None))
     appeal_count = sum(n for _status, _outcome, n in tasks["appeals"])
     bounced = sum(n for _a, status, outcome, n, _ok in tasks["agencies"]
-                  if status == "selesai" and outcome == "bukan_wewenang")
+                  if status == CaseStatus.SELESAI and outcome == "bukan_wewenang")
     return [
         ("Pengaduan diterima", received, ""), ("Selesai", closed, ""), ("Masih diproses", received - closed, ""),
         ("Tugas terlambat saat ini", overdue, ""), ("Tugas tepat waktu", pct(ok, done), "%"),

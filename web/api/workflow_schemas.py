@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields
 
+from engine.domain.statuses import VersionStatus
 from web.api.schemas import WorkflowUploadSchema
 
 
@@ -26,7 +27,7 @@ class WorkflowVersionSchema(Schema):
     process_id = fields.String()
     version = fields.Integer()
     name = fields.String()
-    status = fields.String(metadata={"enum": ["draft", "published", "retired"]})
+    status = fields.String(metadata={"enum": [s.value for s in VersionStatus]})
     content_hash = fields.String()
     created_by = fields.String()
     created_at = fields.DateTime()
