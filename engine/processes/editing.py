@@ -139,6 +139,7 @@ def rollback(actor, version_id, now):
         target = versions.get_version(version_id)
         if target.status == VersionStatus.DRAFT:
             raise Conflict("Draf belum pernah terbit; terbitkan draf itu saja", diagram_version_id=version_id)
+        versions.refuse_missing_sop(versions.bundle_for(target.id))
         latest = session.scalar(select(func.max(DiagramVersion.version)).where(
             DiagramVersion.process_id == target.process_id))
         copy = DiagramVersion(process_id=target.process_id, version=latest + 1, name=target.name, status=VersionStatus.DRAFT,

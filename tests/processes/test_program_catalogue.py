@@ -185,9 +185,12 @@ def test_a_program_added_to_the_catalogue_is_routed_by_its_own_published_sop(app
     assert report["ok"] is True, report
 
 
-def test_a_program_outside_the_catalogue_is_refused_at_intake_in_indonesian(api):
-    response = api("fo.cianjur").post("/cases", json={
-        "kanal": "sekretariat", "wilayah": "3203012001", "jenis_keluhan": "pengaduan", "program": "BSU",
-        "uraian": "Program yang belum ada di katalog.", "pelapor": {"nama": "Siti Aminah"}})
+def test_a_program_outside_the_catalogue_is_refused_at_intake_in_indonesian(app, api):
+    complaint = {"kanal": "sekretariat", "wilayah": "3203012001", "jenis_keluhan": "pengaduan", "program": "BSU",
+                 "uraian": "Program yang belum ada di katalog."}
+    response = api("fo.cianjur").post("/cases", json={**complaint, "pelapor": {"nama": "Siti Aminah"}})
     assert response.status_code == 422
-    assert "tidak ada di katalog program aktif" in str(response.get_json())
+    assert "program 'BSU' tidak ada di katalog program aktif" in str(response.get_json())
+    desk = _signed_in(app, "fo.cianjur").post("/meja-depan", data={**complaint, "pelapor.nama": "Siti Aminah"})
+    assert desk.status_code == 422
+    assert "tidak ada di katalog program aktif" in desk.get_data(as_text=True)
