@@ -53,7 +53,8 @@ def intake_payload(village, diagram="keluhan"):
 def raw_start_data(village):
     data = {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pengaduan", "program": "PKH",
             "uraian": "Bantuan PKH belum diterima.", "pelapor": {"nama": "Euis"}, "rahasia": True,
-            "terdaftar_dtks": True, "program_dtks": ["PKH"], "tingkat": "kabupaten"}
+            "terdaftar_dtks": True, "program_dtks": ["PKH"], "tingkat": "kabupaten",
+            "proses_sop": "sop_pkh", "sektor_bawaan": "sosial"}  # what the catalogue gives PKH
     from engine.domain.vocabulary import CASE_DEFAULTS
 
     return {**CASE_DEFAULTS, **data}
@@ -71,6 +72,7 @@ def run_raw(n, village, diagram="keluhan"):
     for path in sorted(folder.glob("*.bpmn")):
         text = path.read_text(encoding="utf-8")
         text = text.replace(">P5D<", '>"P5D"<').replace(">P3D<", '>"P3D"<')  # raw Spiff evaluates timers as Python
+        text = text.replace('calledElement="${proses_sop}"', 'calledElement="sop_pkh"')  # raw: no variable calls
         parser.add_bpmn_xml(etree.ElementTree(etree.fromstring(text.encode())), filename=path.name)
     parser.add_dmn_files([str(p) for p in sorted((ROOT / "rules").glob("*.dmn"))])
     spec, subs = parser.get_spec(diagram), parser.get_subprocess_specs(diagram)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.processes import versions
 from engine.audit.verify import check_chain
 from engine.cases.commands import RUNNER
@@ -77,13 +78,13 @@ def check_case(case_id, report):
         return
     ready = {t.id: t.element_id for t in RUNNER.ready_tasks(bundle, workflow)}
     indexed = dict(db.session.execute(select(HumanTask.id, HumanTask.element_id).where(
-        HumanTask.case_id == case_id, HumanTask.status == "siap")).all())
+        HumanTask.case_id == case_id, HumanTask.status == TaskStatus.SIAP)).all())
     _compare(report, case_id, "open task", ready, indexed)
     armed = {t.task_id: t.due for t in RUNNER.waiting_timers(workflow)}
     waiting = dict(db.session.execute(select(Timer.id, Timer.due_at).where(
-        Timer.case_id == case_id, Timer.status == "menunggu")).all())
+        Timer.case_id == case_id, Timer.status == TimerStatus.MENUNGGU)).all())
     _compare(report, case_id, "waiting timer", armed, waiting)
-    status = "selesai" if workflow.completed else "terbuka"
+    status = CaseStatus.SELESAI if workflow.completed else CaseStatus.TERBUKA
     if case.status != status:
         report.add(case_id, f"status {case.status} but the workflow is {status}")
 
@@ -101,7 +102,7 @@ def _compare(report, case_id, what, in_state, in_index):
 def _check_completions(report, acknowledged, case_ids):
     """Each task completed once, index and log agree, and every acknowledged completion is logged."""
     logged = select(Event.task_id, Event.case_id, func.count()).where(Event.type == "tugas_selesai")
-    done = select(HumanTask.id, HumanTask.case_id).where(HumanTask.status == "selesai")
+    done = select(HumanTask.id, HumanTask.case_id).where(HumanTask.status == TaskStatus.SELESAI)
     if case_ids is not None:
         logged, done = logged.where(Event.case_id.in_(case_ids)), done.where(HumanTask.case_id.in_(case_ids))
     completions = {}

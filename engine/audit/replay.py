@@ -16,7 +16,8 @@ import json
 from dataclasses import dataclass, field
 
 from engine.bpmn.migrate import rebind
-from engine.domain.vocabulary import INDEXED_VARIABLES
+from engine.domain.vocabulary import INDEXED_VARIABLES, PROGRAM_VARIABLES
+from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.errors import SlrtError
 from engine.cases import persistence
 from engine.processes import versions
@@ -130,7 +131,10 @@ class Replay:
             elif event.type == "tugas_selesai":
                 task = self._open_task(event)
                 completed = task["engine_id"]
-                values = RUNNER.complete(self.bundle, self.workflow, completed, data, event.at)
+                recorded = {k: data[k] for k in PROGRAM_VARIABLES if k in data}  # as the catalogue said then
+                submitted = {k: v for k, v in data.items() if k not in recorded}
+                values = RUNNER.complete(self.bundle, self.workflow, completed, submitted, event.at,
+                                         derive=lambda _values: recorded)
                 if canonical(values) != canonical(data):
                     raise _Diverged([problem(event.seq, "data formulir berbeda setelah diperiksa ulang",
                                              event.element_id, canonical(data), canonical(values))])
@@ -146,7 +150,7 @@ class Replay:
         variables = RUNNER.case_data(self.workflow)
         self.snapshot = persistence.snapshot(self.bundle, self.workflow, variables)
         changes = persistence.index_changes(before, self.snapshot, event.at, completed, {t.task_id for t in fired})
-        status = "selesai" if self.workflow.completed else "terbuka"
+        status = CaseStatus.SELESAI if self.workflow.completed else CaseStatus.TERBUKA
         rebuilt = outcome(before.variables, self.snapshot.variables, status, changes, thrown)
         recorded = json.loads(event.outcome) if event.outcome else None
         self._bind(event, rebuilt, recorded)
@@ -165,7 +169,7 @@ class Replay:
                     self.stored_id[engine_id] = event.task_id
                     task = self.tasks[event.task_id] = self.tasks.pop(engine_id)
                     break
-        if task is None or task["status"] != "siap" or task["element_id"] != event.element_id:
+        if task is None or task["status"] != TaskStatus.SIAP or task["element_id"] != event.element_id:
             raise _Diverged([problem(event.seq, f"tugas {event.element_id} tidak siap saat diputar ulang",
                                      event.element_id)])
         return task
@@ -180,7 +184,7 @@ class Replay:
                 candidates = waiting.get(element)
                 self.stored_id[engine_id] = candidates.pop(0) if candidates else engine_id
                 entry = {"engine_id": engine_id, "element_id": element, "due": due, "opened_seq": event.seq,
-                         "opened_at": event.at, "status": "siap" if key == "tasks" else "menunggu",
+                         "opened_at": event.at, "status": TaskStatus.SIAP if key == "tasks" else TimerStatus.MENUNGGU,
                          "closed_seq": None, "closed_at": None, "completed_by": None, "assignee": None,
                          "assignee_seq": None}
                 getattr(self, key)[self.stored_id[engine_id]] = entry
@@ -237,11 +241,11 @@ class Replay:
                        "name": self.bundle.user_tasks[t["element_id"]].name
                        if t["element_id"] in self.bundle.user_tasks else t["element_id"],
                        "due": t["due"], "assignee": t["assignee"]}
-                      for stored, t in self.tasks.items() if t["status"] == "siap"]
+                      for stored, t in self.tasks.items() if t["status"] == TaskStatus.SIAP]
         timers = [{"id": stored, "element_id": t["element_id"], "due": t["due"]}
-                  for stored, t in self.timers.items() if t["status"] == "menunggu"]
+                  for stored, t in self.timers.items() if t["status"] == TimerStatus.MENUNGGU]
         return Frame(event.seq, event.type, event.at, event.actor, event.task_id, event.element_id, data,
-                     "selesai" if self.workflow.completed else "terbuka", variables, changed, removed,
+                     CaseStatus.SELESAI if self.workflow.completed else CaseStatus.TERBUKA, variables, changed, removed,
                      open_tasks, timers, RUNNER.completed_steps(self.workflow))
 
     # -- the stored case ---------------------------------------------------------------------
@@ -273,7 +277,7 @@ class Replay:
             if canonical(getattr(record.case, name)) != variables.get(name, "null"):
                 found.append(problem(self.set_by.get(name, last_seq), f"kolom kasus '{name}' berbeda", None,
                                      _value(variables.get(name)), getattr(record.case, name)))
-        status = "selesai" if self.workflow.completed else "terbuka"
+        status = CaseStatus.SELESAI if self.workflow.completed else CaseStatus.TERBUKA
         if record.case.status != status:
             found.append(problem(last_seq, "status kasus berbeda", None, status, record.case.status))
         found += self._compare_state(last_seq)
@@ -335,11 +339,11 @@ def _task_fields(item, usernames):
     if isinstance(item, dict):
         return {"element_id": item["element_id"], "status": item["status"], "due": item["due"],
                 "opened_at": instant(item["opened_at"]), "closed_at": instant(item["closed_at"]),
-                "completed_by": item["completed_by"], "assignee": item["assignee"] if item["status"] == "siap" else None}
+                "completed_by": item["completed_by"], "assignee": item["assignee"] if item["status"] == TaskStatus.SIAP else None}
     return {"element_id": item.element_id, "status": item.status, "due": instant(item.due_at),
             "opened_at": instant(item.created_at), "closed_at": instant(item.completed_at),
             "completed_by": usernames.get(item.completed_by), "assignee":
-                usernames.get(item.assignee_id) if item.status == "siap" else None}
+                usernames.get(item.assignee_id) if item.status == TaskStatus.SIAP else None}
 
 
 def _timer_fields(item, _usernames):

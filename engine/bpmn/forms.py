@@ -1,12 +1,17 @@
 """Task forms from `camunda:formData`: read once from the spec, and validate submissions."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from engine.errors import DiagramError, InvalidInput
 
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
+# An enum field whose options come from the engine, not the diagram: the field carries
+# <camunda:properties><camunda:property id="pilihan" value="katalog_program" /></camunda:properties>
+# (Camunda Modeler: form field > Properties) and lists no values of its own.
+OPTIONS_PROPERTY = "pilihan"
+OPTION_SOURCES = ("katalog_program",)
 _FIELD_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TRUE = {"true", "1", "on", "ya", "yes"}
 _FALSE = {"false", "0", "off", "tidak", "no", ""}
@@ -28,6 +33,11 @@ class FormField:
     minlength: int | None = None
     maxlength: int | None = None
     properties: dict = field(default_factory=dict)
+
+    @property
+    def source(self):
+        """Where the options come from (OPTION_SOURCES), or None when the diagram lists them."""
+        return self.properties.get(OPTIONS_PROPERTY) if self.type == "enum" else None
 
     def to_dict(self):
         return {
@@ -55,7 +65,11 @@ def form_of(task_spec):
             raise DiagramError(f"tipe kolom '{raw.type}' pada '{raw.id}' tidak didukung ({', '.join(FIELD_TYPES)})")
         constraints = {v.name: v.config for v in raw.validation}
         options = tuple((o.id, o.name or o.id) for o in getattr(raw, "options", []))
-        if raw.type == "enum" and not options:
+        properties = {p.id: p.value for p in raw.properties}
+        source = properties.get(OPTIONS_PROPERTY) if raw.type == "enum" else None
+        if source is not None and source not in OPTION_SOURCES:
+            raise DiagramError(f"sumber pilihan '{source}' pada '{raw.id}' tidak dikenal ({', '.join(OPTION_SOURCES)})")
+        if raw.type == "enum" and not options and source is None:
             raise DiagramError(f"kolom pilihan '{raw.id}' tidak punya nilai")
         fields.append(FormField(
             id=raw.id, label=raw.label or raw.id, type=raw.type,
@@ -64,9 +78,14 @@ def form_of(task_spec):
             min=_int_config(raw.id, constraints, "min"), max=_int_config(raw.id, constraints, "max"),
             minlength=_int_config(raw.id, constraints, "minlength"),
             maxlength=_int_config(raw.id, constraints, "maxlength"),
-            properties={p.id: p.value for p in raw.properties},
+            properties=properties,
         ))
     return fields
+
+
+def with_options(fields, sources):
+    """The fields with the options of each engine-sourced enum taken from {source: ((id, label), ...)}."""
+    return [replace(f, options=tuple(sources.get(f.source, ()))) if f.source else f for f in fields]
 
 
 def _default(raw):

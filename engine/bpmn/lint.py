@@ -15,9 +15,9 @@ from lxml import etree
 
 from engine.bpmn import expressions
 from engine.bpmn.dmn_lint import lint_dmn
-from engine.bpmn.forms import FIELD_TYPES
+from engine.bpmn.forms import FIELD_TYPES, OPTIONS_PROPERTY
 from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
-from engine.bpmn.parser import BPMN_NS, file_kind, load_bundle, safe_xml
+from engine.bpmn.parser import BPMN_NS, called_variable, file_kind, load_bundle, safe_xml
 from engine.bpmn.timer_lint import JUEL as _JUEL, timer_problem
 from engine.domain.roles import role_for_lane
 from engine.errors import DiagramError, ExpressionRejected
@@ -207,7 +207,7 @@ def _tasks(root, say, decisions, processes):
         called = call.get("calledElement")
         if not called:
             found.append(say(call, "error", "call activity tanpa calledElement (proses yang dipanggil)"))
-        elif called not in processes:
+        elif called not in processes and not called_variable(called):  # `${var}`: variable_call.py
             found.append(say(call, "error", f"proses '{called}' yang dipanggil tidak ada di antara berkas yang "
                              "diunggah"))
     for kind in ("serviceTask", "sendTask", "businessRuleTask"):
@@ -264,7 +264,8 @@ def _forms(root, say):
             seen.add(field_id)
             if kind not in FIELD_TYPES:
                 found.append(say(task, "error", f"{where}: tipe '{kind}' tidak didukung ({', '.join(FIELD_TYPES)})"))
-            if kind == "enum" and not list(field.iter(f"{{{CAMUNDA_NS}}}value")):
+            sourced = any(p.get("id") == OPTIONS_PROPERTY for p in field.iter(f"{{{CAMUNDA_NS}}}property"))
+            if kind == "enum" and not sourced and not list(field.iter(f"{{{CAMUNDA_NS}}}value")):
                 found.append(say(task, "error", f"{where}: kolom pilihan tanpa nilai"))
             if _JUEL.search(field.get("defaultValue") or ""):
                 found.append(say(task, "error", f"{where}: nilai bawaan JUEL ${{...}} tidak didukung"))

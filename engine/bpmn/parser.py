@@ -10,7 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -19,6 +22,7 @@ from engine.bpmn import expressions
 from engine.bpmn.forms import form_of
 from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
 from engine.bpmn.timers import CLOCKED, quote_iso_literal
+from engine.bpmn.variable_call import VariableCallActivityParser, called_variable, variable_calls
 from engine.domain.roles import role_for_lane
 from engine.errors import DiagramError, ExpressionRejected, WorkflowFailure
 
@@ -47,11 +51,30 @@ class StrictDMNEngine(DMNEngine):
 
 
 class SlrtParser(CamundaParser):
-    """Camunda-dialect parser whose decision tables are strict."""
+    """Camunda-dialect parser whose decision tables are strict and whose call activities may name
+    the called process by a case variable (engine/bpmn/variable_call.py)."""
+
+    OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
+                               full_tag("callActivity"): (VariableCallActivityParser, CallActivity)}
 
     def get_engine(self, decision_ref, node):
         engine = super().get_engine(decision_ref, node)
         return StrictDMNEngine(engine.decision_table)
+
+    def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
+        """The processes `name` calls; a call named by a variable may call any process of the set."""
+        used = specs if specs is not None else {}
+        for task_spec in self.get_spec(name).task_specs.values():
+            if not isinstance(task_spec, SubWorkflowTask):
+                continue
+            called = [p for p in self.get_process_ids() if p != name] if called_variable(task_spec.spec) \
+                else [task_spec.spec]
+            for process_id in called:
+                if process_id not in used:
+                    used[process_id] = self.get_spec(process_id, required=require_call_activity_specs)
+                    if used[process_id] is not None:
+                        self.get_subprocess_specs(process_id, used)
+        return used
 
 
 def safe_xml(content, filename):
@@ -111,6 +134,7 @@ class ProcessBundle:
     user_tasks: dict
     content_hash: str
     sources: dict
+    variable_calls: tuple = ()  # variables naming called processes (`${proses_sop}`), see variable_call.py
 
 
 def content_hash(files):
@@ -142,6 +166,7 @@ def load_bundle(files, process_id, functions=CLOCK_FUNCTION_NAMES):
     try:
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
+        subprocess_specs.pop(process_id, None)
     except ValidationException as exc:
         raise _diagram_error(exc, roots) from exc
     except SpiffWorkflowException as exc:
@@ -167,6 +192,7 @@ def load_bundle(files, process_id, functions=CLOCK_FUNCTION_NAMES):
         user_tasks=user_tasks,
         content_hash=content_hash(files),
         sources=dict(files),
+        variable_calls=variable_calls([spec, *subprocess_specs.values()]),
     )
 
 

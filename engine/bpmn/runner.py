@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.forms import validate_submission
+from engine.bpmn.forms import validate_submission, with_options
 from engine.bpmn.functions import clock_functions
 from engine.domain.sla import SlaPolicy
 from engine.domain.workdays import WorkCalendar
@@ -52,10 +52,14 @@ class WaitingTimer:
 class Runner:
     """Drives workflows of any bundle; holds no per-case state."""
 
-    def __init__(self, functions=None, clock_functions=None):
+    def __init__(self, functions=None, clock_functions=None, option_sources=None, derive=None):
         self.functions = dict(functions or {})
         self.clock_functions = dict(clock_functions or default_clock_functions())
         self.serializer = StateSerializer()
+        # option_sources() -> {source: options} for engine-sourced enum fields (forms.OPTION_SOURCES);
+        # derive(values) -> the variables that follow from submitted values (e.g. a program's SOP)
+        self.option_sources = option_sources or dict
+        self.derive = derive
 
     def _engine(self, now):
         return SandboxedScriptEngine(self.functions, now=now, clock_functions=self.clock_functions)
@@ -92,16 +96,21 @@ class Runner:
                                    _boundary_due(task)))
         return ready
 
-    def complete(self, bundle, workflow, task_id, submitted, now):
+    def complete(self, bundle, workflow, task_id, submitted, now, derive=None):
         """Validate `submitted` against the task's form, complete it and run on to the next wait.
 
-        Returns the values that were merged into the task data.
+        Returns the values that were merged into the task data: the submitted ones and what
+        `derive` (else the runner's own) adds for them (replay passes what was recorded).
         """
         task = self._find_task(workflow, task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict("Tugas ini sudah tidak menunggu penyelesaian", task_id=task_id)
         info = bundle.user_tasks.get(task.task_spec.name)
-        values = validate_submission(info.form if info else [], submitted, task.data)
+        fields = with_options(info.form, self.option_sources()) if info else []
+        values = validate_submission(fields, submitted, task.data)
+        derive = derive or self.derive
+        if derive is not None:
+            values.update(derive(values))
         self.set_clock(workflow, now)
         task.data.update(values)
         _diagram_step(task.run)

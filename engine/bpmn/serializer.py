@@ -11,6 +11,7 @@ from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
 
 from engine.bpmn.timers import CLOCKED
+from engine.bpmn.variable_call import serializer_config
 
 STATE_FORMAT = "slrt-state-1"
 
@@ -73,7 +74,7 @@ def _config(workflow_converter):
     for original, clocked in CLOCKED.items():
         config[clocked] = config[original]
     config[BpmnWorkflow] = workflow_converter
-    return config
+    return serializer_config(config)
 
 
 class StateSerializer:

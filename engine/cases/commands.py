@@ -6,6 +6,7 @@ and timer indexes, summary rows, event) and the workflow cache are in engine/cas
 from types import SimpleNamespace
 
 from engine.domain import access
+from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.cases import persistence
 from engine.processes import versions
@@ -37,7 +38,7 @@ def start_case(actor, payload, now, settings):
         row = dict(
             ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
             wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status="terbuka", tahap="",
+            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status=CaseStatus.TERBUKA, tahap="",
             state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
             updated_at=now,
         )
@@ -140,7 +141,7 @@ def _task_for_update(actor, task_id):
         raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
     if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
-    if row.status != "siap":
+    if row.status != TaskStatus.SIAP:
         raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
     if row.assignee_id is not None and row.assignee_id != actor.id:
         holder = db.session.get(User, row.assignee_id)

@@ -5,9 +5,10 @@ import re
 from engine.domain import access
 from engine.domain.tickets import ticket_number, tracking_code
 from engine.domain.vocabulary import (
-    CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM, STARTING_LEVEL,
+    CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, STARTING_LEVEL,
 )
 from engine.errors import Forbidden, InvalidInput
+from engine.people import catalogue
 from engine.registry import dtks
 from engine.store import statements
 from engine.store.models import db
@@ -22,7 +23,12 @@ def prepare(actor, payload, now):
     data = dict(CASE_DEFAULTS)
     _choice(payload, "kanal", KANAL, errors, data, required=True)
     _choice(payload, "jenis_keluhan", JENIS_KELUHAN, errors, data, required=True)
-    _choice(payload, "program", PROGRAM, errors, data, required=True)
+    program_error = catalogue.intake_error(payload.get("program"))
+    if program_error:
+        errors["program"] = program_error
+    else:
+        data["program"] = payload["program"]
+        data.update(catalogue.variables_for(data["program"]))
     _choice(payload, "kategori", KATEGORI, errors, data)
     _choice(payload, "jenis_sekolah", JENIS_SEKOLAH, errors, data)
     uraian = payload.get("uraian")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine.domain import access, roles
 from engine.domain.actor import Actor
+from engine.domain.statuses import TaskStatus
 from engine.store.models import HumanTask, User, db
 
 
@@ -36,7 +37,7 @@ def deadline_messages(ticket, fired, opened, local_time):
     messages = []
     for timer in fired:
         task = db.session.get(HumanTask, timer.attached_to) if timer.attached_to else None
-        if task is None or task.status != "siap":
+        if task is None or task.status != TaskStatus.SIAP:
             continue
         holders = recipients(task, managers=False)
         if timer.notice == "pengingat":

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from engine.domain.statuses import OutboxStatus
 from engine.store import statements
 from engine.store.database import write_transaction
 from engine.store.models import Case, OutboxMessage, db
@@ -28,7 +29,7 @@ def message_row(case_id, seq, index, kind, payload, variables, now):
         case_id=case_id, kind=kind, tujuan=body.get("tujuan_rujukan", variables.get("tujuan_rujukan")),
         saluran=body.get("saluran_rujukan", variables.get("saluran_rujukan")),
         payload=json.dumps(body, ensure_ascii=False, default=str),
-        idempotency_key=f"slrt-{case_id}-{seq}-{index}-{uuid.uuid4().hex[:12]}", status="menunggu",
+        idempotency_key=f"slrt-{case_id}-{seq}-{index}-{uuid.uuid4().hex[:12]}", status=OutboxStatus.MENUNGGU,
         attempts=0, next_attempt_at=now, last_error=None, created_at=now, delivered_at=None,
     )
 
@@ -69,7 +70,7 @@ def _deliver_one(message_id, now, settings):
     with write_transaction() as session:
         message = session.get(OutboxMessage, message_id)
         if error is None:
-            message.status, message.delivered_at, message.last_error = "terkirim", now, None
+            message.status, message.delivered_at, message.last_error = OutboxStatus.TERKIRIM, now, None
             return True
         message.last_error = error[:500]
         message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
@@ -79,7 +80,7 @@ def _deliver_one(message_id, now, settings):
 def _lease(message_id, now, settings):
     """Take the message for one attempt (other workers skip it until the lease runs out)."""
     with write_transaction() as session:
-        query = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "menunggu",
+        query = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.MENUNGGU,
                                             OutboxMessage.next_attempt_at <= now)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)

@@ -21,14 +21,16 @@ from engine.bpmn.runner import Runner
 from engine.domain.sla import SlaPolicy
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.domain.workdays import calendar_from
+from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.errors import Conflict
 from engine.cases import outbox
+from engine.people import catalogue
 from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store import statements
 from engine.store.statements import run
 
-RUNNER = Runner()
+RUNNER = Runner(option_sources=catalogue.option_sources, derive=catalogue.derive)
 _CACHE_SIZE = 256
 _workflows = OrderedDict()
 _cache_lock = threading.Lock()
@@ -190,7 +192,7 @@ def prepare(case, bundle, workflow, before, now, actor, event_type, task=None, d
         case.id, case.event_count + 1, case.last_event_hash, type=event_type, at=now, actor=actor.username,
         diagram_version_id=case.diagram_version_id, task_id=task.id if task else None,
         element_id=task.element_id if task else None, data=data,
-        outcome=outcome(before.variables, after.variables, "selesai" if completed else "terbuka", changes,
+        outcome=outcome(before.variables, after.variables, CaseStatus.SELESAI if completed else CaseStatus.TERBUKA, changes,
                         [name for name, _payload in thrown]),
     )
     values = {name: variables.get(name) for name in INDEXED_VARIABLES}
@@ -198,7 +200,7 @@ def prepare(case, bundle, workflow, before, now, actor, event_type, task=None, d
     values.update(
         state=RUNNER.dump(workflow), data=json.dumps(variables, ensure_ascii=False, default=str),
         revision=case.revision + 1, event_count=event["seq"], last_event_hash=event["hash"], updated_at=now,
-        status="selesai" if completed else "terbuka", closed_at=now if completed else None,
+        status=CaseStatus.SELESAI if completed else CaseStatus.TERBUKA, closed_at=now if completed else None,
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
     return Pending(case, after, variables, values, changes, event, messages, now, actor, task, data, completed)
@@ -229,25 +231,25 @@ def index_changes(before, after, now, completed_task_id, fired):
     return {
         "tasks_opened": [[info.id, info.element_id, instant(task_due(info, now))]
                          for task_id, info in after.ready.items() if task_id not in before.ready],
-        "tasks_closed": [[task_id, "selesai" if task_id == completed_task_id else "dibatalkan"] for task_id in closed],
+        "tasks_closed": [[task_id, TaskStatus.SELESAI if task_id == completed_task_id else TaskStatus.DIBATALKAN] for task_id in closed],
         "timers_armed": [[t.task_id, t.element_id, instant(t.due)]
                          for timer_id, t in after.timers.items() if timer_id not in before.timers],
-        "timers_closed": [[timer_id, "terpicu" if timer_id in fired else "dibatalkan"] for timer_id in disarmed],
+        "timers_closed": [[timer_id, TimerStatus.TERPICU if timer_id in fired else TimerStatus.DIBATALKAN] for timer_id in disarmed],
     }
 
 
 def _write_task_changes(case, variables, after, changes, now, actor, submitted=None, task=None):
     """Update the task index; return the change the dashboards' summary rows need."""
     known = {}  # task rows as written now, for the dashboards' summary rows
-    done = [task_id for task_id, how in changes["tasks_closed"] if how == "selesai"]
+    done = [task_id for task_id, how in changes["tasks_closed"] if how == TaskStatus.SELESAI]
     if done:
         finished = {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}
         run(statements.FINISH_TASK, finished)
         if task is not None and task.id == done[0]:
             row = task._mapping
             known[task.id] = {**{name: row[name] for name in rollups.TASK_COLUMNS},
-                              "status": "selesai", "completed_at": now, "hasil": finished["hasil"]}
-    cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != "selesai"]
+                              "status": TaskStatus.SELESAI, "completed_at": now, "hasil": finished["hasil"]}
+    cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != TaskStatus.SELESAI]
     if cancelled:
         run(statements.CANCEL_TASK, cancelled)
     added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
@@ -271,7 +273,7 @@ def task_rows(case, variables, infos, now):
         id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
         wilayah=case.wilayah, sektor=variables.get("sektor"),
         instansi=variables.get("tujuan_rujukan") if info.role == "pengelola_program" else None,
-        tingkat=variables.get("tingkat"), status="siap", created_at=now, due_at=task_due(info, now),
+        tingkat=variables.get("tingkat"), status=TaskStatus.SIAP, created_at=now, due_at=task_due(info, now),
         assignee_id=None, claimed_at=None, completed_at=None, completed_by=None,
     ) for info in infos]
 
@@ -293,4 +295,4 @@ def _write_timer_changes(case, after, changes, now):
     if added:
         run(statements.ADD_TIMERS, [dict(
             id=t.task_id, case_id=case.id, element_id=t.element_id, name=t.name, due_at=t.due,
-            status="menunggu", fired_at=None) for t in added])
+            status=TimerStatus.MENUNGGU, fired_at=None) for t in added])

@@ -5,8 +5,11 @@ from datetime import timedelta
 
 from sqlalchemy import and_, case as sql_case, func, or_, select
 
+from engine.bpmn.forms import with_options
 from engine.domain import access, roles
+from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Forbidden, NotFound
+from engine.people import catalogue
 from engine.processes import versions
 from engine.store import statements
 from engine.store.models import Case, Event, HumanTask, User, db
@@ -64,7 +67,7 @@ def _case_scope(actor):
 
 def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
     """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
-    conditions = [HumanTask.status == "siap", task_scope(actor)]
+    conditions = [HumanTask.status == TaskStatus.SIAP, task_scope(actor)]
     if access.shielded(actor, True):
         conditions.append(Case.aparat_desa.is_(False))
     for column, value in ((Case.program, program), (Case.kategori, kategori), (Case.kanal, kanal)):
@@ -208,7 +211,8 @@ def task_view(actor, task_id, now):
         raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = versions.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
-    view["form"] = [f.to_dict() for f in (info.form if info else [])]
+    fields = with_options(info.form, catalogue.option_sources(active_only=True)) if info else []
+    view["form"] = [f.to_dict() for f in fields]
     view["case"] = _case_summary(case)
     return view
 
@@ -230,8 +234,8 @@ def events(actor, key):
 
 
 PUBLIC_STAGES = {
-    "selesai": "Pengaduan Anda telah selesai ditangani.",
-    "terbuka": "Pengaduan Anda sedang ditangani.",
+    CaseStatus.SELESAI: "Pengaduan Anda telah selesai ditangani.",
+    CaseStatus.TERBUKA: "Pengaduan Anda sedang ditangani.",
 }
 PUBLIC_RESULTS = {
     "dijawab": "Pertanyaan Anda telah dijawab.",

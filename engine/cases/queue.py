@@ -5,6 +5,7 @@ from datetime import timedelta, timezone
 from sqlalchemy import func, select
 
 from engine.domain import roles
+from engine.domain.statuses import QueueStatus
 from engine.errors import Forbidden, NotFound
 from engine.store.database import write_transaction
 from engine.store.models import QueueTicket, db
@@ -28,7 +29,7 @@ def take_number(actor, now):
     with write_transaction() as session:
         last = session.scalar(select(func.max(QueueTicket.nomor)).where(
             QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now)))
-        ticket = QueueTicket(kabupaten=district, tanggal=_day(now), nomor=(last or 0) + 1, status="menunggu",
+        ticket = QueueTicket(kabupaten=district, tanggal=_day(now), nomor=(last or 0) + 1, status=QueueStatus.MENUNGGU,
                              created_at=now)
         session.add(ticket)
         session.flush()
@@ -40,11 +41,11 @@ def call_next(actor, now):
     district = _district(actor)
     with write_transaction() as session:
         ticket = session.scalar(select(QueueTicket).where(
-            QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now), QueueTicket.status == "menunggu")
+            QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now), QueueTicket.status == QueueStatus.MENUNGGU)
             .order_by(QueueTicket.nomor).limit(1))
         if ticket is None:
             raise NotFound("Tidak ada nomor antrian yang menunggu")
-        ticket.status, ticket.called_at, ticket.called_by = "dipanggil", now, actor.id
+        ticket.status, ticket.called_at, ticket.called_by = QueueStatus.DIPANGGIL, now, actor.id
         return ticket.kode
 
 
@@ -53,6 +54,6 @@ def board(actor, now):
     district = _district(actor)
     rows = list(db.session.scalars(select(QueueTicket).where(
         QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now)).order_by(QueueTicket.nomor)))
-    called = [t for t in rows if t.status == "dipanggil"]
+    called = [t for t in rows if t.status == QueueStatus.DIPANGGIL]
     last = max(called, key=lambda t: t.called_at) if called else None
-    return {"dipanggil": last.kode if last else None, "menunggu": [t.kode for t in rows if t.status == "menunggu"]}
+    return {"dipanggil": last.kode if last else None, "menunggu": [t.kode for t in rows if t.status == QueueStatus.MENUNGGU]}

@@ -1,4 +1,5 @@
-"""Demo data for an empty database: regions, the program catalogue, officers and a DTKS sample.
+"""Demo data for an empty database: regions, the program catalogue (rules/program.yaml), officers and a
+DTKS sample.
 
 Everything comes from module-level tables and one `random.Random(2026)`, so two runs give the
 same rows. The fixed records below are what tests and the demo script rely on.
@@ -10,9 +11,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from engine.errors import SlrtError
+from engine.people import catalogue
 from engine.people.auth import create_user
 from engine.store.database import write_transaction
-from engine.store.models import Faq, Household, HouseholdMember, Program, Region, User, db
+from engine.store.models import Faq, Household, HouseholdMember, Region, User, db
 
 DEMO_VILLAGE = "3203012001"
 KENDARI_VILLAGE = "7471011001"
@@ -46,44 +48,6 @@ REGIONS = (  # code, name, level, parent_code — parents before children
     ("7471011002", "Korumba", "desa", "747101"),
     ("7471021001", "Bende", "desa", "747102"),
     ("7471021002", "Pondambea", "desa", "747102"),
-)
-
-PROGRAMS = (  # code, name, agency (tujuan_rujukan), level, description, criteria
-    ("PKH", "Program Keluarga Harapan", "KEMENSOS_JSK", "nasional",
-     "Bantuan sosial bersyarat bagi keluarga miskin dan rentan. Bantuan diberikan per tahap melalui "
-     "rekening penerima dan didampingi oleh pendamping PKH di tingkat kecamatan.",
-     "Keluarga terdaftar di DTKS yang memiliki ibu hamil atau nifas, anak usia dini, anak sekolah, "
-     "penyandang disabilitas berat, atau lanjut usia 60 tahun ke atas. Keluarga wajib memenuhi "
-     "kewajiban pemeriksaan kesehatan dan kehadiran sekolah."),
-    ("BPNT", "Bantuan Pangan Non Tunai", "TIKOR_RASTRA", "nasional",
-     "Bantuan pangan yang disalurkan secara non tunai setiap bulan melalui kartu elektronik dan "
-     "dibelanjakan di e-warong. Menggantikan penyaluran beras sejahtera (Rastra).",
-     "Keluarga dengan kondisi sosial ekonomi terendah di DTKS. Satu keluarga satu kartu; "
-     "keluarga yang sudah mampu dikeluarkan melalui verifikasi dan validasi data."),
-    ("PIP", "Program Indonesia Pintar", "KEMENDIKBUD", "nasional",
-     "Bantuan tunai pendidikan melalui Kartu Indonesia Pintar agar anak usia sekolah tidak putus "
-     "sekolah. Sekolah umum di bawah Kemendikbud, madrasah di bawah Kemenag.",
-     "Anak usia 6 sampai 21 tahun dari keluarga terdaftar di DTKS, keluarga peserta PKH, atau "
-     "pemegang Kartu Keluarga Sejahtera, yang terdaftar sebagai siswa di sekolah atau madrasah."),
-    ("PIS-PBI", "Program Indonesia Sehat - Penerima Bantuan Iuran", "BPJS_KESEHATAN", "nasional",
-     "Iuran Jaminan Kesehatan Nasional dibayar pemerintah bagi warga miskin dan tidak mampu. "
-     "Peserta menerima Kartu Indonesia Sehat dan dilayani oleh fasilitas kesehatan BPJS.",
-     "Warga terdaftar di DTKS yang ditetapkan Kementerian Sosial sebagai penerima bantuan iuran. "
-     "Perubahan kepesertaan diusulkan dinas sosial melalui SIKS-NG."),
-    ("DAERAH", "Program bantuan daerah", "OPD_DAERAH", "daerah",
-     "Program perlindungan sosial yang dibiayai APBD provinsi atau kabupaten/kota, misalnya "
-     "rehabilitasi rumah tidak layak huni atau bantuan usaha mikro. Dijalankan oleh OPD terkait.",
-     "Ditetapkan oleh pemerintah daerah untuk tiap program; umumnya warga ber-KTP daerah setempat "
-     "yang terdaftar di DTKS dan belum menerima bantuan sejenis."),
-    ("NONPEMERINTAH", "Program mitra nonpemerintah", "MITRA_NONPEMERINTAH", "nonpemerintah",
-     "Bantuan dari lembaga swadaya masyarakat, lembaga filantropi, atau program tanggung jawab "
-     "sosial perusahaan yang bermitra dengan SLRT.",
-     "Ditetapkan oleh lembaga mitra; SLRT merujuk warga yang memenuhi syarat berdasarkan data DTKS "
-     "dan hasil kunjungan fasilitator."),
-    ("LAINNYA", "Program lainnya", "OPD_DAERAH", "daerah",
-     "Keluhan atau kebutuhan yang tidak terkait program di atas, misalnya administrasi "
-     "kependudukan atau layanan dasar lain. Ditangani atau diteruskan ke OPD yang berwenang.",
-     "Tidak ada kriteria khusus; back office menilai kebutuhan warga dan OPD tujuan."),
 )
 
 USERS = (  # username, full_name, role, wilayah, sektor, instansi
@@ -174,8 +138,8 @@ def seed_demo(now, password="slrt-demo-2026"):
         for code, name, level, parent in REGIONS:
             session.add(Region(code=code, name=name, level=level, parent_code=parent))
             session.flush()
-        session.add_all(Program(code=c, name=n, agency=a, level=lv, description=d, criteria=k, active=True)
-                        for c, n, a, lv, d, k in PROGRAMS)
+        programs = catalogue.initial_rows()  # rules/program.yaml
+        session.add_all(programs)
         session.add_all(Faq(pertanyaan=q, jawaban=a, program=p, urutan=i, aktif=True, updated_at=now,
                             updated_by="sistem") for i, (q, a, p) in enumerate(FAQ, start=1))
         session.add_all(households)
@@ -188,7 +152,7 @@ def seed_demo(now, password="slrt-demo-2026"):
                     now=now, email=f"{username}@slrt-demo.example")
         users.append({"username": username, "role": role, "wilayah": wilayah, "sektor": sektor,
                       "instansi": instansi, "full_name": full_name})
-    return {"regions": len(REGIONS), "programs": len(PROGRAMS), "households": len(households),
+    return {"regions": len(REGIONS), "programs": len(programs), "households": len(households),
             "members": len(members), "users": users}
 
 

@@ -2,10 +2,15 @@
 
 KANAL = ("sekretariat", "puskesos", "fasilitator")
 JENIS_KELUHAN = ("pertanyaan", "saran", "pengaduan")
-PROGRAM = ("PKH", "BPNT", "PIP", "PIS-PBI", "DAERAH", "NONPEMERINTAH", "LAINNYA")
 KATEGORI = ("kepesertaan", "non_kepesertaan")
+TINGKAT_PROGRAM = ("nasional", "daerah", "nonpemerintah")  # who runs a catalogued program
 SEKTOR = ("kesehatan", "pendidikan", "sosial", "ekonomi", "kependudukan", "lainnya")
 JENIS_SEKOLAH = ("umum", "madrasah")
+
+# Program codes are not listed here: the program catalogue (engine/people/catalogue.py) is their source.
+# The variables a case takes from its program's catalogue row whenever `program` is set (intake or a
+# form), recorded with that value so that a replay does not depend on the catalogue as it is today.
+PROGRAM_VARIABLES = ("proses_sop", "sektor_bawaan")
 
 # Variables every case starts with, so that diagram conditions never meet an unknown name.
 CASE_DEFAULTS = {
@@ -24,6 +29,8 @@ INDEXED_VARIABLES = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", 
                      "jenis_keluhan", "terdaftar_dtks", "hasil_verifikasi", "tanggapan_rujukan")
 # Complainant fields kept as case columns (for profiles by sex and disability).
 INDEXED_PELAPOR = ("jenis_kelamin", "disabilitas")
+# The manager's appeal review (keluhan.bpmn): the dashboards count appeals by it.
+APPEAL_TASK = "Task_TinjauBanding"
 # The decision a finished task is recorded with (human_tasks.hasil): the first of these it submitted.
 TASK_OUTCOME_VARIABLES = ("tanggapan_rujukan", "hasil_verifikasi", "keputusan_manajer", "keputusan_supervisor",
                           "keputusan_banding", "keputusan_manajer_fasilitator")

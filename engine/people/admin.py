@@ -6,13 +6,14 @@ area lies inside their own (a district administrator cannot touch a nationwide a
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.domain import access, roles
 from engine.domain.actor import Actor
-from engine.domain.vocabulary import SEKTOR
+from engine.domain.vocabulary import SEKTOR, TINGKAT_PROGRAM as PROGRAM_LEVELS
+from engine.domain.statuses import TaskStatus
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.people import auth
+from engine.people import auth, catalogue
 from engine.cases import commands
 from engine.store.database import write_transaction
 from engine.store.models import Faq, HumanTask, Program, User, db
@@ -38,7 +39,7 @@ def list_users(actor):
     users = [u for u in db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.username))
              if manages(actor, u.wilayah)]
     held = {}
-    for task in db.session.scalars(select(HumanTask).where(HumanTask.status == "siap",
+    for task in db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.SIAP,
                                                           HumanTask.assignee_id.isnot(None))):
         held[task.assignee_id] = held.get(task.assignee_id, 0) + 1
     return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "wilayah": u.wilayah,
@@ -107,7 +108,7 @@ def deactivate(actor, user_id, replacement_id, now):
             raise InvalidInput("Anda tidak dapat menonaktifkan akun sendiri", errors={"user": "akun sendiri"})
         moved = 0
         held = session.scalar(select(HumanTask.id).where(HumanTask.assignee_id == user.id,
-                                                         HumanTask.status == "siap").limit(1))
+                                                         HumanTask.status == TaskStatus.SIAP).limit(1))
         if held is not None:
             replacement = db.session.get(User, replacement_id) if replacement_id else None
             if replacement is None or not replacement.active or replacement.id == user.id:
@@ -130,24 +131,46 @@ def list_programs(actor):
 
 
 def update_program(actor, code, fields):
-    """Change a program's name, agency, description, beneficiary criteria or whether it is offered."""
+    """Change a program's name, agency, SOP process, sector, texts or whether it is offered."""
     _require_admin(actor)
-    errors = {}
-    name, agency = (fields.get("name") or "").strip(), (fields.get("agency") or "").strip()
-    if not name:
-        errors["name"] = "nama program wajib diisi"
-    if not _INSTANSI.match(agency):
-        errors["agency"] = "kode instansi tujuan rujukan, mis. KEMENSOS_JSK"
-    if errors:
-        raise InvalidInput("Data program tidak valid", errors=errors)
+    values = _program_values(fields, {})
     with write_transaction() as session:
         program = session.get(Program, code)
         if program is None:
             raise NotFound("Program tidak ditemukan", program=code)
-        program.name, program.agency = name, agency
-        program.description = (fields.get("description") or "").strip()
-        program.criteria = (fields.get("criteria") or "").strip()
-        program.active = bool(fields.get("active"))
+        for key, value in values.items():
+            setattr(program, key, value)
+
+
+def add_program(actor, fields):
+    """Add a program to the catalogue; its SOP process must be published before complaints reach it."""
+    _require_admin(actor)
+    code = (fields.get("code") or "").strip().upper()
+    errors = {} if catalogue.CODE.match(code) else {"code": "kode program: huruf besar, angka, - atau _, mis. BSU"}
+    values = _program_values(fields, errors)
+    with write_transaction() as session:
+        if session.get(Program, code) is not None:
+            raise InvalidInput("Data program tidak valid", errors={"code": f"program {code} sudah ada"})
+        urutan = (session.scalar(select(func.max(Program.urutan))) or 0) + 1
+        session.add(Program(code=code, urutan=urutan, **values))
+    return code
+
+
+def _program_values(fields, errors):
+    name, agency = (fields.get("name") or "").strip(), (fields.get("agency") or "").strip()
+    level = (fields.get("level") or "").strip() or "nasional"
+    if not name:
+        errors["name"] = "nama program wajib diisi"
+    if not _INSTANSI.match(agency):
+        errors["agency"] = "kode instansi tujuan rujukan, mis. KEMENSOS_JSK"
+    if level not in PROGRAM_LEVELS:
+        errors["level"] = f"tingkat program harus salah satu dari: {', '.join(PROGRAM_LEVELS)}"
+    proses_sop, sektor = catalogue.check_fields(fields, errors)
+    if errors:
+        raise InvalidInput("Data program tidak valid", errors=errors)
+    return {"name": name, "agency": agency, "level": level, "proses_sop": proses_sop, "sektor": sektor,
+            "description": (fields.get("description") or "").strip(),
+            "criteria": (fields.get("criteria") or "").strip(), "active": bool(fields.get("active"))}
 
 
 def list_faq(actor, only_active=False):

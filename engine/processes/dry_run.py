@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from engine.bpmn.parser import load_bundle
 from engine.domain.actor import Actor
+from engine.domain.statuses import CaseStatus
 from engine.errors import SlrtError
 from engine.cases import commands
 from engine.processes import versions
@@ -118,7 +119,7 @@ def unmet(expected, outcome):
     missed = []
     for key, value in expected.items():
         if key == "status":
-            actual = "selesai" if outcome["selesai"] else "terbuka"
+            actual = CaseStatus.SELESAI if outcome["selesai"] else CaseStatus.TERBUKA
         elif key in ("peran", "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "pesan_keluar"):
             actual = outcome[key]
         else:

@@ -11,7 +11,9 @@ from engine.bpmn.lint import has_errors, lint_files
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
+from engine.domain.statuses import CaseStatus, VersionStatus
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
+from engine.people import catalogue
 from engine.cases import persistence
 from engine.processes import versions
 from engine.audit.eventlog import next_event
@@ -53,7 +55,9 @@ def upload(actor, process_id, files, now):
         if same is not None:
             return same.id
         refuse_if_invalid(files, process_id)
-        version = versions.add_version(process_id, files, load_bundle(files, process_id), actor.username, now)
+        bundle = load_bundle(files, process_id)
+        refuse_missing_sop(bundle)
+        version = versions.add_version(process_id, files, bundle, actor.username, now)
         versions.record_change(version, "diunggah", actor.username, now)
         return version.id
 
@@ -68,13 +72,31 @@ def refuse_if_invalid(files, process_id):
     return findings
 
 
+def refuse_missing_sop(bundle):
+    """Raise DiagramError when the bundle routes by the catalogue and an active program's SOP is missing.
+
+    A diagram whose call activity names its process by a variable (`${proses_sop}`) calls the
+    process the catalogue gives the case's program; each active program's one must be in the set.
+    """
+    if not bundle.variable_calls:
+        return
+    known = {bundle.process_id, *bundle.subprocess_specs}
+    findings = [{"element_id": sop, "element_name": None, "line": None, "file": None, "severity": "error",
+                 "message": f"program {code} di katalog memakai proses SOP '{sop or '-'}' yang tidak ada di "
+                            "antara berkas diagram; unggah diagram SOP-nya atau ubah katalog program"}
+                for code, sop in catalogue.missing_sop_processes(known)]
+    if findings:
+        raise DiagramError(findings[0]["message"], element_id=findings[0]["element_id"], findings=findings)
+
+
 def publish_draft(actor, version_id, now=None):
     """Make a draft version the one new cases start on; running cases keep theirs."""
     require_analyst(actor)
     with write_transaction():
         version = versions.get_version(version_id)
-        if version.status != "draft":
+        if version.status != VersionStatus.DRAFT:
             raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
+        refuse_missing_sop(versions.bundle_for(version.id))
         versions.make_latest(version, actor.username, now or version.created_at)
         return version.id
 
@@ -111,7 +133,7 @@ def overview(actor):
         changes.setdefault(c.diagram_version_id, []).append(
             {"action": c.action, "actor": c.actor, "at": c.at, "note": c.note})
     open_cases = dict(db.session.execute(select(Case.diagram_version_id, func.count()).where(
-        Case.status == "terbuka").group_by(Case.diagram_version_id)).all())
+        Case.status == CaseStatus.TERBUKA).group_by(Case.diagram_version_id)).all())
     result = []
     for version in versions.list_versions(actor):
         item = describe(version, changes.get(version.id, []))
@@ -154,11 +176,11 @@ def retire(actor, version_id, now):
     require_analyst(actor)
     with write_transaction() as session:
         version = versions.get_version(version_id)
-        if version.status == "retired":
+        if version.status == VersionStatus.RETIRED:
             raise Conflict("Versi ini sudah dipensiunkan", diagram_version_id=version_id)
-        if version.status == "published":
+        if version.status == VersionStatus.PUBLISHED:
             others = session.scalar(select(func.count()).select_from(DiagramVersion).where(
-                DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
+                DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
                 DiagramVersion.id != version.id))
             if not others:
                 raise Conflict("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu",
@@ -172,8 +194,9 @@ def rollback(actor, version_id, now):
     require_analyst(actor)
     with write_transaction():
         target = versions.get_version(version_id)
-        if target.status == "draft":
+        if target.status == VersionStatus.DRAFT:
             raise Conflict("Draf belum pernah terbit; terbitkan draf itu saja", diagram_version_id=version_id)
+        refuse_missing_sop(versions.bundle_for(target.id))
         copy = versions.add_version(target.process_id, dict(target.sources), None, actor.username, now,
                                     copy_of=target)
         versions.make_latest(copy, actor.username, now, f"pemulihan versi {target.version}")
@@ -184,14 +207,14 @@ def migrate(actor, version_id, now):
     """Move every open case of older versions of this process onto `version_id` where safe; report each."""
     require_analyst(actor)
     target = versions.get_version(version_id)
-    if target.status != "published":
+    if target.status != VersionStatus.PUBLISHED:
         raise Conflict("Kasus hanya dapat dipindahkan ke versi yang terbit", diagram_version_id=version_id)
     new_bundle = versions.bundle_for(target.id)
     rows = db.session.execute(
         select(Case.id, Case.ticket, DiagramVersion.version).join(DiagramVersion, DiagramVersion.id ==
                                                                   Case.diagram_version_id)
         .where(DiagramVersion.process_id == target.process_id, DiagramVersion.version < target.version,
-               Case.status == "terbuka").order_by(Case.id)).all()
+               Case.status == CaseStatus.TERBUKA).order_by(Case.id)).all()
     db.session.rollback()
     moved, kept = [], []
     for case_id, ticket, old_version in rows:

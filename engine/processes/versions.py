@@ -11,6 +11,7 @@ from sqlalchemy.orm import defer
 
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
+from engine.domain.statuses import VersionStatus
 from engine.errors import NotFound
 from engine.store import statements
 from engine.store.models import DiagramChange, DiagramVersion, db
@@ -56,8 +57,8 @@ def add_version(process_id, files, bundle, actor, now, copy_of=None):
     latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
     version = DiagramVersion(
         process_id=process_id, version=(latest or 0) + 1, name=bundle.name if bundle else copy_of.name,
-        status="draft", content_hash=copy_of.content_hash if copy_of else content_hash(files), sources=files,
-        spec_json=copy_of.spec_json if copy_of else StateSerializer().spec_json(bundle),
+        status=VersionStatus.DRAFT, content_hash=copy_of.content_hash if copy_of else content_hash(files),
+        sources=files, spec_json=copy_of.spec_json if copy_of else StateSerializer().spec_json(bundle),
         created_by=actor, created_at=now,
     )
     db.session.add(version)
@@ -116,16 +117,16 @@ def list_versions(actor):
 def make_latest(version, actor, now, note=""):
     """Publish `version` and retire the versions published before it (their running cases carry on)."""
     for older in db.session.scalars(select(DiagramVersion).where(
-            DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
+            DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
             DiagramVersion.id != version.id)):
         retire(older, actor, now, f"digantikan versi {version.version}")
-    version.status = "published"
+    version.status = VersionStatus.PUBLISHED
     record_change(version, "diterbitkan", actor, now, note)
 
 
 def retire(version, actor, now, note=""):
     """Take a version out of use: no new case starts on it (its running cases carry on)."""
-    version.status = "retired"
+    version.status = VersionStatus.RETIRED
     record_change(version, "dipensiunkan", actor, now, note)
 
 
@@ -145,8 +146,8 @@ def drawings_for_case(view):
     from lxml import etree
 
     version = get_version(view["diagram_version_id"])
-    done = sorted({t["element_id"] for t in view["tasks"] if t["status"] == "selesai"})
-    current = sorted({t["element_id"] for t in view["tasks"] if t["status"] == "siap"})
+    done = sorted({t["element_id"] for t in view["tasks"] if t["status"] == TaskStatus.SELESAI})
+    current = sorted({t["element_id"] for t in view["tasks"] if t["status"] == TaskStatus.SIAP})
     drawings = []
     for name, text in sorted(version.sources.items(), key=lambda item: (not item[0].endswith("keluhan.bpmn"), item[0])):
         if not name.endswith(".bpmn"):

@@ -10,7 +10,7 @@ from engine.domain import access
 from engine.errors import Forbidden, InvalidInput
 from engine.store.database import write_transaction
 from engine.store.models import Household, HouseholdMember, Region, db
-from engine.domain.vocabulary import PROGRAM
+from engine.people import catalogue
 
 _SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
 CSV_COLUMNS = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "disabilitas",
@@ -117,7 +117,8 @@ def _row_problem(row, villages):
     desil = (row.get("desil") or "").strip()
     if desil and (not desil.isdigit() or not 1 <= int(desil) <= 10):
         return "desil harus 1 sampai 10"
-    unknown = [p for p in (row.get("program") or "").split(";") if p.strip() and p.strip() not in PROGRAM]
+    known = catalogue.codes(active_only=False)
+    unknown = [p for p in (row.get("program") or "").split(";") if p.strip() and p.strip() not in known]
     if unknown:
         return f"program tidak dikenal: {', '.join(unknown)}"
     return None

@@ -27,8 +27,10 @@ from datetime import timedelta
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
 from engine.domain import access
-from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI, PROGRAM
+from engine.domain.statuses import TaskStatus
+from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI
 from engine.errors import Forbidden, InvalidInput
+from engine.people import catalogue
 from engine.reports import tables
 from engine.reports import rollups
 from engine.store.models import Household, HouseholdMember, HumanTask, Region, db
@@ -132,21 +134,22 @@ def dashboard(actor, scope, now):
     tasks = _summed_tasks(scope, now)
     areas = _summed_areas(scope)
     registry = _registry_groups(scope)
+    programs = catalogue.codes(active_only=False)
 
     result = Dashboard(scope, _area_name(scope.wilayah))
     result.sections = [
         ("Lima butir Pedoman", [
-            tables.proposals(cases), tables.participation(registry, cases), tables.combinations(registry),
-            tables.gaps(registry), tables.registry_profile(registry), tables.complainant_profile(profile),
+            tables.proposals(cases), tables.participation(registry, cases, programs),
+            tables.combinations(registry, programs), tables.gaps(registry, programs), tables.registry_profile(registry), tables.complainant_profile(profile),
         ]),
         ("Pengaduan yang diterima", [
             tables.by_dimension(cases, "kanal", KANAL), tables.by_dimension(cases, "jenis_keluhan", JENIS_KELUHAN),
-            tables.by_dimension(cases, "kategori", KATEGORI), tables.by_dimension(cases, "program", PROGRAM),
+            tables.by_dimension(cases, "kategori", KATEGORI), tables.by_dimension(cases, "program", programs),
             tables.by_area(areas, _region_names(areas)), tables.trend(trend, scope.months),
         ]),
         ("Penanganan", [
             tables.resolution(cases), tables.final_results(cases), tables.agencies(tasks["agencies"], tasks["answer_times"]),
-            tables.on_time(tasks["sla"]), tables.open_stages(tasks["open"]), tables.closing_times(closing),
+            tables.on_time(tasks["sla"]), tables.open_stages(tasks["open"]), tables.closing_times(closing, programs),
             tables.appeals(tasks["appeals"], tasks["agencies"]),
         ]),
     ]
@@ -201,7 +204,7 @@ def _open_tasks(scope, now):
     overdue = func.coalesce(func.sum(sql_case((HumanTask.due_at <= now, 1), else_=0)), 0)
     return [tuple(row) for row in db.session.execute(
         select(HumanTask.name, func.count(), overdue)
-        .where(HumanTask.status == "siap", in_area(HumanTask.wilayah, scope.wilayah)).group_by(HumanTask.name))]
+        .where(HumanTask.status == TaskStatus.SIAP, in_area(HumanTask.wilayah, scope.wilayah)).group_by(HumanTask.name))]
 
 
 # --- the registry and area names (not period figures: read as they stand) ----------------------

@@ -27,12 +27,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from engine.domain import roles
+from engine.domain.statuses import TaskStatus
+from engine.domain.vocabulary import APPEAL_TASK
 from engine.errors import Unavailable
 from engine.store import statements
 from engine.store.models import db
 from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, TASK_COLUMNS  # noqa: F401 (used as rollups.*)
 
-APPEAL_TASK = "Task_TinjauBanding"
 _ZONE = statements.ROLLUP_ZONE
 _SETTINGS = {"offset_hours": 7}
 
@@ -103,12 +104,12 @@ def _histogram(jenis, month, area, group, tenths):
 
 def _task_facts(row, offset):
     facts, status = [], row["status"]
-    done = status == "selesai" and row["completed_at"] is not None
+    done = status == TaskStatus.SELESAI and row["completed_at"] is not None
     on_time = int(done and row["due_at"] is not None and row["completed_at"] <= row["due_at"])
     if done and row["due_at"] is not None:
         facts.append((("tugas_selesai", _month(row["completed_at"], offset), row["wilayah"], (row["name"],), None),
                       (1, on_time)))
-    if status not in ("siap", "selesai"):
+    if status not in (TaskStatus.SIAP, TaskStatus.SELESAI):
         return facts
     created = _month(row["created_at"], offset)
     if row["role"] == roles.PENGELOLA_PROGRAM and row["instansi"] is not None:
@@ -152,7 +153,7 @@ def task_changes(closed_ids, added_ids, known=None):
     before, after = [], []
     for row in rows:
         if row["id"] in closed:
-            before += _task_facts(dict(row, status="siap", completed_at=None, hasil=None), offset)
+            before += _task_facts(dict(row, status=TaskStatus.SIAP, completed_at=None, hasil=None), offset)
         after += _task_facts(row, offset)
     return _difference(before, after)
 

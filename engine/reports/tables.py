@@ -9,7 +9,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from engine.domain.vocabulary import PROGRAM
+from engine.domain.statuses import CaseStatus, TaskStatus
 
 
 @dataclass
@@ -85,19 +85,20 @@ def proposals(cases):
                   "Dalam proses"), rows, "bar", (2, 3, 4, 5))
 
 
-def _programs_of(stored):
+def _programs_of(stored, programs):
     """The program list a household row stores (JSON text), as a sorted tuple in catalogue order."""
     values = json.loads(stored) if stored else []
-    return tuple(_ordered(set(values or ()), PROGRAM))
+    return tuple(_ordered(set(values or ()), programs))
 
 
-def participation(registry, cases):
+def participation(registry, cases, programs):
+    """Households, members and needs per program; `programs` are the catalogue's codes in its order."""
     households, members = Counter(), defaultdict(Counter)
     for stored, _desil, n in registry["households"]:
-        for program in _programs_of(stored):
+        for program in _programs_of(stored, programs):
             households[program] += n
     for stored, sex, disabled, n in registry["members"]:
-        for program in _programs_of(stored):
+        for program in _programs_of(stored, programs):
             members[program]["jiwa"] += n
             members[program]["perempuan"] += n if sex == "P" else 0
             members[program]["disabilitas"] += n if disabled else 0
@@ -105,7 +106,7 @@ def participation(registry, cases):
     for dims, n in cases:
         if _proposal_kind(dims):
             needs[dims["program"]] += n
-    programs = _ordered(set(households) | set(needs) | set(PROGRAM), PROGRAM)
+    programs = _ordered(set(households) | set(needs) | set(programs), programs)
     rows = [(p if p is not None else NOT_SET, households[p], members[p]["jiwa"], members[p]["perempuan"],
              members[p]["disabilitas"], needs[p]) for p in programs]
     return Table("kepesertaan_program", "Kepesertaan dan kebutuhan program",
@@ -113,10 +114,10 @@ def participation(registry, cases):
                   "Kebutuhan: pengaduan kepesertaan"), rows, "bar", (1, 5))
 
 
-def combinations(registry):
+def combinations(registry, programs):
     counts = Counter()
     for stored, _desil, n in registry["households"]:
-        counts[_programs_of(stored)] += n
+        counts[_programs_of(stored, programs)] += n
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
     rows = [(" + ".join(combo) if combo else "Tanpa program", len(combo), n, pct(n, total)) for combo, n in ordered]
@@ -124,11 +125,11 @@ def combinations(registry):
                  ("Kombinasi program", "Jumlah program", "Rumah tangga", "% rumah tangga"), rows, "hbar", (2,))
 
 
-def gaps(registry):
+def gaps(registry, programs):
     counts = defaultdict(Counter)
     for stored, desil, n in registry["households"]:
         counts[desil]["semua"] += n
-        counts[desil]["menerima" if _programs_of(stored) else "belum"] += n
+        counts[desil]["menerima" if _programs_of(stored, programs) else "belum"] += n
     rows = [(str(d) if d is not None else "Tidak diketahui", c["semua"], c["menerima"], c["belum"],
              pct(c["belum"], c["semua"])) for d, c in sorted(counts.items(), key=lambda i: (i[0] is None, i[0] or 0))]
     return Table("kesenjangan_desil", "Kesenjangan layanan: rumah tangga DTKS menurut desil",
@@ -174,13 +175,13 @@ def by_dimension(cases, name, order):
     for dims, n in cases:
         counts[dims[name]][dims["status"]] += n
     title, heading, chart = _DIMENSION_TITLES[name]
-    rows = [(value if value is not None else NOT_SET, sum(c.values()), c["selesai"], c["terbuka"])
+    rows = [(value if value is not None else NOT_SET, sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for value, c in ((v, counts[v]) for v in _ordered(set(counts), order))]
     return Table(name, title, (heading, "Diterima", "Selesai", "Masih diproses"), rows, chart, (1,))
 
 
 def by_area(areas, names):
-    rows = [(code, names.get(code, ""), sum(c.values()), c["selesai"], c["terbuka"])
+    rows = [(code, names.get(code, ""), sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for code, c in sorted(areas.items())]
     return Table("wilayah", "Pengaduan menurut wilayah", ("Kode wilayah", "Wilayah", "Diterima", "Selesai",
                                                           "Masih diproses"), rows, "bar", (2,), label_column=1
@@ -199,7 +200,7 @@ RESOLUTION = (("lokal", "Diselesaikan tanpa rujukan"), ("dirujuk", "Dirujuk dan 
 
 
 def _resolution(dims):
-    if dims["status"] != "selesai":
+    if dims["status"] != CaseStatus.SELESAI:
         return "proses"
     if dims["hasil_verifikasi"] or dims["tanggapan_rujukan"]:
         return "dirujuk"
@@ -219,7 +220,7 @@ def resolution(cases):
 def final_results(cases):
     counts = Counter()
     for dims, n in cases:
-        if dims["status"] == "selesai":
+        if dims["status"] == CaseStatus.SELESAI:
             counts[dims["hasil_akhir"] or NOT_SET] += n
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return Table("hasil_akhir", "Hasil akhir kasus yang selesai", ("Hasil akhir", "Kasus"), rows, "hbar", (1,))
@@ -234,7 +235,7 @@ def agencies(rows, answer_times):
     for agency, status, outcome, n, on_time in rows:
         c = counts[agency]
         c["dikirim"] += n
-        if status == "selesai":
+        if status == TaskStatus.SELESAI:
             c["dijawab"] += n
             c["tepat"] += int(on_time or 0)
             c[_ANSWERS.get(outcome, "lain")] += n
@@ -267,8 +268,8 @@ def open_stages(rows):
                  ("Tahap", "Terbuka", "Terlambat"), table_rows, "hbar", (1, 2))
 
 
-def closing_times(figures):
-    keys = ["semua"] + _ordered({k for k in figures if k != "semua"}, PROGRAM)
+def closing_times(figures, programs):
+    keys = ["semua"] + _ordered({k for k in figures if k != "semua"}, programs)
     rows = []
     for key in keys:
         n, median, p90 = figures.get(key, (0, None, None))
@@ -280,14 +281,14 @@ def closing_times(figures):
 
 def _bounced(agency_rows):
     """Referrals answered "not our remit" (bukan wewenang)."""
-    return sum(n for _agency, status, outcome, n, _ok in agency_rows if status == "selesai" and outcome == "bukan_wewenang")
+    return sum(n for _agency, status, outcome, n, _ok in agency_rows if status == TaskStatus.SELESAI and outcome == "bukan_wewenang")
 
 
 def appeals(rows, agency_rows):
     counts = Counter()
     for status, outcome, n in rows:
         counts["diajukan"] += n
-        counts[outcome if status == "selesai" else "menunggu"] += n
+        counts[outcome if status == TaskStatus.SELESAI else "menunggu"] += n
     bounced = _bounced(agency_rows)
     table_rows = [("Banding diajukan", counts["diajukan"]), ("Banding diterima", counts["terima"]),
                   ("Banding ditolak", counts["tolak"]), ("Banding menunggu keputusan", counts["menunggu"]),
@@ -298,7 +299,7 @@ def appeals(rows, agency_rows):
 
 def headline(cases, tasks, closing):
     received = sum(n for _dims, n in cases)
-    closed = _total(cases, status="selesai")
+    closed = _total(cases, status=CaseStatus.SELESAI)
     done = sum(n for _name, n, _ok in tasks["sla"])
     ok = sum(int(v or 0) for _name, _n, v in tasks["sla"])
     overdue = sum(int(v or 0) for _name, _n, v in tasks["open"])

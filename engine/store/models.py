@@ -9,6 +9,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from engine.domain.statuses import CaseStatus, OutboxStatus, QueueStatus, TaskStatus, TimerStatus, VersionStatus
+
 
 class Base(DeclarativeBase):
     pass
@@ -51,6 +53,9 @@ class Program(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     criteria: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    proses_sop: Mapped[str | None] = mapped_column(String(100))  # the SOP process its referrals run
+    sektor: Mapped[str | None] = mapped_column(String(20))  # default back-office sector
+    urutan: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # display order
 
 
 class Household(db.Model):
@@ -111,7 +116,7 @@ class DiagramVersion(db.Model):
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(12), default="published")  # draft, published, retired
+    status: Mapped[str] = mapped_column(String(12), default=VersionStatus.PUBLISHED)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     sources: Mapped[dict] = mapped_column(JSON)
     spec_json: Mapped[str] = mapped_column(Text)
@@ -159,7 +164,7 @@ class Case(db.Model):
     hasil_akhir: Mapped[str | None] = mapped_column(String(40))
     rahasia: Mapped[bool] = mapped_column(Boolean, default=True)
     aparat_desa: Mapped[bool] = mapped_column(Boolean, default=False)  # about a village official: hidden from the village
-    status: Mapped[str] = mapped_column(String(12), default="terbuka", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=CaseStatus.TERBUKA, index=True)
     tahap: Mapped[str] = mapped_column(String(300), default="")
     state: Mapped[str] = mapped_column(Text, deferred=True)
     data: Mapped[str] = mapped_column(Text, deferred=True)  # the case variables as JSON, for display
@@ -199,7 +204,7 @@ class HumanTask(db.Model):
     sektor: Mapped[str | None] = mapped_column(String(20))
     instansi: Mapped[str | None] = mapped_column(String(40))
     tingkat: Mapped[str | None] = mapped_column(String(12))  # desa, kabupaten, provinsi: level handling it
-    status: Mapped[str] = mapped_column(String(12), default="siap")  # siap, selesai, dibatalkan
+    status: Mapped[str] = mapped_column(String(12), default=TaskStatus.SIAP)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     claimed_at: Mapped[object | None] = mapped_column(UtcDateTime)
     due_at: Mapped[object | None] = mapped_column(UtcDateTime)
@@ -219,7 +224,7 @@ class Timer(db.Model):
     element_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[object] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(12), default="menunggu")  # menunggu, terpicu, dibatalkan
+    status: Mapped[str] = mapped_column(String(12), default=TimerStatus.MENUNGGU)
     fired_at: Mapped[object | None] = mapped_column(UtcDateTime)
 
 
@@ -253,7 +258,7 @@ class QueueTicket(db.Model):
     kabupaten: Mapped[str] = mapped_column(String(4))
     tanggal: Mapped[str] = mapped_column(String(10))  # local date, ISO
     nomor: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12), default="menunggu")  # menunggu, dipanggil
+    status: Mapped[str] = mapped_column(String(12), default=QueueStatus.MENUNGGU)
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     called_at: Mapped[object | None] = mapped_column(UtcDateTime)
     called_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -275,7 +280,7 @@ class OutboxMessage(db.Model):
     saluran: Mapped[str | None] = mapped_column(String(20))
     payload: Mapped[str] = mapped_column(Text)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    status: Mapped[str] = mapped_column(String(12), default="menunggu")  # menunggu, terkirim
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.MENUNGGU)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[object] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))

@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from engine.domain.statuses import OutboxStatus, TaskStatus, TimerStatus, VersionStatus
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES
 from engine.store import rollup_table
 from engine.store.direct import Statement
@@ -65,29 +66,29 @@ TASK_WITH_CASE = (select(TASKS, *[c.label(f"c_{c.name}") for c in CASE_COLUMNS])
                   .join(CASES, CASES.c.id == TASKS.c.case_id))
 TASK_FOR_CHANGE = Statement(TASK_WITH_CASE.add_columns(*DASHBOARD_COLUMNS).where(TASKS.c.id == bindparam("_id")))
 TASKS_CLAIMED_BY = Statement(TASK_WITH_CASE.where(TASKS.c.assignee_id == bindparam("_user"),
-                                                  TASKS.c.status == "siap")
+                                                  TASKS.c.status == TaskStatus.SIAP)
                              .order_by(TASKS.c.case_id, TASKS.c.created_at))
 SET_TASK_ASSIGNEE = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
                               .values(assignee_id=bindparam("assignee_id"), claimed_at=bindparam("claimed_at")))
 ADD_TASKS = Statement(insert(TASKS))
 FINISH_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                        .values(status="selesai", completed_at=bindparam("at"), completed_by=bindparam("by"),
+                        .values(status=TaskStatus.SELESAI, completed_at=bindparam("at"), completed_by=bindparam("by"),
                                 hasil=bindparam("hasil")))
 CANCEL_TASK = Statement(update(TASKS).where(TASKS.c.id == bindparam("_id"))
-                        .values(status="dibatalkan", completed_at=bindparam("at")))
+                        .values(status=TaskStatus.DIBATALKAN, completed_at=bindparam("at")))
 ADD_TIMERS = Statement(insert(TIMERS))
 FIRE_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id"))
-                       .values(status="terpicu", fired_at=bindparam("at")))
-CANCEL_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status="dibatalkan"))
+                       .values(status=TimerStatus.TERPICU, fired_at=bindparam("at")))
+CANCEL_TIMER = Statement(update(TIMERS).where(TIMERS.c.id == bindparam("_id")).values(status=TimerStatus.DIBATALKAN))
 ADD_OUTBOX = Statement(insert(OUTBOX))
 
 # --- the schedulers' sweeps (engine/cases/timers.py, outbox.py): what is due at `_now` ---------
 
 DUE_TIMERS = (select(TIMERS.c.case_id, TIMERS.c.due_at)
-              .where(TIMERS.c.status == "menunggu", TIMERS.c.due_at <= bindparam("_now"))
+              .where(TIMERS.c.status == TimerStatus.MENUNGGU, TIMERS.c.due_at <= bindparam("_now"))
               .order_by(TIMERS.c.due_at).limit(bindparam("_limit")))
 DUE_MESSAGE_IDS = (select(OUTBOX.c.id)
-                   .where(OUTBOX.c.status == "menunggu", OUTBOX.c.next_attempt_at <= bindparam("_now"))
+                   .where(OUTBOX.c.status == OutboxStatus.MENUNGGU, OUTBOX.c.next_attempt_at <= bindparam("_now"))
                    .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(bindparam("_limit")))
 
 # --- the case page (engine/cases/queries.py): the row without its serialized workflow ------------
@@ -132,7 +133,7 @@ def open_ticket_counter(dialect):
 # --- diagram versions (engine/processes/versions.py) ------------------------------------------
 
 LATEST_VERSION_ID = Statement(select(VERSIONS.c.id)
-                              .where(VERSIONS.c.process_id == bindparam("_process"), VERSIONS.c.status == "published")
+                              .where(VERSIONS.c.process_id == bindparam("_process"), VERSIONS.c.status == VersionStatus.PUBLISHED)
                               .order_by(VERSIONS.c.version.desc()).limit(1))
 
 # --- sign-in by token (engine/people/auth.py): one statement per API request -------------------

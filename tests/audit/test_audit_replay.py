@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from engine.domain import access
 from engine.domain.actor import Actor, SYSTEM
-from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
+from engine.domain.vocabulary import JENIS_KELUHAN, KANAL
+from engine.people import catalogue
 from engine.audit import verify
 from engine.cases import timers
 from engine.store.models import HumanTask, User, db
@@ -28,6 +29,7 @@ from tests.conftest import START
 from engine.processes.dry_run import PLACEHOLDERS, fill as _fill
 
 SCENARIO_DATA = {}
+PROGRAMS = tuple(p.code for p in catalogue.initial_rows())  # the seeded catalogue
 for _path in sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml")):
     for _step in _fill(yaml.safe_load(_path.read_text(encoding="utf-8")))["langkah"]:
         SCENARIO_DATA.setdefault(_step["tugas"], []).append(_step.get("data", {}))
@@ -79,7 +81,7 @@ def _seen(api, case_id):
 @st.composite
 def journeys(draw):
     intake = {"kanal": draw(st.sampled_from(KANAL)), "jenis_keluhan": draw(st.sampled_from(JENIS_KELUHAN)),
-              "program": draw(st.sampled_from(PROGRAM)), "rahasia": draw(st.booleans()),
+              "program": draw(st.sampled_from(PROGRAMS)), "rahasia": draw(st.booleans()),
               "uraian": draw(st.sampled_from(TEXTS))}
     return intake, draw(st.integers(3, 14))
 

@@ -113,7 +113,8 @@ def test_deactivating_an_officer_hands_their_claimed_tasks_to_the_replacement_in
 def test_program_criteria_and_the_front_office_faq_are_kept_by_the_administrator(app):
     admin = _signed_in(app, "admin.cianjur")
     saved = admin.post("/admin/program/PKH", data={
-        "name": "Program Keluarga Harapan", "agency": "KEMENSOS_JSK", "description": "Bantuan bersyarat.",
+        "name": "Program Keluarga Harapan", "agency": "KEMENSOS_JSK", "proses_sop": "sop_pkh", "sektor": "sosial",
+        "description": "Bantuan bersyarat.",
         "criteria": "Keluarga DTKS dengan ibu hamil, anak sekolah, lansia atau disabilitas berat.", "active": "ya"})
     assert saved.status_code == 302
     assert db.session.get(Program, "PKH").criteria.startswith("Keluarga DTKS dengan ibu hamil")

@@ -8,8 +8,9 @@ from lxml import etree
 
 from engine.bpmn.decisions import decide, load_decision, matching_rules
 from engine.domain.roles import role_for_lane
-from engine.domain.vocabulary import KATEGORI, PROGRAM
+from engine.domain.vocabulary import KATEGORI, SEKTOR
 from engine.errors import WorkflowFailure
+from engine.people import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -18,6 +19,8 @@ FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "businessRuleT
               "exclusiveGateway", "parallelGateway", "inclusiveGateway", "boundaryEvent", "callActivity",
               "intermediateCatchEvent", "intermediateThrowEvent", "subProcess")
 DIAGRAMS = sorted((ROOT / "workflows").glob("*.bpmn"))
+INITIAL_CATALOGUE = {p.code: p for p in catalogue.initial_rows()}  # rules/program.yaml
+PROGRAM = tuple(INITIAL_CATALOGUE)
 POKOK = ("kualitas_beras", "kuantitas_beras", "penyaluran_bantuan", "layanan_kesehatan", "kartu_kepesertaan",
          "iuran", "pencairan_dana", "tidak_terdaftar", "data_tidak_sesuai", "administrasi_kependudukan",
          "usaha_ekonomi", "lainnya", None)
@@ -82,7 +85,7 @@ def test_each_program_table_gives_its_row_of_the_routing_table(name, inputs, exp
 
 VOCABULARY = {
     "kategori": (*KATEGORI, None), "program": (*PROGRAM, None), "pokok_masalah": POKOK,
-    "jenis_sekolah": ("umum", "madrasah", None), "terdaftar_dtks": (True, False, None),
+    "jenis_sekolah": ("umum", "madrasah", None), "terdaftar_dtks": (True, False, None), "sektor_bawaan": SEKTOR,
 }
 
 
@@ -109,7 +112,9 @@ def test_a_case_no_rule_matches_fails_loudly_instead_of_routing_nowhere():
     ("LAINNYA", None, "lainnya"), ("PKH", "administrasi_kependudukan", "kependudukan"),
     ("BPNT", "usaha_ekonomi", "ekonomi")])
 def test_sector_table_sends_each_complaint_to_its_back_office(program, pokok, sektor):
-    assert decide(table("sektor_program"), {"program": program, "pokok_masalah": pokok}) == {"sektor": sektor}
+    """The catalogue's sector of the program, refined by the issue."""
+    inputs = {"sektor_bawaan": INITIAL_CATALOGUE[program].sektor, "pokok_masalah": pokok}
+    assert decide(table("sektor_program"), inputs) == {"sektor": sektor}
 
 
 @pytest.mark.parametrize("terdaftar,pokok,kategori", [

@@ -13,11 +13,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.domain.actor import Actor
-from engine.domain.vocabulary import PROGRAM
+from engine.people import catalogue
 from engine.errors import Forbidden, InvalidInput
 from engine.reports import figures
 from engine.demo.seed import KENDARI_VILLAGE, KNOWN_KK
 from engine.store.models import Household, HouseholdMember, db
+
+PROGRAM = tuple(p.code for p in catalogue.initial_rows())  # the seeded catalogue, in its order
 from tests.conftest import PASSWORD, START
 from tests.journeys import BERI_TAHU, TELAAH, UNREGISTERED_NIK, act, intake, telaah
 

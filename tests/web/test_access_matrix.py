@@ -80,6 +80,7 @@ EXPECTED = {
     ("/admin/pengguna/<int:user_id>/nonaktifkan", "POST"): ({ADM}, set()),
     ("/admin/pengguna/<int:user_id>/aktifkan", "POST"): ({ADM}, set()),
     ("/admin/program", "GET"): ({ADM}, BOTH),
+    ("/admin/program", "POST"): ({ADM}, BOTH),
     ("/admin/program/<code>", "POST"): ({ADM}, BOTH),
     ("/admin/faq", "GET"): ({ADM}, BOTH),
     ("/admin/faq", "POST"): ({ADM}, BOTH),

@@ -2,7 +2,8 @@
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
-from engine.domain.vocabulary import JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM
+from engine.domain.statuses import VersionStatus
+from engine.domain.vocabulary import JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI
 
 MESSAGES = {
     "required": "wajib diisi",
@@ -50,7 +51,8 @@ class IntakeSchema(StrictSchema):
     # the complaint is about a village official: officers placed in that village never see it
     aparat_desa = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
     jenis_keluhan = fields.String(required=True, validate=one_of(JENIS_KELUHAN), error_messages=_msg())
-    program = fields.String(required=True, validate=one_of(PROGRAM), error_messages=_msg())
+    # a code of the program catalogue (checked against it at intake: the list is data, not schema)
+    program = fields.String(required=True, validate=validate.Length(1, 20), error_messages=_msg())
     uraian = fields.String(required=True, validate=validate.Length(5, 4000, error="5 sampai 4000 karakter"),
                            error_messages=_msg())
     kategori = fields.String(allow_none=True, validate=one_of(KATEGORI), error_messages=_msg())
@@ -207,7 +209,7 @@ class DiagramVersionSchema(Schema):
     process_id = fields.String()
     version = fields.Integer()
     name = fields.String()
-    status = fields.String(metadata={"enum": ["draft", "published", "retired"]})
+    status = fields.String(metadata={"enum": [s.value for s in VersionStatus]})
     content_hash = fields.String()
     created_by = fields.String()
     created_at = fields.DateTime()

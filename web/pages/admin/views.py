@@ -4,7 +4,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from engine.domain import access
 from engine.domain.roles import ALL_ROLES
-from engine.domain.vocabulary import PROGRAM, SEKTOR
+from engine.domain.vocabulary import SEKTOR, TINGKAT_PROGRAM
+from engine.people import catalogue
 from engine.errors import Conflict, InvalidInput
 from engine.people import admin
 from web.auth import now, requires
@@ -82,11 +83,27 @@ def reactivate(user_id):
     return redirect(url_for("admin.users"))
 
 
+def _programs_page(errors=None, failed=None, values=None):
+    return render_template("admin_programs.html", actor=g.actor, programs=admin.list_programs(g.actor),
+                           errors=errors or {}, failed=failed, sektor=SEKTOR, levels=TINGKAT_PROGRAM,
+                           values=values or {})
+
+
 @bp.get("/program")
 @requires(access.ADMIN)
 def programs():
-    return render_template("admin_programs.html", actor=g.actor, programs=admin.list_programs(g.actor), errors={},
-                           failed=None)
+    return _programs_page()
+
+
+@bp.post("/program")
+@requires(access.ADMIN)
+def add_program():
+    try:
+        code = admin.add_program(g.actor, request.form)
+    except InvalidInput as exc:
+        return _programs_page(exc.errors, "baru", request.form), 422
+    flash(f"Program {code} ditambahkan.", "info")
+    return redirect(url_for("admin.programs"))
 
 
 @bp.post("/program/<code>")
@@ -95,8 +112,7 @@ def update_program(code):
     try:
         admin.update_program(g.actor, code, request.form)
     except InvalidInput as exc:
-        return render_template("admin_programs.html", actor=g.actor, programs=admin.list_programs(g.actor),
-                               errors=exc.errors, failed=code), 422
+        return _programs_page(exc.errors, code), 422
     flash(f"Program {code} disimpan.", "info")
     return redirect(url_for("admin.programs"))
 
@@ -104,7 +120,7 @@ def update_program(code):
 @bp.get("/faq")
 @requires(access.ADMIN)
 def faq():
-    return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=PROGRAM,
+    return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=catalogue.codes(active_only=False),
                            errors={}, failed=None)
 
 
@@ -115,7 +131,7 @@ def save_faq(faq_id):
     try:
         admin.save_faq(g.actor, faq_id, request.form, now())
     except InvalidInput as exc:
-        return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=PROGRAM,
+        return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=catalogue.codes(active_only=False),
                                errors=exc.errors, failed=faq_id or "baru"), 422
     flash("FAQ disimpan.", "info")
     return redirect(url_for("admin.faq"))

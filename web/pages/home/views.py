@@ -3,7 +3,8 @@
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from engine.domain.roles import ROLE_LABELS
-from engine.domain.vocabulary import KANAL, KATEGORI, PROGRAM
+from engine.domain.vocabulary import KANAL, KATEGORI
+from engine.people import catalogue
 from engine.errors import AuthenticationFailed
 from engine.people import auth
 from engine.processes import versions
@@ -74,5 +75,5 @@ FILTERS = ("program", "kategori", "kanal", "wilayah")
 def inbox():
     chosen = {name: request.args.get(name) or None for name in FILTERS}
     page = queries.inbox_page(g.actor, now(), **chosen)
-    return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen, programs=PROGRAM,
+    return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen, programs=catalogue.codes(active_only=False),
                            kategori=KATEGORI, kanal=KANAL)

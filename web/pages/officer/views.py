@@ -3,7 +3,8 @@
 import segno
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, PROGRAM
+from engine.domain.vocabulary import JENIS_KELUHAN, KANAL
+from engine.people import catalogue
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.cases import commands
 from engine.processes import versions
@@ -114,7 +115,7 @@ def intake_desk():
         else:
             return redirect(url_for("officer.receipt", key=change.case_id))
     return render_template("intake.html", actor=g.actor, board=board, villages=villages, values=values,
-                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=PROGRAM), status
+                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=catalogue.options()), status
 
 
 def _intake_values():

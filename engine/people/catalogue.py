@@ -1,0 +1,92 @@
+"""The program catalogue (the `programs` table): the one list of programs a complaint can be about.
+
+Intake, the `program` fields of task forms (enum fields marked `pilihan = katalog_program`), the
+SOP a referral runs (`proses_sop`) and the default back-office sector (`sektor_bawaan`) all read
+it. Its initial content is rules/program.yaml; administrators edit it at /admin/program.
+"""
+
+import re
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from engine.bpmn.forms import OPTION_SOURCES
+from engine.domain.vocabulary import PROGRAM_VARIABLES, SEKTOR
+from engine.store.models import Program, db
+
+INITIAL_FILE = Path(__file__).resolve().parents[2] / "rules" / "program.yaml"
+SOURCE = OPTION_SOURCES[0]  # "katalog_program"
+FALLBACK_SECTOR = "lainnya"
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
+PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+
+
+def programs(active_only=True):
+    """The catalogue rows in display order."""
+    query = select(Program).order_by(Program.urutan, Program.code)
+    if active_only:
+        query = query.where(Program.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def codes(active_only=True):
+    """The program codes in display order."""
+    return tuple(p.code for p in programs(active_only))
+
+
+def options(active_only=True):
+    """((code, label), ...) for a choice of program."""
+    return tuple((p.code, f"{p.code} ({p.name})") for p in programs(active_only))
+
+
+def option_sources(active_only=False):
+    """{source: options} for the runner: a completion accepts every catalogued code (replay too)."""
+    return {SOURCE: options(active_only)}
+
+
+def variables_for(code):
+    """{proses_sop, sektor_bawaan} of a program (None / the fallback sector when it is not catalogued)."""
+    row = db.session.get(Program, code) if isinstance(code, str) else None
+    return dict(zip(PROGRAM_VARIABLES, (row.proses_sop if row else None,
+                                         (row.sektor if row else None) or FALLBACK_SECTOR)))
+
+
+def derive(values):
+    """The program's variables when submitted values name a program, else nothing."""
+    return variables_for(values["program"]) if values.get("program") else {}
+
+
+def intake_error(code):
+    """The Indonesian message for a program intake must refuse, or None when it is offered."""
+    if code in (None, ""):
+        return "program wajib diisi"
+    if not isinstance(code, str) or code not in codes():
+        offered = ", ".join(codes())
+        return f"program '{code}' tidak ada di katalog program aktif; pilih salah satu dari: {offered}"
+    return None
+
+
+def missing_sop_processes(process_ids):
+    """[(code, proses_sop)] of active programs whose SOP process is not among `process_ids`."""
+    return [(p.code, p.proses_sop) for p in programs() if p.proses_sop not in set(process_ids)]
+
+
+def check_fields(fields, errors):
+    """Validate an administrator's SOP process and sector entries into `errors`; return them."""
+    proses = (fields.get("proses_sop") or "").strip()
+    sektor = (fields.get("sektor") or "").strip()
+    if not PROCESS_ID.match(proses):
+        errors["proses_sop"] = "id proses SOP wajib diisi (huruf, angka, garis bawah), mis. sop_pkh"
+    if sektor not in SEKTOR:
+        errors["sektor"] = f"sektor harus salah satu dari: {', '.join(SEKTOR)}"
+    return proses, sektor
+
+
+def initial_rows(path=INITIAL_FILE):
+    """The catalogue's initial content as Program rows (not yet added to a session)."""
+    rows = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    return [Program(code=r["kode"], name=r["nama"], agency=r["instansi"], level=r["tingkat"],
+                    proses_sop=r["proses_sop"], sektor=r["sektor"], description=r.get("uraian", ""),
+                    criteria=r.get("kriteria", ""), active=r.get("aktif", True), urutan=number)
+            for number, r in enumerate(rows, start=1)]
