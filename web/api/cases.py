@@ -142,7 +142,7 @@ def upload_workflow(body):
     return versions.get_version(version_id)
 
 
-@bp.post("/workflows/<int:version_id>/publish")
+@bp.post("/workflows/<id:version_id>/publish")
 @api_requires(access.DIAGRAMS_EDIT)
 @api_doc("Terbitkan draf", response=schemas.DiagramVersionSchema, errors=(409,))
 def publish_workflow(version_id):

@@ -11,6 +11,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 
+from web.api import IdConverter
 from web.api.schemas import ErrorSchema
 
 ERRORS = {
@@ -30,7 +31,8 @@ PATH_PARAMETERS = {
     "filename": "nama berkas, mis. rules/tujuan_bpnt.dmn",
 }
 _CONVERTERS = {"": {"type": "string"}, "string": {"type": "string"}, "path": {"type": "string"},
-               "int": {"type": "integer", "minimum": 0}}
+               "int": {"type": "integer", "minimum": 0},
+               "id": {"type": "integer", "minimum": 0, "maximum": IdConverter.largest}}
 _VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 

@@ -39,7 +39,7 @@ class PublicStatusQuerySchema(QuerySchema):
 
 
 class ReplayQuerySchema(QuerySchema):
-    sampai = fields.Integer(validate=validate.Range(min=0, error="harus bilangan bulat positif"),
+    sampai = fields.Integer(validate=validate.Range(0, 2**31 - 1, error="harus bilangan bulat positif"),
                             error_messages=_msg(invalid="harus bilangan bulat positif"),
                             metadata={"description": "putar ulang sampai peristiwa ke-N saja; `state` berisi keadaan "
                                                      "kasus saat itu"})
@@ -51,6 +51,7 @@ class RegistryQuerySchema(QuerySchema):
 
 
 class DiffQuerySchema(QuerySchema):
-    dari = fields.Integer(required=True, error_messages=_msg(required="id versi pembanding wajib diisi",
+    dari = fields.Integer(required=True, validate=validate.Range(0, 2**31 - 1, error="bukan id versi"),
+                          error_messages=_msg(required="id versi pembanding wajib diisi",
                                                              invalid="harus bilangan bulat"),
                           metadata={"description": "id versi pembanding"})

@@ -26,14 +26,14 @@ def validate_workflow(body):
     return {"ok": ok, "findings": findings}
 
 
-@bp.get("/workflows/<int:version_id>")
+@bp.get("/workflows/<id:version_id>")
 @api_requires(access.DIAGRAMS_VIEW)
 @api_doc("Satu versi diagram dengan isi berkasnya", response=ws.WorkflowDetailSchema)
 def workflow_detail(version_id):
     return editing.detail(g.actor, version_id)
 
 
-@bp.get("/workflows/<int:version_id>/files/<path:filename>")
+@bp.get("/workflows/<id:version_id>/files/<path:filename>")
 @api_requires(access.DIAGRAMS_VIEW)
 @api_doc("Unduh satu berkas dari versi diagram", response={"type": "string"}, media_type="application/xml")
 def workflow_file(version_id, filename):
@@ -41,7 +41,7 @@ def workflow_file(version_id, filename):
     return attachment(text, "application/xml", name)
 
 
-@bp.get("/workflows/<int:version_id>/diff")
+@bp.get("/workflows/<id:version_id>/diff")
 @api_requires(access.DIAGRAMS_VIEW)
 @api_doc("Elemen yang ditambah, dihapus dan diubah dibanding versi lain", query=DiffQuerySchema,
          response=ws.DiffSchema)
@@ -49,7 +49,7 @@ def workflow_diff(version_id, query):
     return editing.diff(g.actor, version_id, query["dari"])
 
 
-@bp.post("/workflows/<int:version_id>/retire")
+@bp.post("/workflows/<id:version_id>/retire")
 @api_requires(access.DIAGRAMS_EDIT)
 @api_doc("Pensiunkan versi (draf yang batal, atau versi terbit yang bukan satu-satunya)",
          response=ws.WorkflowVersionSchema, errors=(409,))
@@ -58,7 +58,7 @@ def retire_workflow(version_id):
     return editing.detail(g.actor, version_id)
 
 
-@bp.post("/workflows/<int:version_id>/rollback")
+@bp.post("/workflows/<id:version_id>/rollback")
 @api_requires(access.DIAGRAMS_EDIT)
 @api_doc("Pulihkan versi lama: terbit lagi sebagai versi terbaru", response=ws.WorkflowVersionSchema, status=201,
          errors=(409,))
@@ -67,7 +67,7 @@ def rollback_workflow(version_id):
     return editing.detail(g.actor, new_id)
 
 
-@bp.post("/workflows/<int:version_id>/migrate")
+@bp.post("/workflows/<id:version_id>/migrate")
 @api_requires(access.DIAGRAMS_EDIT)
 @api_doc("Pindahkan kasus berjalan dari versi lama ke versi ini bila aman; laporan per kasus",
          response=ws.MigrationReportSchema, errors=(409,))
@@ -75,7 +75,7 @@ def migrate_cases(version_id):
     return editing.migrate(g.actor, version_id, now())
 
 
-@bp.post("/workflows/<int:version_id>/dry-run")
+@bp.post("/workflows/<id:version_id>/dry-run")
 @api_requires(access.DIAGRAMS_VIEW)
 @api_doc("Uji coba: jalankan skenario di versi terbit dan di versi ini (tanpa menyimpan); skenario yang berubah",
          response=ws.DryRunSchema)
