@@ -97,7 +97,7 @@ EXPECTED = {
     ("/api/v1/tasks/<task_id>/complete", "POST"): (TASK_ACTORS, set()),
     ("/api/v1/workflows", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<int:version_id>/publish", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/publish", "POST"): ({ANA}, BOTH),
     ("/api/v1/registry", "GET"): (REGISTRY, BOTH),
     ("/dasbor", "GET"): (DASHBOARD, BOTH),
     ("/dasbor/<key>.csv", "GET"): (DASHBOARD, BOTH),
@@ -118,14 +118,14 @@ EXPECTED = {
     ("/alur-kerja/terbitkan", "POST"): ({ANA}, BOTH),
     ("/alur-kerja/unggah", "POST"): ({ANA}, BOTH),
     ("/alur-kerja/<int:version_id>/<action>", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<int:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
-    ("/api/v1/workflows/<int:version_id>/files/<path:filename>", "GET"): (DIAGRAM_READERS, BOTH),
-    ("/api/v1/workflows/<int:version_id>/diff", "GET"): (DIAGRAM_READERS, BOTH),
-    ("/api/v1/workflows/<int:version_id>/dry-run", "POST"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<id:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<id:version_id>/files/<path:filename>", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<id:version_id>/diff", "GET"): (DIAGRAM_READERS, BOTH),
+    ("/api/v1/workflows/<id:version_id>/dry-run", "POST"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/validate", "POST"): (DIAGRAM_READERS, BOTH),
-    ("/api/v1/workflows/<int:version_id>/retire", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<int:version_id>/rollback", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<int:version_id>/migrate", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/retire", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/rollback", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/migrate", "POST"): ({ANA}, BOTH),
 }
 # Run the claims before the releases, and signing out last.
 ORDER = {"/keluar": 2, "/api/v1/auth/token/revoke": 2, "/tugas/<task_id>/lepas": 1, "/api/v1/tasks/<task_id>/release": 1}
@@ -227,7 +227,7 @@ def _request(rule, method, role, target):
                 if rule.startswith("/aset") else "workflows/keluhan.bpmn")
     path = (rule.replace("<path:filename>", filename).replace("<action>", "terbitkan")
             .replace("<package>", "bpmn-js").replace("<key>", str(case["id"])).replace("<task_id>", task)
-            .replace("<ticket>", case["ticket"]).replace("<int:version_id>", version)
+            .replace("<ticket>", case["ticket"]).replace("<int:version_id>", version).replace("<id:version_id>", version)
             .replace("<int:user_id>", str(target["user"])).replace("<code>", "PKH")
             .replace("<int:faq_id>", str(target["faq"])).replace("<int:token_id>", str(target["token_id"])))
     kwargs = {}

@@ -1,8 +1,8 @@
-"""v1 endpoints: views parse the request, call one service, and render with a schema."""
+"""v1 endpoints: each declares its request and answer schemas (web/api/declare.py) and calls one service."""
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, request
 
-from engine.errors import AuthenticationFailed, InvalidInput
+from engine.errors import AuthenticationFailed
 from engine.audit import verify
 from engine.people import auth
 from engine.cases import commands
@@ -10,19 +10,12 @@ from engine.processes import editing, versions
 from engine.cases import queries
 from engine.registry import dtks
 from web import security
-from web.api import bp, read_body, schemas
-from web.api.dumping import dumper
+from web.api import bp, schemas
+from web.api import parameters as params
+from web.api.declare import api_doc
+from web.api.workflow_schemas import WorkflowVersionSchema
 from engine.domain import access
 from web.auth import api_requires, now
-
-# Schemas of the busiest endpoints, built once (building one deep-copies its fields each time);
-# their answers are dumped by web/api/dumping.py, the same output without marshmallow's overhead.
-_CASE_DETAIL = dumper(schemas.CaseDetailSchema())
-_COMPLETE = schemas.CompleteSchema()
-_TASKS = dumper(schemas.TaskSchema(many=True))
-_TASK_DETAIL = dumper(schemas.TaskDetailSchema())
-_PUBLIC_STATUS = schemas.PublicStatusSchema()
-_INTAKE = schemas.IntakeSchema()
 
 
 def _settings():
@@ -30,147 +23,150 @@ def _settings():
 
 
 @bp.post("/auth/token")
-def create_token():
-    creds = schemas.TokenRequestSchema().load(read_body())
-    security.check_sign_in(creds["username"])
+@api_doc("Minta token Bearer", body=schemas.TokenRequestSchema, response=schemas.TokenSchema, status=201,
+         errors=(401, 429))
+def create_token(body):
+    security.check_sign_in(body["username"])
     try:
-        actor = auth.authenticate(creds["username"], creds["password"])
+        actor = auth.authenticate(body["username"], body["password"])
     except AuthenticationFailed:
-        security.failed_sign_in(creds["username"])
+        security.failed_sign_in(body["username"])
         raise
     token, expires = auth.issue_token(actor, now(), _settings().token_ttl_hours)
-    return jsonify(schemas.TokenSchema().dump(
-        {"token": token, "expires_at": expires, "role": actor.role, "wilayah": actor.wilayah})), 201
+    return {"token": token, "expires_at": expires, "role": actor.role, "wilayah": actor.wilayah}
 
 
 @bp.post("/auth/token/revoke")
 @api_requires(access.ACCOUNT)
+@api_doc("Cabut token Bearer yang dipakai permintaan ini", status=204)
 def revoke_token():
     """Revoke the bearer token this request was made with."""
     auth.revoke_token(request.headers["Authorization"][len("Bearer "):].strip(), now())
-    return "", 204
 
 
 @bp.post("/cases")
 @api_requires(access.INTAKE)
-def create_case():
-    payload = _INTAKE.load(read_body())
-    case_id = commands.start_case(g.actor, payload, now(), _settings()).case_id
+@api_doc("Catat pengaduan baru", body=schemas.IntakeSchema, response=schemas.CaseDetailSchema, fast=True,
+         status=201)
+def create_case(body):
+    case_id = commands.start_case(g.actor, body, now(), _settings()).case_id
     case = queries.find_case(case_id)
-    body = _CASE_DETAIL(queries.case_view(g.actor, case_id, now(), case=case))
-    body["tracking_code"] = case.tracking_code
-    return jsonify(body), 201
+    view = queries.case_view(g.actor, case_id, now(), case=case)
+    view["tracking_code"] = case.tracking_code
+    return view
 
 
 @bp.get("/cases")
 @api_requires(access.CASES)
-def list_cases():
-    limit = request.args.get("limit", default=100, type=int)
-    offset = request.args.get("offset", default=0, type=int)
-    rows = queries.list_cases(g.actor, status=request.args.get("status"), limit=limit, offset=offset,
-                              q=request.args.get("q"))
-    return jsonify(schemas.CaseSummarySchema(many=True).dump(rows))
+@api_doc("Daftar kasus sesuai peran dan wilayah", query=params.CaseListQuerySchema,
+         response=schemas.CaseSummarySchema, many=True)
+def list_cases(query):
+    return queries.list_cases(g.actor, **query)
 
 
 @bp.get("/cases/<key>")
 @api_requires(access.CASES)
+@api_doc("Satu kasus", response=schemas.CaseDetailSchema, fast=True)
 def get_case(key):
-    return jsonify(_CASE_DETAIL(queries.case_view(g.actor, key, now())))
+    return queries.case_view(g.actor, key, now())
 
 
 @bp.get("/cases/<key>/events")
 @api_requires(access.CASES)
+@api_doc("Log audit kasus", response=schemas.EventSchema, many=True)
 def case_events(key):
-    return jsonify(schemas.EventSchema(many=True).dump(queries.events(g.actor, key)))
+    return queries.events(g.actor, key)
 
 
 @bp.get("/tasks")
 @api_requires(access.TASKS)
-def list_tasks():
-    args = request.args
-    rows = queries.inbox(g.actor, now(), program=args.get("program"), kategori=args.get("kategori"),
-                         kanal=args.get("kanal"), wilayah=args.get("wilayah"))
-    return jsonify(_TASKS(rows))
+@api_doc("Kotak masuk petugas", query=params.InboxQuerySchema, response=schemas.TaskSchema, many=True, fast=True)
+def list_tasks(query):
+    return queries.inbox(g.actor, now(), **query)
 
 
 @bp.get("/tasks/<task_id>")
 @api_requires(access.CASES)
+@api_doc("Satu tugas dengan formulirnya", response=schemas.TaskDetailSchema, fast=True)
 def get_task(task_id):
-    return jsonify(_TASK_DETAIL(queries.task_view(g.actor, task_id, now())))
+    return queries.task_view(g.actor, task_id, now())
 
 
 @bp.post("/tasks/<task_id>/claim")
 @api_requires(access.TASKS)
+@api_doc("Ambil tugas", response=schemas.TaskDetailSchema, fast=True, errors=(409,))
 def claim_task(task_id):
     commands.claim_task(g.actor, task_id, now())
-    return jsonify(_TASK_DETAIL(queries.task_view(g.actor, task_id, now())))
+    return queries.task_view(g.actor, task_id, now())
 
 
 @bp.post("/tasks/<task_id>/release")
 @api_requires(access.TASKS)
+@api_doc("Lepas tugas", response=schemas.TaskDetailSchema, fast=True, errors=(409,))
 def release_task(task_id):
     commands.claim_task(g.actor, task_id, now(), release=True)
-    return jsonify(_TASK_DETAIL(queries.task_view(g.actor, task_id, now())))
+    return queries.task_view(g.actor, task_id, now())
 
 
 @bp.post("/tasks/<task_id>/complete")
 @api_requires(access.TASKS)
-def complete_task(task_id):
-    body = _COMPLETE.load(read_body())
+@api_doc("Selesaikan tugas", body=schemas.CompleteSchema, response=schemas.CaseDetailSchema, fast=True,
+         errors=(409,))
+def complete_task(task_id, body):
     case_id = commands.complete_task(g.actor, task_id, body["data"], now()).case_id
-    return jsonify(_CASE_DETAIL(queries.case_after_action(g.actor, case_id, now())))
+    return queries.case_after_action(g.actor, case_id, now())
 
 
 @bp.get("/public/cases/<ticket>")
-def public_case(ticket):
-    status = queries.public_status(ticket, request.args.get("kode"))
-    return jsonify(_PUBLIC_STATUS.dump(status))
+@api_doc("Status publik untuk pelapor", query=params.PublicStatusQuerySchema, response=schemas.PublicStatusSchema,
+         errors=(429,))
+def public_case(ticket, query):
+    return queries.public_status(ticket, query["kode"])
 
 
 @bp.get("/workflows")
 @api_requires(access.DIAGRAMS_VIEW)
+@api_doc("Versi diagram dengan status dan riwayat", response=WorkflowVersionSchema, many=True)
 def list_workflows():
-    from web.api.workflow_schemas import WorkflowVersionSchema
-
-    return jsonify(WorkflowVersionSchema(many=True).dump(editing.overview(g.actor)))
+    return editing.overview(g.actor)
 
 
 @bp.post("/workflows")
 @api_requires(access.DIAGRAMS_EDIT)
-def upload_workflow():
-    body = schemas.WorkflowUploadSchema().load(read_body())
+@api_doc("Unggah dan validasi diagram (draf)", body=schemas.WorkflowUploadSchema,
+         response=schemas.DiagramVersionSchema, status=201)
+def upload_workflow(body):
     version_id = editing.upload(g.actor, body["process_id"], body["files"], now())
-    return jsonify(schemas.DiagramVersionSchema().dump(versions.get_version(version_id))), 201
+    return versions.get_version(version_id)
 
 
-@bp.post("/workflows/<int:version_id>/publish")
+@bp.post("/workflows/<id:version_id>/publish")
 @api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Terbitkan draf", response=schemas.DiagramVersionSchema, errors=(409,))
 def publish_workflow(version_id):
     editing.publish_draft(g.actor, version_id, now())
-    return jsonify(schemas.DiagramVersionSchema().dump(versions.get_version(version_id)))
+    return versions.get_version(version_id)
 
 
 @bp.post("/cases/<key>/replay")
 @api_requires(access.AUDIT)
-def replay_case(key):
-    upto = request.args.get("sampai")
-    if upto is not None and not upto.isdigit():
-        raise InvalidInput("sampai harus nomor peristiwa", errors={"sampai": "harus bilangan bulat positif"})
-    report = verify.verify(g.actor, key, upto=int(upto) if upto else None)
-    return jsonify(schemas.ReplayReportSchema().dump(report))
+@api_doc("Verifikasi rantai hash dan putar ulang kasus (setiap masalah menyebut nomor peristiwa)",
+         query=params.ReplayQuerySchema, response=schemas.ReplayReportSchema)
+def replay_case(key, query):
+    return verify.verify(g.actor, key, upto=query.get("sampai"))
 
 
 @bp.get("/registry")
 @api_requires(access.REGISTRY)
-def registry_lookup():
-    status = dtks.lookup_for(g.actor, nik=request.args.get("nik"), no_kk=request.args.get("no_kk"))
-    return jsonify(schemas.RegistryStatusSchema().dump(status))
+@api_doc("Cek status DTKS berdasarkan NIK atau No. KK", query=params.RegistryQuerySchema,
+         response=schemas.RegistryStatusSchema)
+def registry_lookup(query):
+    return dtks.lookup_for(g.actor, **query)
 
 
 @bp.get("/openapi.json")
+@api_doc("Dokumen OpenAPI ini", response={"type": "object"})
 def openapi():
     from web.api.openapi import document
 
-    return jsonify(document())
-
-
+    return document()

@@ -4,70 +4,84 @@ Reading, validating and dry runs (nothing stored) need ``access.DIAGRAMS_VIEW``;
 back and migrating need ``access.DIAGRAMS_EDIT``.
 """
 
-from flask import g, jsonify, request
+from flask import g
 
 from engine.domain import access
 from engine.processes import editing
 from web.downloads import attachment
 from web.api import workflow_schemas as ws
-from web.api import bp, read_body
+from web.api import bp
+from web.api.declare import api_doc
+from web.api.parameters import DiffQuerySchema
 from web.auth import api_requires, now
 
 
 @bp.post("/workflows/validate")
 @api_requires(access.DIAGRAMS_VIEW)
-def validate_workflow():
-    body = ws.ValidationRequestSchema().load(read_body())
+@api_doc("Validasi berkas BPMN/DMN tanpa menyimpan: temuan per elemen (id, nama, baris)",
+         body=ws.ValidationRequestSchema, response=ws.ValidationSchema)
+def validate_workflow(body):
     findings = editing.validate(g.actor, body["files"], body["process_id"])
     ok = not any(f["severity"] == "error" for f in findings)
-    return jsonify(ws.ValidationSchema().dump({"ok": ok, "findings": findings}))
+    return {"ok": ok, "findings": findings}
 
 
-@bp.get("/workflows/<int:version_id>")
+@bp.get("/workflows/<id:version_id>")
 @api_requires(access.DIAGRAMS_VIEW)
+@api_doc("Satu versi diagram dengan isi berkasnya", response=ws.WorkflowDetailSchema)
 def workflow_detail(version_id):
-    return jsonify(ws.WorkflowDetailSchema().dump(editing.detail(g.actor, version_id)))
+    return editing.detail(g.actor, version_id)
 
 
-@bp.get("/workflows/<int:version_id>/files/<path:filename>")
+@bp.get("/workflows/<id:version_id>/files/<path:filename>")
 @api_requires(access.DIAGRAMS_VIEW)
+@api_doc("Unduh satu berkas dari versi diagram", response={"type": "string"}, media_type="application/xml")
 def workflow_file(version_id, filename):
     name, text = editing.source(g.actor, version_id, filename)
     return attachment(text, "application/xml", name)
 
 
-@bp.get("/workflows/<int:version_id>/diff")
+@bp.get("/workflows/<id:version_id>/diff")
 @api_requires(access.DIAGRAMS_VIEW)
-def workflow_diff(version_id):
-    return jsonify(ws.DiffSchema().dump(editing.diff(g.actor, version_id, request.args.get("dari", type=int))))
+@api_doc("Elemen yang ditambah, dihapus dan diubah dibanding versi lain", query=DiffQuerySchema,
+         response=ws.DiffSchema)
+def workflow_diff(version_id, query):
+    return editing.diff(g.actor, version_id, query["dari"])
 
 
-@bp.post("/workflows/<int:version_id>/retire")
+@bp.post("/workflows/<id:version_id>/retire")
 @api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Pensiunkan versi (draf yang batal, atau versi terbit yang bukan satu-satunya)",
+         response=ws.WorkflowVersionSchema, errors=(409,))
 def retire_workflow(version_id):
     editing.retire(g.actor, version_id, now())
-    return jsonify(ws.WorkflowVersionSchema().dump(editing.detail(g.actor, version_id)))
+    return editing.detail(g.actor, version_id)
 
 
-@bp.post("/workflows/<int:version_id>/rollback")
+@bp.post("/workflows/<id:version_id>/rollback")
 @api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Pulihkan versi lama: terbit lagi sebagai versi terbaru", response=ws.WorkflowVersionSchema, status=201,
+         errors=(409,))
 def rollback_workflow(version_id):
     new_id = editing.rollback(g.actor, version_id, now())
-    return jsonify(ws.WorkflowVersionSchema().dump(editing.detail(g.actor, new_id))), 201
+    return editing.detail(g.actor, new_id)
 
 
-@bp.post("/workflows/<int:version_id>/migrate")
+@bp.post("/workflows/<id:version_id>/migrate")
 @api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Pindahkan kasus berjalan dari versi lama ke versi ini bila aman; laporan per kasus",
+         response=ws.MigrationReportSchema, errors=(409,))
 def migrate_cases(version_id):
-    return jsonify(ws.MigrationReportSchema().dump(editing.migrate(g.actor, version_id, now())))
+    return editing.migrate(g.actor, version_id, now())
 
 
-@bp.post("/workflows/<int:version_id>/dry-run")
+@bp.post("/workflows/<id:version_id>/dry-run")
 @api_requires(access.DIAGRAMS_VIEW)
+@api_doc("Uji coba: jalankan skenario di versi terbit dan di versi ini (tanpa menyimpan); skenario yang berubah",
+         response=ws.DryRunSchema)
 def dry_run(version_id):
     from flask import current_app
 
     from engine.processes import dry_run
 
-    report = dry_run.dry_run(g.actor, version_id, current_app.config["SLRT_SETTINGS"], now())
-    return jsonify(ws.DryRunSchema().dump(report))
+    return dry_run.dry_run(g.actor, version_id, current_app.config["SLRT_SETTINGS"], now())
