@@ -12,7 +12,6 @@ generator (bench/loadgen.py), bench/engine_vs_raw.py and the fault runs (bench/f
 import argparse
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time

@@ -138,7 +138,7 @@ def _check(value: Any, hint: Any, key: str) -> Any:
         if value is None:
             return None
         raise _wrong_type(key, hint, value)
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         return _check_dataclass(hint, value, key)  # kept as a mapping of checked values
     if origin is dict:
         if not isinstance(value, Mapping):

@@ -41,7 +41,7 @@ FAQ = "faq"                        # read the front office's FAQ
 ACCOUNT = "account"                # one's own API tokens
 
 _EVERYONE = {ACCOUNT}
-ROLE_ACTIONS = {
+ROLE_ACTIONS: dict[str, set[str] | frozenset[str]] = {
     roles.FRONT_OFFICE: {TASKS, INTAKE, QUEUE, CASES, REGISTRY, FAQ},
     roles.BACK_OFFICE: {TASKS, CASES, REGISTRY, FAQ},
     roles.FASILITATOR: {TASKS, INTAKE, CASES, REGISTRY, FAQ},

@@ -28,6 +28,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, func, insert, select
 
+from engine import state
 from engine.domain import roles
 from engine.store.direct import Statement
 from engine.store.models import Case, HumanTask, db
@@ -42,20 +43,15 @@ CASE_COLUMNS = ("id", "revision", "wilayah", "created_at", "closed_at", "jenis_k
 TASK_COLUMNS = ("id", "role", "status", "wilayah", "name", "element_id", "instansi", "hasil", "created_at",
                  "completed_at", "due_at")
 _ZONE = "zona"  # the row that records the UTC offset the months were counted in
-_SETTINGS = {"offset_hours": 7}
 CASES, TASKS = Case.__table__, HumanTask.__table__
 _READ_CASE = select(*(CASES.c[name] for name in CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
 _READ_TASKS = select(*(TASKS.c[name] for name in TASK_COLUMNS)).where(TASKS.c.id.in_(bindparam("_ids",
                                                                                                  expanding=True)))
 
 
-def configure(settings):
-    """Count months in this installation's UTC offset (config.yaml, sla.utc_offset_jam)."""
-    _SETTINGS["offset_hours"] = int((settings.sla or {}).get("utc_offset_jam", 7))
-
-
 def current_offset():
-    return _SETTINGS["offset_hours"]
+    """The UTC offset this installation counts months in (config.yaml, sla.utc_offset_jam)."""
+    return state.current().offset_hours
 
 
 def _month(instant, offset):
@@ -144,7 +140,7 @@ def case_change(case_id, values, old=None):
         old = db.session.connection().execute(_READ_CASE, {"_id": case_id}).mappings().one()
     new = dict(old)
     new.update({name: values[name] for name in CASE_COLUMNS if name in values})
-    offset = _SETTINGS["offset_hours"]
+    offset = current_offset()
     return _difference(_case_facts(old, offset), _case_facts(new, offset))
 
 
@@ -156,7 +152,7 @@ def task_changes(closed_ids, added_ids, known=None):
     ids = list(closed_ids) + list(added_ids)
     if not ids:
         return {}
-    offset, closed, known = _SETTINGS["offset_hours"], set(closed_ids), known or {}
+    offset, closed, known = current_offset(), set(closed_ids), known or {}
     rows = [known[task_id] for task_id in ids if task_id in known]
     unknown = [task_id for task_id in ids if task_id not in known]
     if unknown:
@@ -202,7 +198,7 @@ def _row(key, n, on_time, kunci=None):
     return row
 
 
-_UPSERTS = {}
+_UPSERTS: dict[str, Statement] = {}
 
 
 def _upsert(dialect):
@@ -256,7 +252,7 @@ def stored(connection):
 
 def rebuild(connection, offset=None):
     """Replace the table's rows with those derived from scratch (migration, bulk loads, a new offset)."""
-    offset = _SETTINGS["offset_hours"] if offset is None else int(offset)
+    offset = current_offset() if offset is None else int(offset)
     facts = computed_from_scratch(connection, offset)
     connection.execute(delete(ROLLUPS))
     rows = [_row(key, n, on_time) for key, (n, on_time) in facts.items()]

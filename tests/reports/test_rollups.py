@@ -5,13 +5,13 @@ table computed from the cases and tasks directly."""
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from engine.reports import figures
 from engine.reports import rollups
 from engine.store.models import db
 from engine.store.rollup_table import ROLLUPS
-from tests.reports.test_dashboards import DISTRICT, NATIONAL, PROVINCE, WIB, known_cases  # noqa: F401 (fixture)
+from tests.reports.test_dashboards import DISTRICT, NATIONAL, PROVINCE, WIB
 from tests.journeys import intake
 
 

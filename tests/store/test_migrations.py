@@ -5,6 +5,8 @@ import ast
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from engine.reports import rollups
 from engine.store.models import db
 from tests.reports.test_dashboards import WIB, known_cases  # noqa: F401 (fixture)
@@ -29,7 +31,8 @@ def test_no_migration_imports_the_engine_or_the_web_app():
     assert live == {}
 
 
-def test_migration_0008_fills_the_summary_rows_the_live_code_derives(known_cases):
+@pytest.mark.usefixtures("known_cases")
+def test_migration_0008_fills_the_summary_rows_the_live_code_derives():
     spec = importlib.util.spec_from_file_location("m0008", MIGRATIONS / "versions" / "0008_dashboard_columns.py")
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
