@@ -12,11 +12,13 @@ its workflow back. The use cases that make changes are in engine/cases/commands.
 
 import json
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import bindparam, insert, select, update
 from werkzeug.local import LocalProxy
 
 from engine import state
+from engine.bpmn.runner import Runner
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.errors import Conflict
 from engine.cases import outbox
@@ -26,7 +28,7 @@ from engine.store.direct import Statement
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
 
 # The current app's runner (engine/state.py): it knows that installation's working days and SLA limits.
-RUNNER = LocalProxy(lambda: state.current().runner)
+RUNNER = cast(Runner, LocalProxy(lambda: state.current().runner))
 CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
 CASE_COLUMNS = (CASES.c.id, CASES.c.revision, CASES.c.event_count, CASES.c.last_event_hash,
                  CASES.c.diagram_version_id, CASES.c.wilayah, CASES.c.aparat_desa)
