@@ -11,6 +11,7 @@ repairs.
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -44,7 +45,7 @@ class Report:
                 f"{self.acknowledged} acknowledged completions checked: {len(self.violations)} violations")
 
 
-def check_all(acknowledged: Collection[int] = (), case_ids: Iterable[int] | None = None) -> "Report":
+def check_all(acknowledged: Collection[Any] = (), case_ids: Iterable[int] | None = None) -> "Report":
     """Check every case (or those in `case_ids`); `acknowledged` is task ids a client saw completed (HTTP 200)."""
     report = Report()
     query = select(Case.id).order_by(Case.id)
