@@ -11,7 +11,8 @@ repairs.
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -74,7 +75,7 @@ def check_case(case_id: int, report: "Report") -> None:
         report.add(case_id, f"revision {case.revision} but {case.event_count} events recorded")
     bundle = versions.bundle_for(case.diagram_version_id)
     try:
-        workflow = RUNNER.load(bundle, case.state, case.updated_at)
+        workflow = RUNNER.load(bundle, case.state, cast(datetime, case.updated_at))
     except Exception as exc:  # a state that does not load is itself the finding
         report.add(case_id, f"stored state does not load: {exc!r}")
         return

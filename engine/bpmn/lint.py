@@ -9,6 +9,8 @@ unexpected failure is itself a finding.
 """
 
 import re
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
@@ -54,15 +56,16 @@ class Finding:
     severity: str  # error, warning, info
     message: str
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def has_errors(findings):
+def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def lint_files(files, process_id=None, functions=CLOCK_FUNCTION_NAMES):
+def lint_files(files: dict[str, str], process_id: str | None = None,
+               functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> list[Finding]:
     """Every finding for {filename: bytes or text}; an empty list means the set can be published."""
     functions = frozenset(functions)
     roots, found = {}, []
@@ -333,7 +336,7 @@ def _timers(root, say, functions):
     return found
 
 
-def timer_problem(kind, text, functions=CLOCK_FUNCTION_NAMES):
+def timer_problem(kind: str, text: str | None, functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> str | None:
     """Why a timer value would not run (Indonesian), or None when it works."""
     if not text:
         return "timer tanpa ekspresi waktu (nilainya kosong)"

@@ -7,6 +7,7 @@ timers "as of" an instant) decide what time it is.
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any, overload
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -27,7 +28,11 @@ _ISO_LITERAL = re.compile(
 )
 
 
-def quote_iso_literal(expression):
+@overload
+def quote_iso_literal(expression: str) -> str: ...
+@overload
+def quote_iso_literal(expression: None) -> None: ...
+def quote_iso_literal(expression: str | None) -> str | None:
     """Return a Python string literal for a bare ISO-8601 timer value; anything else unchanged."""
     if expression is None:
         return None
@@ -36,7 +41,7 @@ def quote_iso_literal(expression):
     return expression
 
 
-def clock_now(my_task):
+def clock_now(my_task: Any) -> datetime:
     """The engine's current instant for this task's workflow (UTC)."""
     now = getattr(my_task.workflow.script_engine, "now", None)
     return now if now is not None else datetime.now(timezone.utc)
@@ -45,7 +50,7 @@ def clock_now(my_task):
 class ClockedTimeDateEventDefinition(TimeDateEventDefinition):
     """A timer at a fixed date-time, compared with the engine clock."""
 
-    def has_fired(self, my_task):
+    def has_fired(self, my_task: Any) -> bool:
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
             event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
@@ -59,7 +64,7 @@ class ClockedTimeDateEventDefinition(TimeDateEventDefinition):
 class ClockedDurationTimerEventDefinition(DurationTimerEventDefinition):
     """A timer a duration after it was armed, armed and compared with the engine clock."""
 
-    def has_fired(self, my_task):
+    def has_fired(self, my_task: Any) -> bool:
         event_value = my_task._get_internal_data("event_value")
         now = clock_now(my_task)
         if event_value is None:
@@ -79,7 +84,7 @@ class ClockedDurationTimerEventDefinition(DurationTimerEventDefinition):
 class ClockedCycleTimerEventDefinition(CycleTimerEventDefinition):
     """A repeating timer whose cycles are counted against the engine clock."""
 
-    def cycle_complete(self, my_task):
+    def cycle_complete(self, my_task: Any) -> bool:
         event_value = my_task._get_internal_data("event_value")
         now = clock_now(my_task)
         if event_value is None:
