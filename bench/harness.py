@@ -51,13 +51,11 @@ def settings_env(url, diagram):
 def app_for(url, diagram):
     """An app context on the database (for preparing it and for the invariant checker)."""
     from engine.config import load_settings
-    from engine.cases import commands
     from engine.store.models import db
     from web import create_app
 
     settings = load_settings(overrides={"database_url": url, "secret_key": "kunci-bench", **DIAGRAMS[diagram]})
     app = create_app(settings=settings)
-    commands.forget_cached_workflows()
     with app.app_context():
         try:
             yield app

@@ -1,9 +1,19 @@
-"""Settings from config.yaml, with environment overrides (SLRT_DATABASE_URL, SLRT_SECRET_KEY, ...)."""
+"""Typed settings from config.yaml, with environment overrides (SLRT_DATABASE_URL, SLRT_SECRET_KEY, ...).
+
+Every key is declared below with its type; a key nobody declared (in the file, in `overrides` or as an
+SLRT_* environment variable) and a value of the wrong type are refused at load, naming the key. The
+sections `sla` and `smtp` keep the shape of config.yaml (a mapping, as engine/domain reads them); their
+keys and types are declared by the dataclasses `SlaSettings`, `SlaLimit` and `SmtpSettings`.
+"""
 
 import json
 import os
-from dataclasses import dataclass, field, fields, replace
+import types
+import typing
+from dataclasses import dataclass, field, is_dataclass, replace
+from datetime import date
 from pathlib import Path
+from typing import Any, Mapping, Union
 
 import yaml
 
@@ -11,6 +21,38 @@ from engine.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parent.parent
 _ENV_PREFIX = "SLRT_"
+# SLRT_* variables that steer the process around the settings, not settings themselves.
+PROCESS_VARIABLES = frozenset({"SLRT_CONFIG", "SLRT_WEB_JOBS", "SLRT_TEST_WORKERS", "SLRT_TEST_PG_ADMIN",
+                               "SLRT_BENCH_LOG"})
+_INVALID = "Konfigurasi tidak valid"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where deadline notifications are mailed; nothing is sent while `host` is empty."""
+
+    host: str | None = None
+    port: int = 25
+    pengirim: str | None = None
+
+
+@dataclass(frozen=True)
+class SlaLimit:
+    """One service level: exactly one of working days or hours, with an optional reminder."""
+
+    hari_kerja: int | None = None
+    jam: float | None = None
+    pengingat_hari_kerja: int | None = None
+
+
+@dataclass(frozen=True)
+class SlaSettings:
+    """The `sla` section: time zone, regional holidays, named limits, task -> limit patterns."""
+
+    utc_offset_jam: int = 7
+    libur_daerah: list[Union[str, date]] = field(default_factory=list)
+    batas: dict[str, SlaLimit] = field(default_factory=dict)
+    tugas: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -19,24 +61,24 @@ class Settings:
     secret_key: str = "ganti-kunci-ini"
     workflows_dir: str = "workflows"
     rules_dir: str = "rules"
+    scenarios_dir: str = "scenarios"
     main_process: str = "keluhan"
     token_ttl_hours: int = 720
     public_base_url: str = "http://127.0.0.1:5000"
     language: str = "id"
-    outbox_endpoints: dict = field(default_factory=dict)  # saluran -> URL
-    sla: dict = field(default_factory=dict)  # utc_offset_jam, libur_daerah, batas (see config.yaml)
-    smtp: dict = field(default_factory=dict)  # host, port, pengirim: where notification emails go
+    outbox_endpoints: dict[str, str] = field(default_factory=dict)  # saluran -> URL
     outbox_timeout_seconds: int = 10
-    batas_permintaan: dict = field(default_factory=dict)  # throttling: name -> [requests, seconds]
-    extra: dict = field(default_factory=dict)
+    sla: dict[str, Any] = field(default_factory=dict)  # shape: SlaSettings
+    smtp: dict[str, Any] = field(default_factory=dict)  # shape: SmtpSettings
+    batas_permintaan: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (requests, seconds)
 
-    def path(self, value):
+    def path(self, value: str | Path) -> Path:
         """Resolve a configured path against the project root."""
         candidate = Path(value)
         return candidate if candidate.is_absolute() else ROOT / candidate
 
     @property
-    def sqlalchemy_url(self):
+    def sqlalchemy_url(self) -> str:
         url = self.database_url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
@@ -46,28 +88,128 @@ class Settings:
         return url
 
 
-def load_settings(path=None, overrides=None):
-    """Read config.yaml (or `path`), apply SLRT_* environment variables, then `overrides`."""
-    path = Path(path or os.environ.get("SLRT_CONFIG") or ROOT / "config.yaml")
+# The declared shape of the sections kept as mappings.
+_SECTIONS: dict[str, type] = {"sla": SlaSettings, "smtp": SmtpSettings}
+
+
+def _type_name(hint: Any) -> str:
+    if isinstance(hint, type) and not typing.get_args(hint):
+        return hint.__name__
+    return str(hint).replace("typing.", "").replace("NoneType", "None")
+
+
+def _refuse(key: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{_INVALID}: {key}: {message}", errors={key: message})
+
+
+def _unknown(key: str, known: typing.Iterable[str]) -> InvalidInput:
+    return _refuse(key, f"kunci tidak dikenal; kunci yang dikenal: {', '.join(sorted(known))}")
+
+
+def _wrong_type(key: str, hint: Any, value: Any) -> InvalidInput:
+    return _refuse(key, f"harus bertipe {_type_name(hint)}, bukan {type(value).__name__} ({value!r})")
+
+
+def _check_dataclass(cls: type, values: Any, key: str) -> dict[str, Any]:
+    if not isinstance(values, Mapping):
+        raise _wrong_type(key, cls, values)
+    hints = typing.get_type_hints(cls)
+    checked = {}
+    for name, value in values.items():
+        if name not in hints:
+            raise _unknown(f"{key}.{name}", hints)
+        checked[name] = _check(value, hints[name], f"{key}.{name}")
+    return checked
+
+
+def _check(value: Any, hint: Any, key: str) -> Any:
+    """`value` when it has type `hint` (tuples and nested sections normalised), else InvalidInput."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (Union, types.UnionType):
+        for option in args:
+            try:
+                return _check(value, option, key)
+            except InvalidInput:
+                continue
+        raise _wrong_type(key, hint, value)
+    if hint is type(None):
+        if value is None:
+            return None
+        raise _wrong_type(key, hint, value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _check_dataclass(hint, value, key)  # kept as a mapping of checked values
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise _wrong_type(key, hint, value)
+        return {_check(k, args[0], key): _check(v, args[1], f"{key}.{k}") for k, v in value.items()}
+    if origin is list:
+        if not isinstance(value, (list, tuple)):
+            raise _wrong_type(key, hint, value)
+        return [_check(item, args[0], f"{key}[{i}]") for i, item in enumerate(value)]
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)) or len(value) != len(args):
+            raise _wrong_type(key, hint, value)
+        return tuple(_check(item, arg, f"{key}[{i}]") for i, (item, arg) in enumerate(zip(value, args)))
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, hint) and not (hint is int and isinstance(value, bool)):
+        return value
+    raise _wrong_type(key, hint, value)
+
+
+def _check_values(values: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """Each value checked against its declared type; `origin` says where a bad key came from."""
+    hints = typing.get_type_hints(Settings)
+    checked = {}
+    for name, value in values.items():
+        if name not in hints:
+            raise _unknown(f"{origin}{name}", hints)
+        hint = _SECTIONS.get(name, hints[name])
+        checked[name] = _check(value, hint, f"{origin}{name}")
+    return checked
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    hints = typing.get_type_hints(Settings)
     values = {}
+    for variable, raw in environ.items():
+        if not variable.startswith(_ENV_PREFIX) or variable in PROCESS_VARIABLES:
+            continue
+        name = variable[len(_ENV_PREFIX):].lower()
+        if name not in hints:
+            known = [_ENV_PREFIX + k.upper() for k in hints] + sorted(PROCESS_VARIABLES)
+            raise _unknown(variable, known)
+        hint = hints[name]
+        if typing.get_origin(hint) is dict:  # a mapping is given as JSON, e.g. SLRT_SMTP='{"host": "127.0.0.1"}'
+            try:
+                values[name] = json.loads(raw)
+            except ValueError as exc:
+                raise _refuse(variable, f"bukan JSON yang valid: {exc}") from exc
+        elif hint is int:
+            try:
+                values[name] = int(raw)
+            except ValueError as exc:
+                raise _wrong_type(variable, int, raw) from exc
+        else:
+            values[name] = raw
+    return {name: _check(value, _SECTIONS.get(name, hints[name]), _ENV_PREFIX + name.upper())
+            for name, value in values.items()}
+
+
+def load_settings(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Read config.yaml (or `path`), apply SLRT_* environment variables, then `overrides`; refuse unknown
+    keys and values of the wrong type (InvalidInput naming the key)."""
+    environ = os.environ if environ is None else environ
+    path = Path(path or environ.get("SLRT_CONFIG") or ROOT / "config.yaml")
+    values: Any = {}
     if path.exists():
         values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    known = {f.name: f for f in fields(Settings)}
-    settings = Settings(**{k: v for k, v in values.items() if k in known})
-    env = {}
-    for name, spec in known.items():
-        raw = os.environ.get(_ENV_PREFIX + name.upper())
-        if raw is None or name == "extra":
-            continue
-        if spec.type in (dict, "dict"):  # a mapping is given as JSON, e.g. SLRT_SMTP='{"host": "127.0.0.1"}'
-            try:
-                env[name] = json.loads(raw)
-            except ValueError as exc:
-                raise InvalidInput("Konfigurasi tidak valid",
-                                   errors={f"{_ENV_PREFIX}{name.upper()}": f"bukan JSON yang valid: {exc}"}) from exc
-        else:
-            env[name] = int(raw) if spec.type in (int, "int") else raw
-    settings = replace(settings, **env)
-    if overrides:
-        settings = replace(settings, **overrides)
-    return settings
+    if not isinstance(values, Mapping):
+        raise _refuse(str(path), "berkas konfigurasi harus berupa mapping kunci: nilai")
+    merged = {**_check_values(values, ""), **_from_environment(environ),
+              **_check_values(overrides or {}, "")}
+    return replace(Settings(), **merged)
+

@@ -1,5 +1,7 @@
 """One small exception hierarchy for the whole product; translated to HTTP only in web/."""
 
+from typing import Any
+
 
 class SlrtError(Exception):
     """Base of every error the product raises on purpose."""
@@ -9,7 +11,7 @@ class SlrtError(Exception):
         self.message = message
         self.context = context
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"message": self.message, **{k: v for k, v in self.context.items() if v is not None}}
 
 
@@ -36,7 +38,7 @@ class InvalidInput(SlrtError):
         super().__init__(message, **context)
         self.errors = errors or {}
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "errors": self.errors}
 
 

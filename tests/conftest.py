@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import text
 
 from engine.config import load_settings
-from engine.cases import commands
 from engine.processes import versions
 from engine.store.models import db
 from web import create_app
@@ -124,13 +123,11 @@ def clock():
 @pytest.fixture
 def app(backend, clock):
     url, _tokens = backend
-    commands.forget_cached_workflows()
     app = create_app(settings=_settings(url), clock=clock, config={"TESTING": True})
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
-    commands.forget_cached_workflows()
 
 
 class Api:

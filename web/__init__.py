@@ -7,6 +7,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from engine import logsafe
+from engine import state as engine_state
 from engine.config import load_settings
 from engine.store.database import configure_engine
 from engine.store.models import db
@@ -54,12 +55,8 @@ def create_app(config=None, settings=None, clock=None):
     migrate.init_app(app, db, directory=str(settings.path("migrations")))
     with app.app_context():
         configure_engine(db.engine)
-    from engine.cases import commands
-    from engine.processes import versions
-
-    # Caches are per process and keyed by ids of one database: a new app may use another one.
-    versions.forget_cached_bundles()
-    commands.configure(settings)
+    # The runner with this installation's SLA set-up, and caches keyed by ids of this app's database.
+    engine_state.init_app(app, settings)
 
     from web import errors
     from web.api import bp as api_bp

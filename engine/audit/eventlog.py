@@ -9,7 +9,9 @@ state after every event and a replay can be compared with it step by step.
 
 import hashlib
 import json
-from datetime import timezone
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
 
 GENESIS = "0" * 64
 # json.dumps with these options, made once: json.dumps builds a new encoder on every call with
@@ -20,7 +22,7 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 _SCALARS = {None: "null", True: "true", False: "false"}
 
 
-def canonical(value):
+def canonical(value: Any) -> str:
     """`value` as canonical JSON (sorted keys, no spaces, UTF-8 kept; what JSON cannot hold as text)."""
     if value is None or value is True or value is False:  # most case variables, most of the time
         return _SCALARS[value]
@@ -29,11 +31,13 @@ def canonical(value):
     return _CANONICAL.encode(value)
 
 
-def event_hash(prev_hash, fields):
+def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
 
 
-def hashed_fields(*, case_id, seq, type, at, actor, diagram_version_id, task_id, element_id, data, outcome=None):
+def hashed_fields(*, case_id: int, seq: int, type: str, at: datetime, actor: str | None,
+                  diagram_version_id: int | None, task_id: str | None, element_id: str | None, data: str,
+                  outcome: str | None = None) -> dict[str, Any]:
     """The content an event's hash covers (events written before outcomes existed hash without one)."""
     fields = {
         "case_id": case_id, "seq": seq, "type": type, "at": at.isoformat(), "actor": actor,
@@ -44,8 +48,9 @@ def hashed_fields(*, case_id, seq, type, at, actor, diagram_version_id, task_id,
     return fields
 
 
-def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, task_id=None,
-               element_id=None, data=None, outcome=None):
+def next_event(case_id: int, seq: int, prev_hash: str | None, *, type: str, at: datetime, actor: str | None,
+               diagram_version_id: int | None, task_id: str | None = None, element_id: str | None = None,
+               data: dict | None = None, outcome: dict | None = None) -> dict[str, Any]:
     """Column values of the event that follows `prev_hash` in a case's chain."""
     body = canonical(data or {})
     result = canonical(outcome) if outcome is not None else None
@@ -60,12 +65,13 @@ def next_event(case_id, seq, prev_hash, *, type, at, actor, diagram_version_id, 
     )
 
 
-def variable_texts(variables):
+def variable_texts(variables: Mapping[str, Any]) -> dict[str, str]:
     """{name: canonical JSON of its value}: the form in which variables are compared and stored."""
     return {name: canonical(value) for name, value in variables.items()}
 
 
-def outcome(before_variables, after_variables, status, changes, messages):
+def outcome(before_variables: Mapping[str, str], after_variables: Mapping[str, str], status: str,
+            changes: Mapping[str, list], messages: list) -> dict[str, Any]:
     """What one change did: variables set and unset, tasks and timers opened and closed, messages.
 
     `before_variables`/`after_variables` are `variable_texts` maps; `changes` is the
@@ -82,6 +88,6 @@ def outcome(before_variables, after_variables, status, changes, messages):
     }
 
 
-def instant(value):
+def instant(value: datetime | None) -> str | None:
     """A due time as it is written into an outcome (ISO-8601, UTC), or None."""
     return value.astimezone(timezone.utc).isoformat() if value is not None else None

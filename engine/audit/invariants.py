@@ -9,7 +9,10 @@ and every completion a client saw acknowledged is in the log. Reads only; report
 repairs.
 """
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -33,18 +36,18 @@ class Report:
     violations: list = field(default_factory=list)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.violations
 
-    def add(self, case_id, problem):
+    def add(self, case_id: int, problem: str) -> None:
         self.violations.append(f"case {case_id}: {problem}")
 
-    def summary(self):
+    def summary(self) -> str:
         return (f"{self.cases} cases, {self.events} events, {self.completions} completions, "
                 f"{self.acknowledged} acknowledged completions checked: {len(self.violations)} violations")
 
 
-def check_all(acknowledged=(), case_ids=None):
+def check_all(acknowledged: Collection[Any] = (), case_ids: Iterable[int] | None = None) -> "Report":
     """Check every case (or those in `case_ids`); `acknowledged` is task ids a client saw completed (HTTP 200)."""
     report = Report()
     query = select(Case.id).order_by(Case.id)
@@ -60,9 +63,10 @@ def check_all(acknowledged=(), case_ids=None):
     return report
 
 
-def check_case(case_id, report):
+def check_case(case_id: int, report: "Report") -> None:
     """Add the problems of one case to `report`."""
     case = db.session.get(Case, case_id)
+    assert case is not None, case_id  # the ids come from the cases table
     report.cases += 1
     events = list(db.session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq)))
     report.events += len(events)
@@ -72,7 +76,7 @@ def check_case(case_id, report):
         report.add(case_id, f"revision {case.revision} but {case.event_count} events recorded")
     bundle = versions.bundle_for(case.diagram_version_id)
     try:
-        workflow = RUNNER.load(bundle, case.state, case.updated_at)
+        workflow = RUNNER.load(bundle, case.state, cast(datetime, case.updated_at))
     except Exception as exc:  # a state that does not load is itself the finding
         report.add(case_id, f"stored state does not load: {exc!r}")
         return

@@ -14,6 +14,7 @@ recorded (by element id, in order).
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.bpmn.migrate import rebind
 from engine.domain.vocabulary import INDEXED_VARIABLES, PROGRAM_VARIABLES
@@ -59,7 +60,8 @@ class Result:
     replayed: int = 0  # events replayed without a divergence
 
 
-def problem(seq, message, task=None, expected=None, found=None):
+def problem(seq: int | None, message: str, task: str | None = None, expected: Any = None,
+            found: Any = None) -> dict[str, Any]:
     return {"event": seq, "task": task, "problem": message,
             "expected": None if expected is None else str(expected),
             "found": None if found is None else str(found)}
@@ -83,7 +85,7 @@ class Replay:
         self.messages = {}    # seq -> message names the diagram sent at that event
         self.result = Result()
 
-    def run(self):
+    def run(self) -> "Result":
         events = [e for e in self.record.events if self.upto is None or e.seq <= self.upto]
         try:
             for event in events:

@@ -7,7 +7,9 @@ unless the auditor may see it.
 """
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -66,7 +68,7 @@ def _require_audit(actor, case):
         raise Forbidden("Anda tidak berwenang memeriksa kasus ini", case=str(case.id))
 
 
-def verify(actor, key, upto=None):
+def verify(actor: Any, key: int | str, upto: int | None = None) -> dict[str, Any]:
     """A report for one case: the chain check and the replay, each problem naming the event.
 
     With `upto`, the replay stops after event `upto` and the report carries the case as it
@@ -83,7 +85,7 @@ def verify(actor, key, upto=None):
     return report
 
 
-def check(record, upto=None):
+def check(record: Any, upto: int | None = None) -> dict[str, Any]:
     """The verification report of one loaded case."""
     return _check(record, upto)[0]
 
@@ -101,7 +103,7 @@ def _check(record, upto=None, frames=False):
     return report, result
 
 
-def check_chain(case, events):
+def check_chain(case: Any, events: Sequence[Any]) -> list[dict[str, Any]]:
     """Problems with the chain: missing or reordered events, broken links, altered contents, a cut end."""
     problems = []
     prev = GENESIS
@@ -135,7 +137,7 @@ def check_chain(case, events):
     return problems
 
 
-def verify_all(progress=None, batch=BATCH):
+def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH) -> dict[str, Any]:
     """Check every case; return {'cases', 'ok', 'failed': [report, ...]}."""
     total, ok, failed = 0, 0, []
     last_id = 0
@@ -161,7 +163,7 @@ def verify_all(progress=None, batch=BATCH):
 # -- auditor views -------------------------------------------------------------------------
 
 
-def search(actor, text=None, status=None, limit=50):
+def search(actor: Any, text: str | None = None, status: str | None = None, limit: int = 50) -> list[dict]:
     """Cases the auditor may audit, newest first; `text` matches the ticket, program or destination."""
     if actor.role not in AUDIT_ROLES:
         raise Forbidden("Halaman ini untuk auditor")
@@ -179,7 +181,7 @@ def search(actor, text=None, status=None, limit=50):
              "events": counts.get(c.id, 0)} for c in rows]
 
 
-def step_through(actor, key):
+def step_through(actor: Any, key: int | str) -> dict[str, Any]:
     """The case after each of its events (replayed), with the verification report; identity masked."""
     case = find_case(key)
     _require_audit(actor, case)
@@ -190,7 +192,7 @@ def step_through(actor, key):
     return {"case": _case_view(case, hide), "frames": frames, "report": report}
 
 
-def history(actor, key):
+def history(actor: Any, key: int | str) -> dict[str, Any]:
     """The full history of a case for export: every event as stored, with its outcome, and the report."""
     view = step_through(actor, key)
     return {"format": "slrt-riwayat-kasus-1", "case": view["case"], "verification": view["report"],

@@ -1,6 +1,7 @@
 """Evaluate one DMN decision table against a plain dict, exactly as the engine would in a case."""
 
 from types import SimpleNamespace
+from typing import Any
 
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import BpmnDmnParser
 
@@ -8,7 +9,7 @@ from engine.bpmn.parser import StrictDMNEngine, safe_xml
 from engine.bpmn.sandbox import SandboxedScriptEngine
 
 
-def load_decision(content, filename="decision.dmn"):
+def load_decision(content: str | bytes, filename: str = "decision.dmn") -> StrictDMNEngine:
     """The strict engine of the single decision in a DMN file."""
     parser = BpmnDmnParser()
     parser.add_dmn_xml(safe_xml(content, filename), filename=filename)
@@ -24,12 +25,12 @@ def _plain_task(inputs):
                            task_spec=SimpleNamespace(bpmn_id=None, bpmn_name=None))
 
 
-def decide(engine, inputs):
+def decide(engine: StrictDMNEngine, inputs: dict[str, Any]) -> Any:
     """The outputs of the first matching rule for `inputs` (WorkflowFailure when none matches)."""
     return engine.result(_plain_task(inputs))
 
 
-def matching_rules(engine, inputs):
+def matching_rules(engine: StrictDMNEngine, inputs: dict[str, Any]) -> list:
     """Row numbers of every rule that matches (to find overlaps under UNIQUE)."""
     task = _plain_task(inputs)
     matches = []

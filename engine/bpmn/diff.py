@@ -6,6 +6,8 @@ an id are compared as elements of their own. Drawing information (shapes, edges,
 left out: moving a box is not a change to the process.
 """
 
+from typing import Any
+
 from lxml import etree
 
 from engine.bpmn.parser import safe_xml
@@ -34,7 +36,7 @@ def _content(node):
     return "|".join(parts)
 
 
-def elements(files):
+def elements(files: dict[str, str]) -> dict[str, dict[str, Any]]:
     """{element id: {file, type, name, content}} for every element with an id, drawings left out."""
     found = {}
     for name, text in sorted(files.items()):
@@ -47,7 +49,7 @@ def elements(files):
     return found
 
 
-def diff(old_files, new_files):
+def diff(old_files: dict[str, str], new_files: dict[str, str]) -> dict[str, list]:
     """{'ditambah': [...], 'dihapus': [...], 'diubah': [...]} of {element_id, type, name, file}."""
     old, new = elements(old_files), elements(new_files)
 

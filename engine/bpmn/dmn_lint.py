@@ -11,6 +11,8 @@ A column with another kind of cell (`> 3`, a function call) is reported as not a
 import ast
 import itertools
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -33,7 +35,7 @@ class _Other:
 OTHER = _Other()
 
 
-def lint_dmn(root, file, finding, functions):
+def lint_dmn(root: Any, file: str, finding: Callable[..., Any], functions: Iterable[str]) -> list:
     """Findings for one parsed DMN file; `finding(element, severity, message)` builds each."""
     found = []
     decisions = _children(root, "decision")
@@ -195,7 +197,7 @@ def _matches(predicate, value):
     return inside if kind == "in" else not inside
 
 
-def cell_predicate(cell):
+def cell_predicate(cell: str) -> tuple[str, tuple] | None:
     """('any'|'in'|'notin', literals) for an enumerable cell, else None (as SpiffWorkflow reads it)."""
     if cell is None or cell.strip() in ("", "-"):
         return ("any", ())

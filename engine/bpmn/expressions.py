@@ -2,6 +2,8 @@
 
 import ast
 import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from engine.bpmn.sandbox import check_source
 
@@ -9,7 +11,7 @@ from engine.bpmn.sandbox import check_source
 _DMN_PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
-def iter_expressions(process_spec):
+def iter_expressions(process_spec: Any) -> Iterator[tuple[str, str, str]]:
     """Yield (element_id, source, mode) for every expression and script in one process spec."""
     for task_spec in process_spec.task_specs.values():
         element_id = getattr(task_spec, "bpmn_id", None) or task_spec.name
@@ -58,7 +60,7 @@ def _decision_expressions(element_id, table):
                 yield element_id, entry.text, "eval"
 
 
-def check(source, mode, functions=frozenset()):
+def check(source: str, mode: str, functions: Iterable[str] = frozenset()) -> None:
     """Raise ExpressionRejected if `source` would not run inside the sandbox."""
     if mode == "dmn-input":
         check_source(source, "eval", functions)

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from engine.errors import DiagramError, InvalidInput
 
@@ -35,11 +36,11 @@ class FormField:
     properties: dict = field(default_factory=dict)
 
     @property
-    def source(self):
+    def source(self) -> str | None:
         """Where the options come from (OPTION_SOURCES), or None when the diagram lists them."""
         return self.properties.get(OPTIONS_PROPERTY) if self.type == "enum" else None
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "label": self.label, "type": self.type, "required": self.required,
             "readonly": self.readonly, "options": [{"id": k, "label": v} for k, v in self.options],
@@ -48,7 +49,7 @@ class FormField:
         }
 
 
-def form_of(task_spec):
+def form_of(task_spec: Any) -> list[FormField]:
     """Return the FormField list of a Camunda user task spec (empty when it has no form)."""
     form = getattr(task_spec, "form", None)
     if form is None:
@@ -111,7 +112,7 @@ def _int_config(field_id, constraints, name):
         raise DiagramError(f"batasan {name} pada '{field_id}' harus bilangan bulat")
 
 
-def validate_submission(fields, submitted, current):
+def validate_submission(fields: list[FormField], submitted: Any, current: dict[str, Any]) -> dict[str, Any]:
     """Return the values to merge into the case data, or raise InvalidInput naming each bad field."""
     if not isinstance(submitted, dict):
         raise InvalidInput("Data formulir harus berupa objek", errors={"data": "harus berupa objek"})

@@ -1,10 +1,17 @@
 """Functions diagrams may call; the engine provides them at run time, so their names pass the
 sandbox when a diagram is loaded. Each is given the engine's clock as its first argument."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.domain.sla import SlaPolicy
+    from engine.domain.workdays import WorkCalendar
+
 CLOCK_FUNCTION_NAMES = ("hari_kerja", "batas_sla", "pengingat_sla")
 
 
-def clock_functions(calendar, policy):
+def clock_functions(calendar: "WorkCalendar", policy: "SlaPolicy") -> dict[str, Callable[..., str]]:
     """{name: f(now, *args)} for a working-day calendar and an SLA policy; results are ISO instants."""
 
     def hari_kerja(now, days):

@@ -9,6 +9,8 @@ unexpected failure is itself a finding.
 """
 
 import re
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import asdict, dataclass
 
 from lxml import etree
@@ -49,15 +51,16 @@ class Finding:
     severity: str  # error, warning, info
     message: str
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def has_errors(findings):
+def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def lint_files(files, process_id=None, functions=CLOCK_FUNCTION_NAMES):
+def lint_files(files: dict[str, str | bytes], process_id: str | None = None,
+               functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> list[Finding]:
     """Every finding for {filename: bytes or text}; an empty list means the set can be published."""
     functions = frozenset(functions)
     roots, found = {}, []

@@ -6,6 +6,9 @@ kind (a user task stays a user task, a timer stays a timer). The state is then r
 against the new specs; steps still to come follow the new version's flows.
 """
 
+from datetime import datetime
+from typing import Any
+
 from SpiffWorkflow.util.task import TaskState
 
 _OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -17,7 +20,7 @@ def _spec_for(bundle, process_spec_name):
     return bundle.subprocess_specs.get(process_spec_name)
 
 
-def migration_problems(workflow, new_bundle):
+def migration_problems(workflow: Any, new_bundle: Any) -> list[str]:
     """Why this workflow cannot move to `new_bundle` (Indonesian, one line per element); [] when it can."""
     problems = []
     for sub in [workflow, *workflow.subprocesses.values()]:
@@ -39,6 +42,6 @@ def migration_problems(workflow, new_bundle):
     return sorted(set(problems))
 
 
-def rebind(runner, workflow, new_bundle, now):
+def rebind(runner: Any, workflow: Any, new_bundle: Any, now: datetime) -> Any:
     """The same workflow state, read against the new bundle's specs."""
     return runner.load(new_bundle, runner.dump(workflow), now)

@@ -7,6 +7,8 @@ decision and called process exists, every user task sits in a lane named after a
 """
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -39,7 +41,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 class StrictDMNEngine(DMNEngine):
     """A decision table that fails loudly when no rule matches, instead of deciding nothing."""
 
-    def result(self, task):
+    def result(self, task: Any) -> Any:
         if not self.decide(task):
             table = self.decision_table
             raise WorkflowFailure(
@@ -57,7 +59,7 @@ class SlrtParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
                                full_tag("callActivity"): (VariableCallActivityParser, CallActivity)}
 
-    def get_engine(self, decision_ref, node):
+    def get_engine(self, decision_ref: str, node: Any) -> StrictDMNEngine:
         engine = super().get_engine(decision_ref, node)
         return StrictDMNEngine(engine.decision_table)
 
@@ -77,7 +79,7 @@ class SlrtParser(CamundaParser):
         return used
 
 
-def safe_xml(content, filename):
+def safe_xml(content: str | bytes, filename: str) -> Any:
     """Parse XML bytes without DTDs, entity expansion or network access."""
     if isinstance(content, str):
         content = content.encode("utf-8")
@@ -102,7 +104,7 @@ def safe_xml(content, filename):
     return root
 
 
-def file_kind(root):
+def file_kind(root: Any) -> str | None:
     """'bpmn' or 'dmn' from the root element's namespace, else None."""
     ns = etree.QName(root).namespace
     if ns == BPMN_NS:
@@ -137,7 +139,7 @@ class ProcessBundle:
     variable_calls: tuple = ()  # variables naming called processes (`${proses_sop}`), see variable_call.py
 
 
-def content_hash(files):
+def content_hash(files: dict[str, Any]) -> str:
     """A stable hash over the file names and bytes of a diagram set."""
     digest = hashlib.sha256()
     for name in sorted(files):
@@ -146,7 +148,7 @@ def content_hash(files):
     return digest.hexdigest()
 
 
-def load_bundle(files, process_id, functions=CLOCK_FUNCTION_NAMES):
+def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> ProcessBundle:
     """Parse {filename: bytes} and return the checked ProcessBundle for `process_id`."""
     parser = SlrtParser()
     roots = {}
@@ -263,7 +265,7 @@ def _user_tasks(process_spec, roots):
     return found
 
 
-def locate(roots, element_id):
+def locate(roots: dict[str, Any], element_id: str | None) -> tuple[str | None, int | None]:
     """Return (file, line) of the element with this id, searching every loaded file."""
     for name, root in roots.items():
         hits = root.xpath("//*[@id=$id]", id=element_id)

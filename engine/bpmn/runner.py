@@ -4,8 +4,10 @@ This is the only place that drives SpiffWorkflow at run time. Every call takes `
 script engine is set again after every load because SpiffWorkflow does not serialize it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -16,6 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.forms import validate_submission, with_options
 from engine.bpmn.functions import clock_functions
+from engine.bpmn.parser import ProcessBundle
 from engine.domain.sla import SlaPolicy
 from engine.domain.workdays import WorkCalendar
 from engine.bpmn.sandbox import SandboxedScriptEngine
@@ -64,7 +67,7 @@ class Runner:
     def _engine(self, now):
         return SandboxedScriptEngine(self.functions, now=now, clock_functions=self.clock_functions)
 
-    def start(self, bundle, data, now):
+    def start(self, bundle: ProcessBundle, data: dict[str, Any], now: datetime) -> BpmnWorkflow:
         """Create a workflow with `data` as the start data and run it to its first wait."""
         workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self._engine(now))
         for task in workflow.get_tasks(state=TaskState.READY):
@@ -72,20 +75,20 @@ class Runner:
         self._run_engine(workflow)
         return workflow
 
-    def load(self, bundle, state, now):
+    def load(self, bundle: ProcessBundle, state: str, now: datetime) -> BpmnWorkflow:
         """Rebuild a workflow from its stored state."""
         workflow = self.serializer.loads(state, bundle)
         workflow.script_engine = self._engine(now)
         return workflow
 
-    def dump(self, workflow):
+    def dump(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as a JSON string (without its specs)."""
         return self.serializer.dumps(workflow)
 
-    def set_clock(self, workflow, now):
+    def set_clock(self, workflow: BpmnWorkflow, now: datetime) -> None:
         workflow.script_engine.now = now
 
-    def ready_tasks(self, bundle, workflow):
+    def ready_tasks(self, bundle: ProcessBundle, workflow: BpmnWorkflow) -> list[ReadyTask]:
         """Human tasks that are ready, in a stable order, each due when its first boundary timer is."""
         ready = []
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
@@ -96,7 +99,8 @@ class Runner:
                                    _boundary_due(task)))
         return ready
 
-    def complete(self, bundle, workflow, task_id, submitted, now, derive=None):
+    def complete(self, bundle: ProcessBundle, workflow: BpmnWorkflow, task_id: str, submitted: Any,
+                 now: datetime, derive: Any = None) -> dict[str, Any]:
         """Validate `submitted` against the task's form, complete it and run on to the next wait.
 
         Returns the values that were merged into the task data: the submitted ones and what
@@ -117,7 +121,7 @@ class Runner:
         self._run_engine(workflow)
         return values
 
-    def waiting_timers(self, workflow):
+    def waiting_timers(self, workflow: BpmnWorkflow) -> list[WaitingTimer]:
         """Every armed timer with its due instant (UTC)."""
         timers = []
         for task in workflow.event_manager.tasks.values():
@@ -136,7 +140,7 @@ class Runner:
             ))
         return sorted(timers, key=lambda t: (t.due, t.task_id))
 
-    def fire_due_timers(self, workflow, now):
+    def fire_due_timers(self, workflow: BpmnWorkflow, now: datetime) -> list[WaitingTimer]:
         """Fire every timer due at `now` and run on; return the timers that fired."""
         due = [t for t in self.waiting_timers(workflow) if t.due <= now]
         if not due:
@@ -146,7 +150,7 @@ class Runner:
         self._run_engine(workflow)
         return due
 
-    def take_messages(self, workflow):
+    def take_messages(self, workflow: BpmnWorkflow) -> list[tuple[str, Any]]:
         """Messages the diagram threw that nothing inside it caught: [(name, payload)], removed."""
         messages = []
         for event in workflow.get_events():
@@ -154,7 +158,7 @@ class Runner:
             messages.append((event.event_definition.name, payload))
         return messages
 
-    def case_data(self, workflow):
+    def case_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The case's current variables: the last completed step, overlaid by what is ready."""
         data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
@@ -163,7 +167,7 @@ class Runner:
             data = dict(workflow.task_tree.data)
         return data
 
-    def completed_steps(self, workflow):
+    def completed_steps(self, workflow: BpmnWorkflow) -> list[str]:
         """BPMN ids of the flow nodes that have completed, in order."""
         done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)]
         return [t.task_spec.bpmn_id for t in sorted(done, key=lambda t: t.last_state_change)]
@@ -193,7 +197,7 @@ def _attached_task(timer_task):
     return None
 
 
-def default_clock_functions():
+def default_clock_functions() -> dict[str, Callable[..., str]]:
     """Working days in WIB with no regional days off, and the default SLA limits."""
     return clock_functions(WorkCalendar(), SlaPolicy.from_config({}))
 

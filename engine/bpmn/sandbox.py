@@ -8,7 +8,9 @@ table. Compiled code is cached, so a checked expression costs one dict lookup la
 
 import ast
 import math
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -95,7 +97,7 @@ class _Refused(Exception):
     pass
 
 
-def check_source(source, mode="eval", functions=()):
+def check_source(source: str, mode: str = "eval", functions: Iterable[str] = ()) -> Any:
     """Raise ExpressionRejected unless `source` parses and uses only allowed constructs."""
     _compile_checked(source, mode, frozenset(functions))
 
@@ -133,11 +135,11 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         scope["__builtins__"] = SAFE_BUILTINS
         return scope
 
-    def evaluate(self, expression, context, external_context=None):
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile_checked(expression, "eval", self._function_names)
         return eval(code, self._globals(context, external_context))  # noqa: S307 - checked above
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile_checked(script, "exec", self._function_names)
         scope = self._globals(context, external_context)
         exec(code, scope)  # noqa: S102 - checked above
@@ -151,7 +153,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
             context[key] = value
         return True
 
-    def call_service(self, context, **kwargs):
+    def call_service(self, context: Any, **kwargs: Any) -> Any:
         raise ExpressionRejected("service task tidak didukung oleh mesin ini")
 
 
@@ -173,9 +175,9 @@ class SandboxedScriptEngine(PythonScriptEngine):
         return call
 
     @property
-    def function_names(self):
+    def function_names(self) -> Any:
         return self.environment._function_names
 
-    def validate(self, expression):
+    def validate(self, expression: str) -> None:
         # SpiffWorkflow's DMN engine relies on SyntaxError here to decide how to glue a cell.
         ast.parse(expression)

@@ -2,6 +2,7 @@
 
 import json
 from copy import deepcopy
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -25,13 +26,13 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     internal data. Every change of a case serializes all its tasks, so this is on the write path.
     """
 
-    def to_dict(self, workflow):
+    def to_dict(self, workflow: Any) -> dict[str, Any]:
         dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def mapping_to_dict(self, mapping, **kwargs):
+    def mapping_to_dict(self, mapping: Any, **kwargs: Any) -> dict[str, Any]:
         task_typename = self.registry.typenames.get(Task)
         return {str(key): self._task_dict(value, task_typename) if type(value) is Task
                 else self.registry.convert(value, **kwargs) for key, value in mapping.items()}
@@ -59,7 +60,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
             "typename": typename,
         }
 
-    def from_dict(self, dct, spec=None, subprocess_specs=None):
+    def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None) -> Any:
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
@@ -84,19 +85,19 @@ class StateSerializer:
         self._state = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config(SpeclessWorkflowConverter)))
         self._full = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config(BpmnWorkflowConverter)))
 
-    def dumps(self, workflow):
+    def dumps(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON, without its specs."""
         dct = self._state.to_dict(workflow)
         dct["format"] = STATE_FORMAT
         return json.dumps(dct, separators=(",", ":"), ensure_ascii=False)
 
-    def loads(self, text, bundle):
+    def loads(self, text: str, bundle: Any) -> BpmnWorkflow:
         """Rebuild a workflow from `dumps` output and the bundle's specs."""
         dct = json.loads(text)
         dct.pop("format", None)
         return self._state.from_dict(dct, spec=bundle.spec, subprocess_specs=bundle.subprocess_specs)
 
-    def spec_json(self, bundle):
+    def spec_json(self, bundle: Any) -> str:
         """The bundle's process and subprocess specs as JSON, stored once per diagram version."""
         return json.dumps({
             "spec": self._full.to_dict(bundle.spec),

@@ -2,6 +2,7 @@
 sandbox allows that evaluates to one (engine/bpmn/lint.py reports it against the timer's element)."""
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -16,7 +17,7 @@ JUEL = re.compile(r"[$#]\{")  # a Camunda (JUEL) expression, which this engine d
 _EVAL_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
 
 
-def timer_problem(kind, text, functions=CLOCK_FUNCTION_NAMES):
+def timer_problem(kind: str, text: str | None, functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> str | None:
     """Why a timer value would not run (Indonesian), or None when it works."""
     if not text:
         return "timer tanpa ekspresi waktu (nilainya kosong)"

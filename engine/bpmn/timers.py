@@ -7,6 +7,7 @@ timers "as of" an instant) decide what time it is.
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any, overload
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -27,7 +28,11 @@ _ISO_LITERAL = re.compile(
 )
 
 
-def quote_iso_literal(expression):
+@overload
+def quote_iso_literal(expression: str) -> str: ...
+@overload
+def quote_iso_literal(expression: None) -> None: ...
+def quote_iso_literal(expression: str | None) -> str | None:
     """Return a Python string literal for a bare ISO-8601 timer value; anything else unchanged."""
     if expression is None:
         return None
@@ -36,7 +41,7 @@ def quote_iso_literal(expression):
     return expression
 
 
-def clock_now(my_task):
+def clock_now(my_task: Any) -> datetime:
     """The engine's current instant for this task's workflow (UTC)."""
     now = getattr(my_task.workflow.script_engine, "now", None)
     return now if now is not None else datetime.now(timezone.utc)
@@ -70,21 +75,21 @@ def _duration_due(value, now):
 class ClockedTimeDateEventDefinition(TimeDateEventDefinition):
     """A timer at a fixed date-time, compared with the engine clock."""
 
-    def has_fired(self, my_task):
+    def has_fired(self, my_task: Any) -> bool:
         return _fire_once_due(my_task, self.expression, _date_due)
 
 
 class ClockedDurationTimerEventDefinition(DurationTimerEventDefinition):
     """A timer a duration after it was armed, armed and compared with the engine clock."""
 
-    def has_fired(self, my_task):
+    def has_fired(self, my_task: Any) -> bool:
         return _fire_once_due(my_task, self.expression, _duration_due)
 
 
 class ClockedCycleTimerEventDefinition(CycleTimerEventDefinition):
     """A repeating timer whose cycles are counted against the engine clock."""
 
-    def cycle_complete(self, my_task):
+    def cycle_complete(self, my_task: Any) -> bool:
         event_value = my_task._get_internal_data("event_value")
         now = clock_now(my_task)
         if event_value is None:

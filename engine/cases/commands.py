@@ -14,8 +14,9 @@ from engine.cases import intake
 from engine.cases import notify
 from engine.reports import rollups
 from engine.cases.persistence import (  # the runner, its set-up and the cache, used through here
-    RUNNER, Change, configure, forget_cached_workflows, index_changes,
+    RUNNER, Change,
 )
+from engine.cases.persistence import forget_cached_workflows as forget_cached_workflows  # used as commands.…
 from engine.store.database import write_transaction
 from engine.store import statements
 from engine.store.models import User, db

@@ -5,35 +5,31 @@ A change updates the case row (compare-and-set on `revision`), the human-task in
 timer index, the dashboards' summary rows and appends one hash-chained event, or none of them.
 The indexes always mirror the stored state, so what to insert or close is computed in memory by
 comparing the workflow before and after the change (`prepare`, no database access); `write`
-then writes it. Deserialized workflows are kept in a small per-process cache keyed by
+then writes it. Deserialized workflows are kept in a small per-app cache (engine/state.py) keyed by
 (case, revision): a revision mismatch simply misses the cache, and a failed change never puts
 its workflow back. The use cases that make changes are in engine/cases/commands.py; the statements
 they run are named in engine/store/statements.py.
 """
 
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import cast
 
-from engine.bpmn.functions import clock_functions
+from werkzeug.local import LocalProxy
+
+from engine import state
 from engine.bpmn.runner import Runner
-from engine.domain.sla import SlaPolicy
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
-from engine.domain.workdays import calendar_from
 from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.errors import Conflict
 from engine.cases import outbox
-from engine.people import catalogue
 from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store import statements
 from engine.store.statements import run
 
-RUNNER = Runner(option_sources=catalogue.option_sources, derive=catalogue.derive)
-_CACHE_SIZE = 256
-_workflows = OrderedDict()
-_cache_lock = threading.Lock()
+# The current app's runner (engine/state.py): it knows that installation's working days and SLA limits.
+RUNNER = cast(Runner, LocalProxy(lambda: state.current().runner))
 
 
 @dataclass(frozen=True)
@@ -59,29 +55,20 @@ def snapshot(bundle, workflow, variables=None):
                      variable_texts(RUNNER.case_data(workflow) if variables is None else variables))
 
 
-_SLA = {"calendar": calendar_from({}), "policy": SlaPolicy.from_config({})}
-
-
-def configure(settings):
-    """Give the runner this installation's working-day calendar and SLA limits (config.yaml)."""
-    _SLA["calendar"], _SLA["policy"] = calendar_from(settings.sla), SlaPolicy.from_config(settings.sla)
-    RUNNER.clock_functions = clock_functions(_SLA["calendar"], _SLA["policy"])
-    rollups.configure(settings)
-    forget_cached_workflows()
-
-
 def task_due(info, now):
     """A task's due time: its diagram's boundary timer, else the SLA policy's limit for it."""
-    return info.due or _SLA["policy"].task_due(info.element_id, now, _SLA["calendar"])
+    if info.due:
+        return info.due
+    current = state.current()
+    return current.policy.task_due(info.element_id, now, current.calendar)
 
 
 def take_workflow(case, bundle, now):
     """The case's workflow at its stored revision, and the snapshot of its open tasks and timers."""
-    with _cache_lock:
-        cached = _workflows.pop((case.id, case.revision), None)
+    cached = state.current().workflows.pop((case.id, case.revision))
     if cached is None:
-        state = run(statements.CASE_STATE, {"_id": case.id}).scalar_one()
-        workflow = RUNNER.load(bundle, state, now)
+        stored = run(statements.CASE_STATE, {"_id": case.id}).scalar_one()
+        workflow = RUNNER.load(bundle, stored, now)
         return workflow, snapshot(bundle, workflow)
     workflow, kept = cached
     RUNNER.set_clock(workflow, now)
@@ -90,27 +77,21 @@ def take_workflow(case, bundle, now):
 
 def keep_workflow(change, workflow, kept):
     """Cache a workflow at the revision a change left its case (with its snapshot)."""
-    with _cache_lock:
-        _workflows[(change.case_id, change.revision)] = (workflow, kept)
-        while len(_workflows) > _CACHE_SIZE:
-            _workflows.popitem(last=False)
+    state.current().workflows.put((change.case_id, change.revision), (workflow, kept))
 
 
 def forget_cached_workflows(case_ids=None):
     """Drop the cached workflows (of these cases only, when given): they are reloaded on next use."""
-    with _cache_lock:
-        if case_ids is None:
-            _workflows.clear()
-        for key in [k for k in _workflows if k[0] in (case_ids or ())]:
-            _workflows.pop(key)
+    dropped = None if case_ids is None else set(case_ids)
+    state.current().workflows.forget(None if dropped is None else lambda key: key[0] not in dropped)
 
 
 def carry_cached_workflow(case):
     """A change that leaves the workflow as it was (a claim) moves its cache entry to the next revision."""
-    with _cache_lock:
-        cached = _workflows.pop((case.id, case.revision), None)
-        if cached is not None:
-            _workflows[(case.id, case.revision + 1)] = cached
+    workflows = state.current().workflows
+    cached = workflows.pop((case.id, case.revision))
+    if cached is not None:
+        workflows.put((case.id, case.revision + 1), cached)
 
 
 @dataclass(frozen=True)
@@ -121,7 +102,7 @@ class CaseRef:
     last_event_hash: str
     diagram_version_id: int
     wilayah: str
-    dashboard: dict = None  # rollups.CASE_COLUMNS as the row holds them, when just read
+    dashboard: dict | None = None  # rollups.CASE_COLUMNS as the row holds them, when just read
 
 
 def case_ref(row, prefix=""):
@@ -280,7 +261,7 @@ def task_rows(case, variables, infos, now):
 
 def local_time(instant):
     """An instant as the district reads it, e.g. '2026-03-31 10:00 (UTC+07:00)'."""
-    local = instant.astimezone(_SLA["calendar"].tz)
+    local = instant.astimezone(state.current().calendar.tz)
     return f"{local:%Y-%m-%d %H:%M} ({local:%Z})"
 
 

@@ -2,7 +2,6 @@
 scheduler processes. Reads the timer index only; never deserializes a case that has nothing due."""
 
 from engine.domain.actor import SYSTEM
-from engine.domain.statuses import TimerStatus
 from engine.errors import Conflict
 from engine.cases import commands
 from engine.store import statements

@@ -6,7 +6,7 @@ same rows. The fixed records below are what tests and the demo script rely on.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -127,7 +127,7 @@ KENDARI_JALAN = ("Jl. Saranani", "Jl. Malaka", "Jl. Bunggasi", "Jl. Sao-sao", "J
 PROGRAM_CHANCE = (("PKH", 0.35), ("BPNT", 0.5), ("PIP", 0.45), ("PIS-PBI", 0.6))
 
 
-def seed_demo(now, password="slrt-demo-2026"):
+def seed_demo(now: datetime, password: str = "slrt-demo-2026") -> dict:
     """Fill an empty database with demo data; returns a summary of what was written."""
     if db.session.scalar(select(User.id).limit(1)) is not None or \
             db.session.scalar(select(Region.code).limit(1)) is not None:

@@ -23,6 +23,9 @@ home). Everyone else, program managers included, sees a masked record; the publi
 page and exports never carry identity at all.
 """
 
+from collections.abc import Collection
+from typing import Any
+
 from engine.domain import roles
 
 # Actions (the vocabulary of ROLE_ACTIONS and of web.auth.requires).
@@ -41,7 +44,7 @@ FAQ = "faq"                        # read the front office's FAQ
 ACCOUNT = "account"                # one's own API tokens
 
 _EVERYONE = {ACCOUNT}
-ROLE_ACTIONS = {
+ROLE_ACTIONS: dict[str, set[str] | frozenset[str]] = {
     roles.FRONT_OFFICE: {TASKS, INTAKE, QUEUE, CASES, REGISTRY, FAQ},
     roles.BACK_OFFICE: {TASKS, CASES, REGISTRY, FAQ},
     roles.FASILITATOR: {TASKS, INTAKE, CASES, REGISTRY, FAQ},
@@ -63,31 +66,31 @@ AREA_CASE_ROLES = frozenset(r for r, a in ROLE_ACTIONS.items() if CASES in a) - 
 IDENTITY_ROLES = frozenset({roles.FRONT_OFFICE, roles.FASILITATOR})
 
 
-def in_area(user, wilayah):
+def in_area(user: Any, wilayah: str | None) -> bool:
     """True when the region code lies inside the user's assigned area."""
-    return bool(wilayah) and wilayah.startswith(user.wilayah or "")
+    return bool(wilayah and wilayah.startswith(user.wilayah or ""))
 
 
-def allowed(actor, action, area=None):
+def allowed(actor: Any, action: str, area: str | None = None) -> bool:
     """May the actor perform `action` (and, with `area`, on something in that region code)?"""
-    if action not in ROLE_ACTIONS.get(getattr(actor, "role", None), ()):
+    if action not in ROLE_ACTIONS.get(getattr(actor, "role", None) or "", ()):
         return False
     return area is None or in_area(actor, area)
 
 
-def may_intake(user, wilayah):
+def may_intake(user: Any, wilayah: str) -> bool:
     return allowed(user, INTAKE, wilayah)
 
 
 VILLAGE_DIGITS = 10
 
 
-def shielded(user, aparat_desa):
+def shielded(user: Any, aparat_desa: bool | None) -> bool:
     """A complaint about a village official is kept from officers placed in a single village."""
     return bool(aparat_desa) and len(user.wilayah or "") >= VILLAGE_DIGITS
 
 
-def may_view_case(user, case, referred_to=()):
+def may_view_case(user: Any, case: Any, referred_to: Collection[str] = ()) -> bool:
     """`referred_to`: the agencies whose program-manager tasks the case has had (the referral reached
     them); a program manager sees a case only once it was referred to their agency, and while it is."""
     if shielded(user, getattr(case, "aparat_desa", False)):
@@ -102,13 +105,13 @@ def may_view_case(user, case, referred_to=()):
 LEVEL_AREA_DIGITS = {"provinsi": 2}
 
 
-def at_level(user, task):
+def at_level(user: Any, task: Any) -> bool:
     """A manager task raised to the province (an appeal) is for province-level managers only."""
     digits = LEVEL_AREA_DIGITS.get(getattr(task, "tingkat", None) or "")
     return digits is None or task.role != roles.MANAJER or len(user.wilayah or "") <= digits
 
 
-def may_act_on_task(user, task):
+def may_act_on_task(user: Any, task: Any) -> bool:
     """Role, area, level, sector and agency must all fit; a claim by someone else is checked separately."""
     if user.role != task.role or not allowed(user, TASKS, task.wilayah) or not at_level(user, task):
         return False
@@ -119,12 +122,12 @@ def may_act_on_task(user, task):
     return True
 
 
-def may_see_identity(user, case):
+def may_see_identity(user: Any, case: Any) -> bool:
     """The complainant's identity: open cases (rahasia false) to whoever sees the case; else contact roles only."""
     return not case.rahasia or user.role in IDENTITY_ROLES and in_area(user, case.wilayah)
 
 
-def may_audit(user, case):
+def may_audit(user: Any, case: Any) -> bool:
     return allowed(user, AUDIT, case.wilayah)
 
 
@@ -132,6 +135,6 @@ def may_audit(user, case):
 DASHBOARD_ROLES = frozenset(r for r, a in ROLE_ACTIONS.items() if DASHBOARD in a)
 
 
-def may_view_dashboard(user, wilayah):
+def may_view_dashboard(user: Any, wilayah: str | None) -> bool:
     """True when the user may see aggregates of the area `wilayah` (a prefix; "" is nationwide)."""
     return user.role in DASHBOARD_ROLES and (wilayah or "").startswith(user.wilayah or "")

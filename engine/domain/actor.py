@@ -1,6 +1,7 @@
 """Who is acting: a plain value handed from the web or CLI edge into the services."""
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Actor:
     full_name: str = ""
 
     @classmethod
-    def of(cls, user):
+    def of(cls, user: Any) -> "Actor":
         return cls(user.id, user.username, user.role, user.wilayah or "", user.sektor, user.instansi, user.full_name)
 
 

@@ -35,7 +35,7 @@ _LANE_ALIASES = {
 }
 
 
-def role_for_lane(lane_name):
+def role_for_lane(lane_name: str | None) -> str | None:
     """Return the role code a lane name stands for, or None when the name is not a role."""
     if not lane_name:
         return None

@@ -6,9 +6,12 @@ complainant says nothing, and complaints answered on the spot are acknowledged t
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from fnmatch import fnmatch
+from typing import Any
 
+from engine.domain.workdays import WorkCalendar
 from engine.errors import InvalidInput
 
 DEFAULT_LIMITS = {
@@ -25,12 +28,13 @@ class Limit:
     hours: float | None = None
     reminder_working_days: int | None = None
 
-    def due(self, start, calendar):
+    def due(self, start: datetime, calendar: WorkCalendar) -> datetime:
         if self.working_days is not None:
             return calendar.add_working_days(start, self.working_days)
+        assert self.hours is not None  # from_config sets exactly one of the two
         return start + timedelta(hours=self.hours)
 
-    def reminder(self, start, calendar):
+    def reminder(self, start: datetime, calendar: WorkCalendar) -> datetime | None:
         if self.reminder_working_days is None:
             return None
         return calendar.add_working_days(start, self.reminder_working_days)
@@ -47,7 +51,7 @@ class SlaPolicy:
     limits: dict
     tasks: tuple = ()
 
-    def task_due(self, element_id, start, calendar):
+    def task_due(self, element_id: str, start: datetime, calendar: WorkCalendar) -> datetime | None:
         """When a task opened at `start` falls due under the policy (None if no pattern fits)."""
         for pattern, key in self.tasks:
             if fnmatch(element_id, pattern):
@@ -55,7 +59,7 @@ class SlaPolicy:
         return None
 
     @classmethod
-    def from_config(cls, section):
+    def from_config(cls, section: Mapping[str, Any] | None) -> "SlaPolicy":
         """Defaults overlaid by `sla.batas` from config.yaml; a malformed entry is refused by name."""
         raw = {**DEFAULT_LIMITS, **((section or {}).get("batas") or {})}
         limits = {}
@@ -73,7 +77,7 @@ class SlaPolicy:
                                errors={"sla.tugas": f"batas tidak dikenal: {', '.join(unknown)}"})
         return cls(limits, tasks)
 
-    def limit(self, key):
+    def limit(self, key: str) -> Limit:
         if key not in self.limits:
             raise KeyError(f"tidak ada batas SLA bernama '{key}'")
         return self.limits[key]

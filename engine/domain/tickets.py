@@ -6,10 +6,10 @@ import secrets
 _TRACKING_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 
 
-def ticket_number(kabupaten, year, number):
+def ticket_number(kabupaten: str, year: int, number: int) -> str:
     """E.g. 3203-26-00042: district code, two-digit year, sequence within that district and year."""
     return f"{kabupaten}-{year % 100:02d}-{number:05d}"
 
 
-def tracking_code(length=6):
+def tracking_code(length: int = 6) -> str:
     return "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(length))

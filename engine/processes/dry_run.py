@@ -23,7 +23,6 @@ from engine.demo import seed
 from engine.processes.editing import refuse_if_invalid, require_reader
 from engine.store.models import User, db
 
-SCENARIO_DIR = "scenarios"
 REQUIRED = ("nama", "pengaduan", "langkah", "harapan")
 PLACEHOLDERS = {"KNOWN_NIK": seed.KNOWN_NIK, "UNREGISTERED_NIK": seed.UNREGISTERED_NIK,
                 "DEMO_VILLAGE": seed.DEMO_VILLAGE, "KENDARI_VILLAGE": seed.KENDARI_VILLAGE}
@@ -56,7 +55,7 @@ def load(path):
 
 def suite(settings):
     """[(name, scenario)] of every scenario file, in name order."""
-    return [(path.stem, load(path)) for path in sorted(settings.path(SCENARIO_DIR).glob("*.yaml"))]
+    return [(path.stem, load(path)) for path in sorted(settings.path(settings.scenarios_dir).glob("*.yaml"))]
 
 
 def intake_payload(scenario):

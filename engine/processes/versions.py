@@ -4,21 +4,17 @@ What analysts do with versions (upload a draft, publish it, retire, roll back, m
 built on these in engine/processes/editing.py."""
 
 import json
-import threading
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from engine import state
 from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
-from engine.domain.statuses import VersionStatus
+from engine.domain.statuses import TaskStatus, VersionStatus
 from engine.errors import NotFound
 from engine.store import statements
 from engine.store.models import DiagramChange, DiagramVersion, db
-
-_bundles = {}
-_lock = threading.Lock()
-
 
 def read_diagram_files(settings):
     """{filename: text} of every workflows/*.bpmn and rules/*.dmn."""
@@ -40,8 +36,9 @@ def publish(files, process_id, actor, now):
     bundle = load_bundle(files, process_id)
     version = add_version(process_id, files, bundle, actor, now)
     make_latest(version, actor, now, "dari berkas di disk")
-    with _lock:
-        _bundles[version.id] = bundle
+    current = state.current()
+    with current.bundles_lock:
+        current.bundles[version.id] = bundle
     return version
 
 
@@ -88,8 +85,9 @@ def latest_version_id(process_id):
 
 
 def bundle_for(version_id):
-    """The parsed bundle of a stored version, parsed once per process."""
-    bundle = _bundles.get(version_id)
+    """The parsed bundle of a stored version, parsed once per app."""
+    current = state.current()
+    bundle = current.bundles.get(version_id)
     if bundle is not None:
         return bundle
     version = db.session.get(DiagramVersion, version_id)
@@ -97,15 +95,16 @@ def bundle_for(version_id):
         raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
     sources = version.sources if isinstance(version.sources, dict) else json.loads(version.sources)
     bundle = load_bundle(sources, version.process_id)
-    with _lock:
-        _bundles[version_id] = bundle
+    with current.bundles_lock:
+        current.bundles[version_id] = bundle
     return bundle
 
 
 def forget_cached_bundles():
-    """Drop parsed bundles (tests that recreate the database call this)."""
-    with _lock:
-        _bundles.clear()
+    """Drop the current app's parsed bundles (tests that recreate its database call this)."""
+    current = state.current()
+    with current.bundles_lock:
+        current.bundles.clear()
 
 
 def list_versions(actor):

@@ -3,6 +3,8 @@
 import csv
 import io
 import re
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ CSV_COLUMNS = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubung
                "wilayah", "alamat", "desil", "program")
 
 
-def lookup(nik=None, no_kk=None):
+def lookup(nik: str | None = None, no_kk: str | None = None) -> dict:
     """Registry status of a citizen: {'terdaftar', 'no_kk', 'wilayah', 'program', 'anggota'}."""
     household = None
     member = None
@@ -38,7 +40,7 @@ def lookup(nik=None, no_kk=None):
     }
 
 
-def lookup_for(actor, nik=None, no_kk=None):
+def lookup_for(actor: Any, nik: str | None = None, no_kk: str | None = None) -> dict:
     """Registry status for officers who register or handle complaints; a household outside
     the officer's area is reported only as registered, without its details."""
     if not access.allowed(actor, access.REGISTRY):
@@ -57,7 +59,7 @@ def lookup_for(actor, nik=None, no_kk=None):
     return status
 
 
-def import_csv(text, now):
+def import_csv(text: str, now: datetime) -> tuple[int, int]:
     """Upsert households and members from CSV text; all rows or none. Returns (households, members)."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]

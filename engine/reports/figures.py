@@ -19,13 +19,13 @@ What each figure counts:
 - DTKS (participation, combinations, gaps, profiles): the registry as it stands.
 """
 
-import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
+from engine import state
 from engine.domain import access
 from engine.domain.statuses import TaskStatus
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI
@@ -213,29 +213,20 @@ def _open_tasks(scope, now):
 _CASE_DIMENSIONS = rollups.CASE_DIMENSIONS
 
 
-_registry_cache = OrderedDict()
-_registry_lock = threading.Lock()
-_REGISTRY_CACHE_SIZE = 64
-
-
 def _registry_groups(scope):
     """Households by (program list as stored, desil) and members by (program list, sex, disability).
 
     The registry changes only by import, which stamps every household it touches, so these
-    aggregates are kept per process and area until the registry's row counts or latest stamp move.
+    aggregates are kept per app (engine/state.py) and area until the registry's row counts or latest stamp move.
     """
     households, stamp = db.session.execute(select(func.count(), func.max(Household.updated_at))).one()
     members = db.session.scalar(select(func.count()).select_from(HouseholdMember))
     key = (str(db.engine.url), scope.wilayah, households, stamp, members)
-    with _registry_lock:
-        if key in _registry_cache:
-            _registry_cache.move_to_end(key)
-            return _registry_cache[key]
-    groups = _read_registry_groups(scope)
-    with _registry_lock:
-        _registry_cache[key] = groups
-        while len(_registry_cache) > _REGISTRY_CACHE_SIZE:
-            _registry_cache.popitem(last=False)
+    cache = state.current().registry_groups
+    groups = cache.get(key)
+    if groups is None:
+        groups = _read_registry_groups(scope)
+        cache.put(key, groups)
     return groups
 
 

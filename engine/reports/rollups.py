@@ -26,6 +26,7 @@ counts are the printed values exactly.
 from collections import defaultdict
 from datetime import timedelta
 
+from engine import state
 from engine.domain import roles
 from engine.domain.statuses import TaskStatus
 from engine.domain.vocabulary import APPEAL_TASK
@@ -35,16 +36,11 @@ from engine.store.models import db
 from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, TASK_COLUMNS  # noqa: F401 (used as rollups.*)
 
 _ZONE = statements.ROLLUP_ZONE
-_SETTINGS = {"offset_hours": 7}
-
-
-def configure(settings):
-    """Count months in this installation's UTC offset (config.yaml, sla.utc_offset_jam)."""
-    _SETTINGS["offset_hours"] = int((settings.sla or {}).get("utc_offset_jam", 7))
 
 
 def current_offset():
-    return _SETTINGS["offset_hours"]
+    """The UTC offset this installation counts months in (config.yaml, sla.utc_offset_jam)."""
+    return state.current().offset_hours
 
 
 def _month(instant, offset):
@@ -133,7 +129,7 @@ def case_change(case_id, values, old=None):
         old = db.session.connection().execute(statements.ROLLUP_CASE, {"_id": case_id}).mappings().one()
     new = dict(old)
     new.update({name: values[name] for name in CASE_COLUMNS if name in values})
-    offset = _SETTINGS["offset_hours"]
+    offset = current_offset()
     return _difference(_case_facts(old, offset), _case_facts(new, offset))
 
 
@@ -145,7 +141,7 @@ def task_changes(closed_ids, added_ids, known=None):
     ids = list(closed_ids) + list(added_ids)
     if not ids:
         return {}
-    offset, closed, known = _SETTINGS["offset_hours"], set(closed_ids), known or {}
+    offset, closed, known = current_offset(), set(closed_ids), known or {}
     rows = [known[task_id] for task_id in ids if task_id in known]
     unknown = [task_id for task_id in ids if task_id not in known]
     if unknown:
@@ -228,7 +224,7 @@ def stored(connection):
 
 def rebuild(connection, offset=None):
     """Replace the table's rows with those derived from scratch (migration, bulk loads, a new offset)."""
-    offset = _SETTINGS["offset_hours"] if offset is None else int(offset)
+    offset = current_offset() if offset is None else int(offset)
     facts = computed_from_scratch(connection, offset)
     connection.execute(statements.CLEAR_ROLLUPS)
     rows = [_row(key, n, on_time) for key, (n, on_time) in facts.items()]
@@ -256,7 +252,7 @@ def require_counted_in(offset_hours):
 def rebuild_if_stale(connection):
     """Rebuild the rows when they were counted in another UTC offset than configured: the row count,
     or None when they were current."""
-    if counted_in(_SETTINGS["offset_hours"], connection):
+    if counted_in(current_offset(), connection):
         return None
     return rebuild(connection)
 

@@ -3,10 +3,12 @@
 import fcntl
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import scoped_session
 
 from engine.store.models import db
 
@@ -16,7 +18,7 @@ _held = threading.local()  # the SQLite writer lock this thread holds, if any
 FALLBACK_CHECKPOINT_PAGES = 10000
 
 
-def configure_engine(engine):
+def configure_engine(engine: Engine) -> None:
     """Give SQLite WAL, foreign keys and write transactions that take the lock up front."""
     if engine.dialect.name != "sqlite":
         return
@@ -46,7 +48,7 @@ def configure_engine(engine):
         connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def checkpoint_wal():
+def checkpoint_wal() -> int:
     """Copy what the SQLite write-ahead log holds into the database file, without waiting for or
     blocking readers and writers (PASSIVE); nothing to do on PostgreSQL. Returns the pages copied.
 
@@ -56,8 +58,9 @@ def checkpoint_wal():
     if db.engine.dialect.name != "sqlite":
         return 0
     with db.engine.connect() as connection:  # on the driver: outside a transaction, which would stop it
-        _busy, _log_pages, copied = connection.connection.dbapi_connection.execute(
-            "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        driver = connection.connection.dbapi_connection
+        assert driver is not None  # an open connection has its driver connection
+        _busy, _log_pages, copied = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return copied
 
 
@@ -103,7 +106,7 @@ def _release_writer():
 
 
 @contextmanager
-def write_transaction():
+def write_transaction() -> Iterator[scoped_session]:
     """One use case's writes: committed together at the end, or rolled back together."""
     session = db.session
     if session.get_bind().dialect.name == "sqlite":

@@ -18,6 +18,7 @@ when the statement is first compiled, not silently left NULL).
 import threading
 from collections import namedtuple
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ class Statement:
     def __repr__(self):
         return f"Statement({self.statement})"
 
-    def execute(self, params=None):
+    def execute(self, params: Any = None) -> "Result":
         session = db.session()
         held = session.info.get(_HELD)
         if held is None:
@@ -123,7 +124,7 @@ class _Plan:
         self.results = [(i, processor) for i, column in enumerate(columns)
                         if (processor := column.type.dialect_impl(dialect).result_processor(dialect, None))]
 
-    def bind(self, params):
+    def bind(self, params: Any) -> Any:
         if self._pick is not None:
             values = self._pick(params)
             return values if self.positional else dict(zip(self._names, values))
@@ -135,7 +136,7 @@ class _Plan:
             return values
         return dict(zip(self._names, values))
 
-    def make_row(self, values):
+    def make_row(self, values: Any) -> Any:
         if self.results:
             values = list(values)
             for i, processor in self.results:
@@ -163,28 +164,28 @@ class Result:
     def __iter__(self):
         return iter(self.all())
 
-    def all(self):
+    def all(self) -> list:
         return [self._plan.make_row(values) for values in self._cursor.fetchall()]
 
-    def first(self):
+    def first(self) -> Any:
         values = self._cursor.fetchone()
         return None if values is None else self._plan.make_row(values)
 
-    def one_or_none(self):
+    def one_or_none(self) -> Any:
         rows = self.all()
         if len(rows) > 1:
             raise ValueError("more than one row")
         return rows[0] if rows else None
 
-    def one(self):
+    def one(self) -> Any:
         row = self.one_or_none()
         if row is None:
             raise ValueError("no row")
         return row
 
-    def scalar(self):
+    def scalar(self) -> Any:
         row = self.first()
         return None if row is None else row[0]
 
-    def scalar_one(self):
+    def scalar_one(self) -> Any:
         return self.one()[0]

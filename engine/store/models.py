@@ -1,12 +1,14 @@
 """Tables: diagram versions, cases and their indexes, the event log, people, regions, registry."""
 
-from datetime import timezone
+from datetime import datetime, timezone
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.domain.statuses import CaseStatus, OutboxStatus, QueueStatus, TaskStatus, TimerStatus, VersionStatus
@@ -25,14 +27,14 @@ class UtcDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; the engine works in aware UTC")
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         return value.replace(tzinfo=timezone.utc) if value is not None else None
 
 
@@ -264,7 +266,7 @@ class QueueTicket(db.Model):
     called_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @property
-    def kode(self):
+    def kode(self) -> str:
         return f"A-{self.nomor:03d}"
 
 

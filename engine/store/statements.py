@@ -118,7 +118,7 @@ def _dialect_insert(dialect):
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
-_OPEN_COUNTERS = {}
+_OPEN_COUNTERS: dict[str, Statement] = {}
 
 
 def open_ticket_counter(dialect):
@@ -157,7 +157,7 @@ ROLLUP_TASK_SOURCE = (select(*(TASKS.c[name] for name in rollup_table.TASK_COLUM
 ROLLUP_CASE = select(*(CASES.c[name] for name in rollup_table.CASE_COLUMNS)).where(CASES.c.id == bindparam("_id"))
 ROLLUP_TASKS = (select(*(TASKS.c[name] for name in rollup_table.TASK_COLUMNS))
                 .where(TASKS.c.id.in_(bindparam("_ids", expanding=True))))
-_ROLLUP_ADDS = {}
+_ROLLUP_ADDS: dict[str, Statement] = {}
 
 
 def add_to_rollups(dialect):

@@ -11,7 +11,6 @@ show the case as the API showed it at that moment (`?sampai=N` itself is tested 
 test_audit_tampering.py; here the auditor's step-through gives every event's state in one replay).
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import yaml

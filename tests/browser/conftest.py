@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from engine.cases import commands
 from tests.conftest import PASSWORD, Clock, _settings
 from web import create_app
 
@@ -28,7 +27,6 @@ def live_server(sqlite_template, tmp_path):
     template, _tokens = sqlite_template
     database = tmp_path / "browser.db"
     shutil.copy(template, database)
-    commands.forget_cached_workflows()
     app = create_app(settings=_settings(f"sqlite:///{database}"), clock=Clock())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -31,7 +31,7 @@ def _api(base_url, token, path, body=None):
 
 def _select(page, element_id):
     page.locator(f'.djs-element[data-element-id="{element_id}"]').first.click()
-    wait_for(page, f"""document.querySelector('.bio-properties-panel-header-label') !== null""")
+    wait_for(page, """document.querySelector('.bio-properties-panel-header-label') !== null""")
 
 
 def _open_group(page, title):

@@ -7,7 +7,6 @@ from engine.domain.actor import SYSTEM
 from engine.cases import commands
 from engine.cases import outbox
 from tests.journeys import TELAAH, act, inbox_task, intake, open_elements, telaah
-from tests.cases.test_notifications import mailbox  # noqa: F401  (the local SMTP server fixture)
 
 MONDAY_0900_WIB = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 REMINDER = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)  # 2 working days: Tuesday, Wednesday

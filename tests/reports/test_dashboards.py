@@ -19,9 +19,10 @@ from engine.reports import figures
 from engine.demo.seed import KENDARI_VILLAGE, KNOWN_KK
 from engine.store.models import Household, HouseholdMember, db
 
-PROGRAM = tuple(p.code for p in catalogue.initial_rows())  # the seeded catalogue, in its order
 from tests.conftest import PASSWORD, START
 from tests.journeys import BERI_TAHU, TELAAH, UNREGISTERED_NIK, act, intake, telaah
+
+PROGRAM = tuple(p.code for p in catalogue.initial_rows())  # the seeded catalogue, in its order
 
 MANAJER = "manajer.cianjur"
 NOW_HOURS = 260  # the dashboards are read at START + 260 h (Thursday 3 December 2026, 23:00 WIB)

@@ -16,7 +16,7 @@ from engine.reports import figures
 from engine.reports import rollups
 from engine.store.models import db
 from engine.store.rollup_table import ROLLUPS
-from tests.reports.test_dashboards import DISTRICT, NATIONAL, PROVINCE, WIB, _client, known_cases  # noqa: F401
+from tests.reports.test_dashboards import DISTRICT, NATIONAL, PROVINCE, WIB, _client
 from web.cli import cli
 from tests.journeys import intake
 

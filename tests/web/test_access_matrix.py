@@ -20,7 +20,7 @@ from engine.people import auth
 from engine.processes import editing, versions
 from engine.store.models import Case, User, db
 from tests.conftest import PASSWORD
-from tests.journeys import TELAAH, act, approve_pkh_referral, inbox_task, intake, telaah
+from tests.journeys import TELAAH, act, intake, telaah
 from web.auth import PUBLIC_ENDPOINTS
 
 KENDARI_VILLAGE = "7471011001"

@@ -5,7 +5,6 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from engine.config import load_settings
-from engine.cases import commands
 from engine.demo.seed import DEMO_VILLAGE
 from web import create_app
 from web.cli import cli
@@ -15,7 +14,6 @@ from web.cli import cli
 def run(tmp_path):
     settings = load_settings(overrides={"database_url": f"sqlite:///{tmp_path}/cli.db"})
     app = create_app(settings=settings)
-    commands.forget_cached_workflows()
 
     def invoke(*args, input=None):
         with app.app_context():

@@ -1,6 +1,5 @@
 """The busiest answers are dumped by web/api/dumping.py: the same JSON their marshmallow schemas give."""
 
-from flask import g
 
 from engine.cases import queries
 from tests.journeys import approve_pkh_referral, inbox_task, intake

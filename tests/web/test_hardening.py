@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from flask import g
 from sqlalchemy import select
 
 from engine.config import load_settings

@@ -1,6 +1,6 @@
 """The signed-in officer's own account: where to start, and their API tokens (issue and revoke)."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from engine.domain import access
 from engine.people import auth

@@ -1,6 +1,6 @@
 """Administration pages (role administrator): officers and their areas, hand-over, programs, FAQ."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from engine.domain import access
 from engine.domain.roles import ALL_ROLES

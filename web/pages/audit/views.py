@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Blueprint, g, render_template, request
+from flask import g, render_template, request
 
 from engine.audit import verify
 from engine.processes import versions

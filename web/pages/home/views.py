@@ -1,6 +1,6 @@
 """Pages: sign-in, sign-out and a bare inbox (the full officer UI builds on these)."""
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import g, redirect, render_template, request, session, url_for
 
 from engine.domain.roles import ROLE_LABELS
 from engine.domain.vocabulary import KANAL, KATEGORI

@@ -1,7 +1,7 @@
 """Officer pages: inbox actions, the task page, the case page, the intake desk and its receipt."""
 
 import segno
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL
 from engine.people import catalogue

@@ -5,7 +5,7 @@ Reading is ``access.DIAGRAMS_VIEW`` (auditors among others), anything that store
 need the first. The services check the same actions again.
 """
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound

@@ -1,6 +1,6 @@
 """The complainant's status page: ticket and tracking code in, stage and result out (no identity)."""
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from engine.errors import NotFound
 from engine.cases import queries

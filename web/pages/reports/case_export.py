@@ -1,6 +1,6 @@
 """Downloads: the case list as CSV (no identity; see engine/cases/export.py)."""
 
-from flask import Blueprint, g
+from flask import g
 
 from engine.domain import access
 from engine.cases import export

@@ -3,7 +3,7 @@ reports as a printable page and as a spreadsheet. Scoped by the viewer's area (r
 
 from time import perf_counter
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 
 from engine.domain import access
 from engine.errors import InvalidInput
