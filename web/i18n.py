@@ -1,49 +1,52 @@
-"""English for the server-rendered pages; Bahasa Indonesia stays the source and the default.
+"""The pages in Bahasa Indonesia (the source language and the default) or English, with Flask-Babel.
 
-Templates write the Indonesian text and pass it through ``_()``:
-``{{ _("Kotak masuk") }}``, or with named parts ``{{ _("Kasus {tiket}", tiket=case.ticket) }}``.
-In English the text is looked up in CATALOGUE (Indonesian -> English); messages the engine
-builds with variable parts ("Kategori wajib diisi", "Nomor antrian baru: A-001") are matched
-against PATTERNS instead. Anything unknown is shown as it is, so Indonesian shows through
-rather than nothing. Task names, form labels and option names come from the analysts'
-diagrams and are never translated; neither is case data.
+Templates write the Indonesian text and pass it through ``_()``: ``{{ _("Kotak masuk") }}``, or
+with named parts ``{{ _("Kasus {tiket}", tiket=case.ticket) }}``; a count with a noun goes through
+``ngettext("{n} berkas", "{n} berkas", n)``. The texts live in gettext catalogues,
+``web/translations/{id,en}/LC_MESSAGES/messages.po`` (``babel.cfg`` says where ``pybabel
+extract`` looks, diagrams included); the ``.mo`` files are compiled from them at start-up.
+What the engine says arrives as ``engine.i18n.Message`` and is translated here, parts and all.
+Anything not in the catalogue is shown as it is (case data, a name, a ticket).
 
-The language: ``?lang=en`` / ``?lang=id`` in any URL chooses it and remembers it in the
-session; otherwise the session's choice; otherwise Indonesian.
+The language: ``?lang=en`` / ``?lang=id`` in any page's URL chooses it and remembers it in the
+session; otherwise the session's choice; otherwise Indonesian. The JSON API honours ``?lang=``
+for that request only (it keeps no session).
 """
 
-import re
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import g, has_request_context, request, session
+from flask_babel import Babel, get_translations
 
-from web import i18n_pages, i18n_reports, i18n_workflows
+from engine.i18n import Message
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
-
-# Indonesian -> English, page by page; then messages with variable parts, tried in order (each
-# regex must match the whole message; its named groups fill the English template).
-CATALOGUE = {**i18n_pages.CATALOGUE, **i18n_workflows.CATALOGUE, **i18n_reports.REPORT_CATALOGUE}
-PATTERNS = [(re.compile(source), english) for source, english in (*i18n_pages.PATTERNS, *i18n_workflows.PATTERNS)]
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
-def english(text):
-    """The English for an Indonesian text: the catalogue, then the patterns, else the text itself."""
-    if not isinstance(text, str):
-        return text
-    if text in CATALOGUE:
-        return CATALOGUE[text]
-    for pattern, template in PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return template.format(**match.groupdict())
-    return text
+def compile_catalogues(directory=TRANSLATIONS):
+    """Compile every messages.po under ``directory`` whose .mo is missing or older (babel's own API)."""
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        partial = mo.with_suffix(f".mo.{id(catalog)}")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        partial.replace(mo)  # atomic: another process starting at the same time reads a whole file
 
 
 def _choose():
     """The language of this request: the URL's ?lang= (remembered), the session's, or Indonesian."""
     asked = request.args.get("lang")
+    if request.blueprint == "api":  # bearer tokens, no session: the parameter or the default
+        return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
     if asked in LANGUAGES:
         session["lang"] = asked
     remembered = session.get("lang")
@@ -60,12 +63,35 @@ def current_language():
     return g.lang
 
 
-def translate(text, /, **values):
-    """``_()`` in templates: the text in the chosen language, with its {named} parts filled in."""
-    result = english(text) if current_language() == "en" else text
-    if values and isinstance(result, str):
-        result = result.format(**values)
-    return result
+def gettext(text, /, **values):
+    """The text in the chosen language, with its {named} parts filled in; a Message translates itself."""
+    if isinstance(text, Message):
+        return text.render(get_translations()) if current_language() != DEFAULT_LANGUAGE else str(text)
+    if not isinstance(text, str):
+        return text
+    result = get_translations().gettext(text) if text else text
+    return result.format(**values) if values else result
+
+
+def ngettext(singular, plural, n, /, **values):
+    """The singular or plural text for ``n`` in the chosen language; ``{n}`` is the count."""
+    return get_translations().ngettext(singular, plural, n).format(n=n, **values)
+
+
+translate = gettext  # the name the exports and the error pages use
+
+
+def translate_body(body):
+    """A JSON answer's messages (``message`` and ``errors``) in the chosen language."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return body
+    body = dict(body)
+    message = body.get("message")
+    if message:
+        body["message"] = gettext(message)
+    if isinstance(body.get("errors"), dict):
+        body["errors"] = {key: gettext(value) for key, value in body["errors"].items()}
+    return body
 
 
 def lang_url(code):
@@ -76,7 +102,11 @@ def lang_url(code):
 
 
 def init_i18n(app):
-    """Choose the language before each request and give templates `_`, `lang` and `lang_url`."""
+    """Flask-Babel with our catalogues; choose the language before each page; give templates `_`."""
+    compile_catalogues()
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=current_language)
 
     @app.before_request
     def choose_language():
@@ -95,7 +125,7 @@ def init_i18n(app):
 
     @app.context_processor
     def i18n_context():
-        return {"_": translate, "lang": current_language(), "lang_url": lang_url}
+        return {"lang": current_language()}
 
-    # macros imported without context (_field.html) see the globals, not the context processor
-    app.jinja_env.globals.update(_=translate, lang_url=lang_url)
+    # set after Babel's own jinja globals; macros imported without context (_field.html) see globals too
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, lang_url=lang_url)

@@ -21,6 +21,7 @@ from engine.domain.workdays import WorkCalendar
 from engine.bpmn.sandbox import SandboxedScriptEngine
 from engine.bpmn.serializer import StateSerializer
 from engine.errors import Conflict, NotFound, SlrtError, WorkflowFailure
+from engine.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -236,4 +237,4 @@ def _failure(exc):
         return cause
     task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
     element = getattr(task_spec, "bpmn_id", None) or getattr(exc, "task_id", None)
-    return WorkflowFailure(f"Diagram gagal dijalankan: {exc}", element_id=element)
+    return WorkflowFailure(N_("Diagram gagal dijalankan: {sebab}", sebab=str(exc)), element_id=element)

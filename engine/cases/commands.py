@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 
 from engine.domain import access
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.i18n import N_
 from engine.cases import persistence
 from engine.processes import versions
 from engine.cases import intake
@@ -147,8 +148,9 @@ def _task_for_update(actor, task_id):
         raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
     if row.assignee_id is not None and row.assignee_id != actor.id:
         holder = db.session.get(User, row.assignee_id)
-        raise Conflict(f"Tugas ini sedang dikerjakan oleh {holder.full_name if holder else 'petugas lain'}",
-                       task_id=row.id)
+        if holder is None:
+            raise Conflict(N_("Tugas ini sedang dikerjakan oleh petugas lain"), task_id=row.id)
+        raise Conflict(N_("Tugas ini sedang dikerjakan oleh {nama}", nama=holder.full_name), task_id=row.id)
     return row, persistence.case_ref(row, "c_")
 
 

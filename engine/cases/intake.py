@@ -12,6 +12,7 @@ from engine.domain.vocabulary import (
     CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, PROGRAM, STARTING_LEVEL,
 )
 from engine.errors import Forbidden, InvalidInput
+from engine.i18n import N_
 from engine.registry import dtks
 from engine.store.direct import Statement
 from engine.store.models import Region, TicketCounter, db
@@ -38,11 +39,11 @@ def prepare(actor, payload, now):
         data["uraian"] = uraian.strip()
     rahasia = payload.get("rahasia", True)
     if not isinstance(rahasia, bool):
-        errors["rahasia"] = "rahasia harus true atau false"
+        errors["rahasia"] = N_("{kolom} harus true atau false", kolom="rahasia")
     data["rahasia"] = rahasia if isinstance(rahasia, bool) else True
     aparat = payload.get("aparat_desa", False)
     if not isinstance(aparat, bool):
-        errors["aparat_desa"] = "aparat_desa harus true atau false"
+        errors["aparat_desa"] = N_("{kolom} harus true atau false", kolom="aparat_desa")
     data["aparat_desa"] = aparat is True
     data["pelapor"] = _pelapor(payload.get("pelapor"), errors)
     wilayah = payload.get("wilayah")
@@ -86,10 +87,10 @@ def _choice(payload, name, allowed, errors, data, required=False):
     value = payload.get(name)
     if value is None or value == "":
         if required:
-            errors[name] = f"{name} wajib diisi"
+            errors[name] = N_("{kolom} wajib diisi", kolom=name)
         return
     if value not in allowed:
-        errors[name] = f"{name} harus salah satu dari: {', '.join(allowed)}"
+        errors[name] = N_("{kolom} harus salah satu dari: {pilihan}", kolom=name, pilihan=", ".join(allowed))
         return
     data[name] = value
 
@@ -104,13 +105,13 @@ def _pelapor(raw, errors):
         if value in (None, ""):
             pelapor[key] = None
         elif not isinstance(value, str) or not re.fullmatch(rf"\d{{{length}}}", value):
-            errors[f"pelapor.{key}"] = f"{key.upper().replace('_', ' ')} harus {length} angka"
+            errors[f"pelapor.{key}"] = N_("{kolom} harus {n} angka", kolom=key.upper().replace("_", " "), n=length)
         else:
             pelapor[key] = value
     for key, length in _PELAPOR_TEXT.items():
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > length):
-            errors[f"pelapor.{key}"] = f"{key} harus teks paling banyak {length} karakter"
+            errors[f"pelapor.{key}"] = N_("{kolom} harus teks paling banyak {n} karakter", kolom=key, n=length)
         else:
             pelapor[key] = (value or "").strip()
     if not pelapor.get("nama"):
@@ -122,7 +123,7 @@ def _pelapor(raw, errors):
     for key in ("disabilitas", "penerima_manfaat"):
         value = raw.get(key, False)
         if not isinstance(value, bool):
-            errors[f"pelapor.{key}"] = f"{key} harus true atau false"
+            errors[f"pelapor.{key}"] = N_("{kolom} harus true atau false", kolom=key)
         pelapor[key] = bool(value) if isinstance(value, bool) else False
     unknown = set(raw) - set(_DIGITS) - set(_PELAPOR_TEXT) - {"jenis_kelamin", "disabilitas", "penerima_manfaat"}
     for key in sorted(unknown):

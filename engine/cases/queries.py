@@ -7,6 +7,7 @@ from sqlalchemy import and_, bindparam, case as sql_case, func, or_, select
 
 from engine.domain import access, roles
 from engine.errors import Forbidden, NotFound
+from engine.i18n import N_
 from engine.processes import versions
 from engine.store.direct import Statement
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
@@ -248,18 +249,18 @@ def events(actor, key):
 
 
 PUBLIC_STAGES = {
-    "selesai": "Pengaduan Anda telah selesai ditangani.",
-    "terbuka": "Pengaduan Anda sedang ditangani.",
+    "selesai": N_("Pengaduan Anda telah selesai ditangani."),
+    "terbuka": N_("Pengaduan Anda sedang ditangani."),
 }
 PUBLIC_RESULTS = {
-    "dijawab": "Pertanyaan Anda telah dijawab.",
-    "selesai_lokal": "Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT.",
-    "ditolak_manajer": "Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya.",
-    "rujukan_diterima": "Rujukan Anda telah diterima oleh pengelola program.",
-    "rujukan_ditolak": "Rujukan Anda ditolak oleh pengelola program.",
-    "pradaftar_layak": "Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu.",
-    "pradaftar_tidak_layak": "Hasil verifikasi: keluarga Anda belum memenuhi syarat.",
-    "saran_diterima": "Saran/usulan Anda telah diterima pengelola program.",
+    "dijawab": N_("Pertanyaan Anda telah dijawab."),
+    "selesai_lokal": N_("Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT."),
+    "ditolak_manajer": N_("Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya."),
+    "rujukan_diterima": N_("Rujukan Anda telah diterima oleh pengelola program."),
+    "rujukan_ditolak": N_("Rujukan Anda ditolak oleh pengelola program."),
+    "pradaftar_layak": N_("Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu."),
+    "pradaftar_tidak_layak": N_("Hasil verifikasi: keluarga Anda belum memenuhi syarat."),
+    "saran_diterima": N_("Saran/usulan Anda telah diterima pengelola program."),
 }
 
 
@@ -277,12 +278,20 @@ def public_status(ticket, code):
 
 
 EVENT_LABELS = {
-    "kasus_dibuat": "Pengaduan dicatat",
-    "tugas_selesai": "Tugas diselesaikan",
-    "tugas_diklaim": "Tugas diambil",
-    "tugas_dilepas": "Tugas dilepas",
-    "timer_terpicu": "Batas waktu tercapai",
-    "kasus_dimigrasi": "Dipindahkan ke versi diagram yang lebih baru",
+    "kasus_dibuat": N_("Pengaduan dicatat"),
+    "tugas_selesai": N_("Tugas diselesaikan"),
+    "tugas_diklaim": N_("Tugas diambil"),
+    "tugas_dilepas": N_("Tugas dilepas"),
+    "timer_terpicu": N_("Batas waktu tercapai"),
+    "kasus_dimigrasi": N_("Dipindahkan ke versi diagram yang lebih baru"),
+}
+# the same, naming the task: "Tugas diselesaikan: Telaah dan analisis keluhan"
+EVENT_TASK_LABELS = {
+    "kasus_dibuat": N_("Pengaduan dicatat: {tugas}"),
+    "tugas_selesai": N_("Tugas diselesaikan: {tugas}"),
+    "tugas_diklaim": N_("Tugas diambil: {tugas}"),
+    "tugas_dilepas": N_("Tugas dilepas: {tugas}"),
+    "timer_terpicu": N_("Batas waktu tercapai: {tugas}"),
 }
 
 
@@ -297,8 +306,9 @@ def timeline(actor, key):
     for e in rows:
         full_name, role = names.get(e["actor"], (e["actor"], None))
         what = EVENT_LABELS.get(e["type"], e["type"])
-        if e["task_id"] in task_names:
-            what = f"{what}: {task_names[e['task_id']]}"
+        task_name, with_task = task_names.get(e["task_id"]), EVENT_TASK_LABELS.get(e["type"])
+        if task_name and with_task:  # the task's name is a diagram text, translated as well
+            what = N_(with_task, tugas=N_(task_name))
         out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,
                     "data": e["data"] if e["type"] == "tugas_selesai" else {}})
     return out

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select
 from engine.domain.actor import Actor
 from engine.domain.roles import ALL_ROLES
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
+from engine.i18n import N_
 from engine.store.database import write_transaction
 from engine.store.direct import Statement
 from engine.store.models import ApiToken, User, db
@@ -25,7 +26,7 @@ def create_user(username, password, full_name, role, wilayah="", sektor=None, in
     if not username or len(username) > 80:
         errors["username"] = "nama pengguna wajib diisi (maksimal 80 karakter)"
     if role not in ALL_ROLES:
-        errors["role"] = f"peran harus salah satu dari: {', '.join(ALL_ROLES)}"
+        errors["role"] = N_("{kolom} harus salah satu dari: {pilihan}", kolom="peran", pilihan=", ".join(ALL_ROLES))
     if not password or len(password) < 8:
         errors["password"] = "kata sandi minimal 8 karakter"
     if errors:

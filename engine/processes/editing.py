@@ -13,6 +13,7 @@ from engine.bpmn.lint import lint_files
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.i18n import N_
 from engine.cases import persistence
 from engine.processes import versions
 from engine.audit.eventlog import next_event
@@ -41,7 +42,7 @@ def _check_names(files):
         raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
     for name in files:
         if not name.endswith((".bpmn", ".dmn")):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{name}' bukan .bpmn atau .dmn"})
+            raise InvalidInput("Nama berkas tidak valid", errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
 
 
 def describe(version, changes=None):
@@ -221,7 +222,7 @@ def upload_over(actor, base_version_id, uploaded, now):
     for name, content in uploaded.items():
         short = name.replace("\\", "/").rsplit("/", 1)[-1]
         if not short.endswith((".bpmn", ".dmn")) or not short.rsplit(".", 1)[0].strip(". "):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{short}' bukan .bpmn atau .dmn"})
+            raise InvalidInput("Nama berkas tidak valid", errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=short)})
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:

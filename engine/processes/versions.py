@@ -11,6 +11,7 @@ from engine.bpmn.parser import content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
 from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
+from engine.i18n import N_
 from engine.store.database import write_transaction
 from engine.store.direct import Statement
 from engine.store.models import DiagramChange, DiagramVersion, db
@@ -77,7 +78,7 @@ def latest_version_id(process_id):
     """The id of the newest published version of a process (what a new case starts on)."""
     version_id = _LATEST_ID.execute({"_process": process_id}).scalar()
     if version_id is None:
-        raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
+        raise NotFound(N_("Belum ada diagram terbit untuk proses '{proses}'", proses=process_id), process_id=process_id)
     return version_id
 
 
@@ -115,7 +116,7 @@ def upload(actor, process_id, files, now):
         raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
     for name in files:
         if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{name}' bukan .bpmn atau .dmn"})
+            raise InvalidInput("Nama berkas tidak valid", errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
     with write_transaction() as session:
         digest = content_hash(files)
         same = session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
@@ -152,7 +153,7 @@ def publish_draft(actor, version_id, now=None):
         if version is None:
             raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
         if version.status != "draft":
-            raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
+            raise Conflict(N_("Versi ini berstatus '{status}', bukan draf", status=version.status), diagram_version_id=version_id)
         make_latest(version, actor.username, now or version.created_at)
         return version.id
 

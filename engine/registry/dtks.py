@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine.domain import access
 from engine.errors import Forbidden, InvalidInput
+from engine.i18n import N_
 from engine.store.database import write_transaction
 from engine.store.models import Household, HouseholdMember, Region, db
 from engine.domain.vocabulary import PROGRAM
@@ -62,7 +63,7 @@ def import_csv(text, now):
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput("Kolom CSV tidak lengkap", errors={"kolom": f"tidak ada: {', '.join(missing)}"})
+        raise InvalidInput("Kolom CSV tidak lengkap", errors={"kolom": N_("tidak ada: {kolom}", kolom=", ".join(missing))})
     rows, errors = [], {}
     villages = set(db.session.scalars(select(Region.code).where(Region.level == "desa")))
     for row in reader:
@@ -119,5 +120,5 @@ def _row_problem(row, villages):
         return "desil harus 1 sampai 10"
     unknown = [p for p in (row.get("program") or "").split(";") if p.strip() and p.strip() not in PROGRAM]
     if unknown:
-        return f"program tidak dikenal: {', '.join(unknown)}"
+        return N_("program tidak dikenal: {program}", program=", ".join(unknown))
     return None

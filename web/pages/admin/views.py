@@ -8,6 +8,7 @@ from engine.domain.vocabulary import PROGRAM, SEKTOR
 from engine.errors import Conflict, InvalidInput
 from engine.people import admin
 from web.auth import now, requires
+from web.i18n import gettext as _, ngettext
 from web.pages.admin import bp, faq_bp
 
 
@@ -35,7 +36,7 @@ def create_user():
     except InvalidInput as exc:
         form.pop("password", None)
         return _users_page(form, exc.errors, 422)
-    flash("Pengguna dibuat.", "info")
+    flash(_("Pengguna dibuat."), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -52,7 +53,7 @@ def edit_user(user_id):
         except InvalidInput as exc:
             errors, status = exc.errors, 422
         else:
-            flash("Perubahan pengguna disimpan.", "info")
+            flash(_("Perubahan pengguna disimpan."), "info")
             return redirect(url_for("admin.users"))
     form.pop("password", None)
     candidates = [u for u in admin.list_users(g.actor) if u["active"] and u["id"] != user_id]
@@ -67,10 +68,11 @@ def deactivate(user_id):
     try:
         moved = admin.deactivate(g.actor, user_id, replacement, now())
     except (InvalidInput, Conflict) as exc:
-        details = "; ".join(exc.errors.values()) if isinstance(exc, InvalidInput) and exc.errors else ""
-        flash(f"{exc.message}{': ' + details if details else ''}", "galat")
+        details = "; ".join(_(message) for message in exc.errors.values()) if isinstance(exc, InvalidInput) and exc.errors else ""
+        flash(f"{_(exc.message)}{': ' + details if details else ''}", "galat")
         return redirect(url_for("admin.edit_user", user_id=user_id))
-    flash(f"Pengguna dinonaktifkan; {moved} tugas dialihkan ke pengganti.", "info")
+    flash(ngettext("Pengguna dinonaktifkan; {n} tugas dialihkan ke pengganti.",
+                   "Pengguna dinonaktifkan; {n} tugas dialihkan ke pengganti.", moved), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -78,7 +80,7 @@ def deactivate(user_id):
 @requires(access.ADMIN)
 def reactivate(user_id):
     admin.reactivate(g.actor, user_id)
-    flash("Pengguna diaktifkan kembali.", "info")
+    flash(_("Pengguna diaktifkan kembali."), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -97,7 +99,7 @@ def update_program(code):
     except InvalidInput as exc:
         return render_template("admin_programs.html", actor=g.actor, programs=admin.list_programs(g.actor),
                                errors=exc.errors, failed=code), 422
-    flash(f"Program {code} disimpan.", "info")
+    flash(_("Program {kode} disimpan.", kode=code), "info")
     return redirect(url_for("admin.programs"))
 
 
@@ -117,7 +119,7 @@ def save_faq(faq_id):
     except InvalidInput as exc:
         return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=PROGRAM,
                                errors=exc.errors, failed=faq_id or "baru"), 422
-    flash("FAQ disimpan.", "info")
+    flash(_("FAQ disimpan."), "info")
     return redirect(url_for("admin.faq"))
 
 
