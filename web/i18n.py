@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_request_context, request, session
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, get_translations, refresh
 
 from engine.i18n import Message
 
@@ -110,8 +110,10 @@ def init_i18n(app):
 
     @app.before_request
     def choose_language():
+        refresh()  # Flask-Babel keeps the locale in `g`, which may serve more than one request
         # pages only: the JSON API, scripts and stylesheets neither need a language nor a Vary: Cookie
         if request.blueprint in ("api", "assets") or request.endpoint == "static":
+            g.pop("lang", None)  # the API decides when it has something to say
             return
         g.lang = _choose()
 
