@@ -100,7 +100,7 @@ class Runner:
         """
         task = self._find_task(workflow, task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
-            raise Conflict("Tugas ini sudah tidak menunggu penyelesaian", task_id=task_id)
+            raise Conflict(N_("Tugas ini sudah tidak menunggu penyelesaian"), task_id=task_id)
         info = bundle.user_tasks.get(task.task_spec.name)
         values = validate_submission(info.form if info else [], submitted, task.data)
         self.set_clock(workflow, now)
@@ -183,7 +183,7 @@ class Runner:
         except (ValueError, TypeError, KeyError):
             task = None
         if task is None:
-            raise NotFound("Tugas tidak ditemukan", task_id=task_id)
+            raise NotFound(N_("Tugas tidak ditemukan"), task_id=task_id)
         return task
 
 

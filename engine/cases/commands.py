@@ -95,7 +95,7 @@ def claim_task(actor, task_id, now, release=False):
     with write_transaction() as session:
         task, case = _task_for_update(actor, task_id)
         if release and task.assignee_id != actor.id:
-            raise Conflict("Tugas ini tidak sedang Anda kerjakan", task_id=task.id)
+            raise Conflict(N_("Tugas ini tidak sedang Anda kerjakan"), task_id=task.id)
         session.execute(update(TASKS).where(TASKS.c.id == task.id).values(
             assignee_id=None if release else actor.id, claimed_at=None if release else now))
         persistence.record_event(case, now, actor.username, "tugas_dilepas" if release else "tugas_diklaim",
@@ -119,7 +119,7 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
         if row is None:
             if skip_locked:
                 return 0
-            raise NotFound("Kasus tidak ditemukan", case_id=case_id)
+            raise NotFound(N_("Kasus tidak ditemukan"), case_id=case_id)
         case = persistence.case_ref(row)
         bundle = versions.bundle_for(case.diagram_version_id)
         workflow, before = persistence.take_workflow(case, bundle, now)
@@ -141,11 +141,11 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
 def _task_for_update(actor, task_id):
     row = persistence.run(persistence.READ_TASK, {"_id": str(task_id)}).one_or_none()
     if row is None:
-        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+        raise NotFound(N_("Tugas tidak ditemukan"), task_id=str(task_id))
     if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
-        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+        raise Forbidden(N_("Anda tidak berwenang atas tugas ini"), task_id=str(task_id))
     if row.status != "siap":
-        raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
+        raise Conflict(N_("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi"), task_id=row.id)
     if row.assignee_id is not None and row.assignee_id != actor.id:
         holder = db.session.get(User, row.assignee_id)
         if holder is None:

@@ -28,6 +28,7 @@ from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store.direct import Statement
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, db
+from engine.i18n import N_
 
 RUNNER = Runner()
 CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__table__, Event.__table__
@@ -187,7 +188,7 @@ class Stale(Conflict):
 def compare_and_set(statement, case, **values):
     result = run(statement, {"_id": case.id, "_revision": case.revision, **values})
     if result.rowcount != 1:
-        raise Stale("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
+        raise Stale(N_("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi"),
                      case_id=case.id)
 
 

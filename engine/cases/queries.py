@@ -171,7 +171,7 @@ def find_case(key):
     if row is None and isinstance(key, str):
         row = _CASE_BY_TICKET.execute({"_key": key}).one_or_none()
     if row is None:
-        raise NotFound("Kasus tidak ditemukan", case=str(key))
+        raise NotFound(N_("Kasus tidak ditemukan"), case=str(key))
     return row
 
 
@@ -180,7 +180,7 @@ def case_view(actor, key, now, case=None):
     `case`: its row when the caller has just read it."""
     case = case if case is not None else find_case(key)
     if not may_view(actor, case):
-        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+        raise Forbidden(N_("Anda tidak berwenang melihat kasus ini"), case=str(key))
     view = _case_summary(case)
     variables = json.loads(case.data or "{}")
     if not access.may_see_identity(actor, case):
@@ -220,11 +220,11 @@ def task_view(actor, task_id, now):
     """One task with its form fields and the case it belongs to."""
     task = db.session.get(HumanTask, str(task_id))
     if task is None:
-        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+        raise NotFound(N_("Tugas tidak ditemukan"), task_id=str(task_id))
     case = db.session.get(Case, task.case_id)
     if access.shielded(actor, case.aparat_desa) or not (
             access.may_act_on_task(actor, task) or task.assignee_id == actor.id or may_view(actor, case)):
-        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+        raise Forbidden(N_("Anda tidak berwenang atas tugas ini"), task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = versions.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
     view["form"] = [f.to_dict() for f in (info.form if info else [])]
@@ -235,7 +235,7 @@ def task_view(actor, task_id, now):
 def events(actor, key):
     case = find_case(key)
     if not may_view(actor, case):
-        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+        raise Forbidden(N_("Anda tidak berwenang melihat kasus ini"), case=str(key))
     rows = db.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
     out = []
     for e in rows:
@@ -268,7 +268,7 @@ def public_status(ticket, code):
     """What the complainant may read: stage and result in plain language, nothing else."""
     case = db.session.scalar(select(Case).where(Case.ticket == ticket))
     if case is None or not code or case.tracking_code != str(code).strip().upper():
-        raise NotFound("Nomor tiket atau kode pelacakan tidak cocok")
+        raise NotFound(N_("Nomor tiket atau kode pelacakan tidak cocok"))
     return {
         "ticket": case.ticket, "status": case.status,
         "tahap": PUBLIC_STAGES.get(case.status, ""),

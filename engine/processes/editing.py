@@ -39,10 +39,10 @@ def validate(actor, files, process_id):
 
 def _check_names(files):
     if not files:
-        raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
+        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"files": N_("unggah minimal satu berkas .bpmn")})
     for name in files:
         if not name.endswith((".bpmn", ".dmn")):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
+            raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
 
 
 def describe(version, changes=None):
@@ -119,13 +119,13 @@ def retire(actor, version_id, now):
     with write_transaction() as session:
         version = versions.get_version(version_id)
         if version.status == "retired":
-            raise Conflict("Versi ini sudah dipensiunkan", diagram_version_id=version_id)
+            raise Conflict(N_("Versi ini sudah dipensiunkan"), diagram_version_id=version_id)
         if version.status == "published":
             others = session.scalar(select(func.count()).select_from(DiagramVersion).where(
                 DiagramVersion.process_id == version.process_id, DiagramVersion.status == "published",
                 DiagramVersion.id != version.id))
             if not others:
-                raise Conflict("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu",
+                raise Conflict(N_("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu"),
                                diagram_version_id=version_id)
         version.status = "retired"
         versions.record_change(version, "dipensiunkan", actor.username, now)
@@ -138,7 +138,7 @@ def rollback(actor, version_id, now):
     with write_transaction() as session:
         target = versions.get_version(version_id)
         if target.status == "draft":
-            raise Conflict("Draf belum pernah terbit; terbitkan draf itu saja", diagram_version_id=version_id)
+            raise Conflict(N_("Draf belum pernah terbit; terbitkan draf itu saja"), diagram_version_id=version_id)
         latest = session.scalar(select(func.max(DiagramVersion.version)).where(
             DiagramVersion.process_id == target.process_id))
         copy = DiagramVersion(process_id=target.process_id, version=latest + 1, name=target.name, status="draft",
@@ -155,7 +155,7 @@ def migrate(actor, version_id, now):
     require_analyst(actor)
     target = versions.get_version(version_id)
     if target.status != "published":
-        raise Conflict("Kasus hanya dapat dipindahkan ke versi yang terbit", diagram_version_id=version_id)
+        raise Conflict(N_("Kasus hanya dapat dipindahkan ke versi yang terbit"), diagram_version_id=version_id)
     new_bundle = versions.bundle_for(target.id)
     rows = db.session.execute(
         select(Case.id, Case.ticket, DiagramVersion.version).join(DiagramVersion, DiagramVersion.id ==
@@ -214,19 +214,19 @@ def upload_over(actor, base_version_id, uploaded, now):
     """
     require_analyst(actor)
     if not uploaded:
-        raise InvalidInput("Tidak ada berkas diagram", errors={"berkas": "unggah minimal satu berkas .bpmn atau .dmn"})
+        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"berkas": "unggah minimal satu berkas .bpmn atau .dmn"})
     if base_version_id is None:
-        raise InvalidInput("Versi dasar wajib", errors={"dasar": "wajib diisi"})
+        raise InvalidInput("Versi dasar wajib", errors={"dasar": N_("wajib diisi")})
     base = versions.get_version(base_version_id)
     files = dict(base.sources)
     for name, content in uploaded.items():
         short = name.replace("\\", "/").rsplit("/", 1)[-1]
         if not short.endswith((".bpmn", ".dmn")) or not short.rsplit(".", 1)[0].strip(". "):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=short)})
+            raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=short)})
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidInput("Berkas harus berenkode UTF-8", errors={"files": short}) from exc
+            raise InvalidInput(N_("Berkas harus berenkode UTF-8"), errors={"files": short}) from exc
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[f"{folder}/{short}"] = text
     return versions.upload(actor, base.process_id, files, now)

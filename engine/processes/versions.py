@@ -89,7 +89,7 @@ def bundle_for(version_id):
         return bundle
     version = db.session.get(DiagramVersion, version_id)
     if version is None:
-        raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+        raise NotFound(N_("Versi diagram tidak ditemukan"), diagram_version_id=version_id)
     sources = version.sources if isinstance(version.sources, dict) else json.loads(version.sources)
     bundle = load_bundle(sources, version.process_id)
     with _lock:
@@ -113,10 +113,10 @@ def upload(actor, process_id, files, now):
     """Check uploaded files and keep them as a draft version; DiagramError names what is wrong."""
     _require_analyst(actor)
     if not files:
-        raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
+        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"files": N_("unggah minimal satu berkas .bpmn")})
     for name in files:
         if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
+            raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
     with write_transaction() as session:
         digest = content_hash(files)
         same = session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
@@ -151,7 +151,7 @@ def publish_draft(actor, version_id, now=None):
     with write_transaction() as session:
         version = session.get(DiagramVersion, version_id)
         if version is None:
-            raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+            raise NotFound(N_("Versi diagram tidak ditemukan"), diagram_version_id=version_id)
         if version.status != "draft":
             raise Conflict(N_("Versi ini berstatus '{status}', bukan draf", status=version.status), diagram_version_id=version_id)
         make_latest(version, actor.username, now or version.created_at)
@@ -176,7 +176,7 @@ def record_change(version, action, actor, now, note=""):
 def get_version(version_id):
     version = db.session.get(DiagramVersion, version_id)
     if version is None:
-        raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+        raise NotFound(N_("Versi diagram tidak ditemukan"), diagram_version_id=version_id)
     return version
 
 

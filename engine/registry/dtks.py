@@ -43,15 +43,15 @@ def lookup_for(actor, nik=None, no_kk=None):
     """Registry status for officers who register or handle complaints; a household outside
     the officer's area is reported only as registered, without its details."""
     if not access.allowed(actor, access.REGISTRY):
-        raise Forbidden("Anda tidak berwenang memeriksa DTKS")
+        raise Forbidden(N_("Anda tidak berwenang memeriksa DTKS"))
     errors = {}
     for name, value in (("nik", nik), ("no_kk", no_kk)):
         if value and not _SIXTEEN_DIGITS.match(value):
-            errors[name] = "harus 16 angka"
+            errors[name] = N_("harus 16 angka")
     if not nik and not no_kk:
-        errors["nik"] = "isi NIK atau No. KK"
+        errors["nik"] = N_("isi NIK atau No. KK")
     if errors:
-        raise InvalidInput("Permintaan pencarian tidak valid", errors=errors)
+        raise InvalidInput(N_("Permintaan pencarian tidak valid"), errors=errors)
     status = lookup(nik=nik, no_kk=no_kk)
     if status["terdaftar"] and not status["wilayah"].startswith(actor.wilayah or ""):
         status.update(no_kk=None, wilayah=None, program=[], anggota=0, desil=None)
@@ -63,7 +63,7 @@ def import_csv(text, now):
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput("Kolom CSV tidak lengkap", errors={"kolom": N_("tidak ada: {kolom}", kolom=", ".join(missing))})
+        raise InvalidInput(N_("Kolom CSV tidak lengkap"), errors={"kolom": N_("tidak ada: {kolom}", kolom=", ".join(missing))})
     rows, errors = [], {}
     villages = set(db.session.scalars(select(Region.code).where(Region.level == "desa")))
     for row in reader:
@@ -76,7 +76,7 @@ def import_csv(text, now):
         else:
             rows.append(row)
     if errors:
-        raise InvalidInput("Impor dibatalkan: ada baris yang tidak valid, tidak ada data yang disimpan",
+        raise InvalidInput(N_("Impor dibatalkan: ada baris yang tidak valid, tidak ada data yang disimpan"),
                            errors=errors)
     households, members = {}, 0
     with write_transaction() as session:
