@@ -13,6 +13,8 @@ session; otherwise the session's choice; otherwise Indonesian. The JSON API hono
 for that request only (it keeps no session).
 """
 
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -28,17 +30,32 @@ DEFAULT_LANGUAGE = "id"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
-def compile_catalogues(directory=TRANSLATIONS):
-    """Compile every messages.po under ``directory`` whose .mo is missing or older (babel's own API)."""
-    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
-        mo = po.with_suffix(".mo")
+def compile_catalogues(source=TRANSLATIONS):
+    """Compile each messages.po whose .mo is missing or older (babel's own API); return the .mo directory.
+
+    The .mo files go beside the .po files; where that is read-only (an installed package) they go
+    to a fresh temporary directory instead.
+    """
+    try:
+        _compile(source, source)
+        return source
+    except OSError:
+        target = Path(tempfile.mkdtemp(prefix="slrt-translations-"))
+        _compile(source, target)
+        return target
+
+
+def _compile(source, target):
+    for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
+        mo = target / po.relative_to(source).with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
-        with po.open("rb") as source:
-            catalog = read_po(source, locale=po.parts[-3])
-        partial = mo.with_suffix(f".mo.{id(catalog)}")
-        with partial.open("wb") as target:
-            write_mo(target, catalog)
+        with po.open("rb") as text:
+            catalog = read_po(text, locale=po.parts[-3])
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        partial = mo.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as compiled:
+            write_mo(compiled, catalog)
         partial.replace(mo)  # atomic: another process starting at the same time reads a whole file
 
 
@@ -103,9 +120,8 @@ def lang_url(code):
 
 def init_i18n(app):
     """Flask-Babel with our catalogues; choose the language before each page; give templates `_`."""
-    compile_catalogues()
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compile_catalogues()))
     Babel(app, locale_selector=current_language)
 
     @app.before_request
