@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine import errors
+from web.i18n import translate_body
 
 log = logging.getLogger("slrt.web")
 
@@ -46,7 +47,7 @@ def register(app):
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
         body = exc.to_dict()
         if _wants_json():
-            response = jsonify(body)
+            response = jsonify(translate_body(body))
             response.status_code = status
             if status == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="slrt"'
@@ -57,7 +58,7 @@ def register(app):
     def on_validation_error(exc):
         messages = exc.messages if isinstance(exc.messages, dict) else {"_body": exc.messages}
         body = {"message": "Data tidak valid", "errors": flatten(messages)}
-        return jsonify(body), 422
+        return jsonify(translate_body(body)), 422
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc):
@@ -69,5 +70,5 @@ def register(app):
     def on_unexpected(exc):
         log.exception("unexpected error on %s %s", request.method, request.path)
         if _wants_json():
-            return jsonify({"message": "Terjadi kesalahan pada server"}), 500
+            return jsonify(translate_body({"message": "Terjadi kesalahan pada server"})), 500
         return render_template("error.html", status=500, message="Terjadi kesalahan pada server", errors=None), 500

@@ -1,49 +1,69 @@
-"""English for the server-rendered pages; Bahasa Indonesia stays the source and the default.
+"""The pages in Bahasa Indonesia (the source language and the default) or English, with Flask-Babel.
 
-Templates write the Indonesian text and pass it through ``_()``:
-``{{ _("Kotak masuk") }}``, or with named parts ``{{ _("Kasus {tiket}", tiket=case.ticket) }}``.
-In English the text is looked up in CATALOGUE (Indonesian -> English); messages the engine
-builds with variable parts ("Kategori wajib diisi", "Nomor antrian baru: A-001") are matched
-against PATTERNS instead. Anything unknown is shown as it is, so Indonesian shows through
-rather than nothing. Task names, form labels and option names come from the analysts'
-diagrams and are never translated; neither is case data.
+Templates write the Indonesian text and pass it through ``_()``: ``{{ _("Kotak masuk") }}``, or
+with named parts ``{{ _("Kasus {tiket}", tiket=case.ticket) }}``; a count with a noun goes through
+``ngettext("{n} berkas", "{n} berkas", n)``. The texts live in gettext catalogues,
+``web/translations/{id,en}/LC_MESSAGES/messages.po`` (``babel.cfg`` says where ``pybabel
+extract`` looks, diagrams included); the ``.mo`` files are compiled from them at start-up.
+What the engine says arrives as ``engine.i18n.Message`` and is translated here, parts and all.
+Anything not in the catalogue is shown as it is (case data, a name, a ticket).
 
-The language: ``?lang=en`` / ``?lang=id`` in any URL chooses it and remembers it in the
-session; otherwise the session's choice; otherwise Indonesian.
+The language: ``?lang=en`` / ``?lang=id`` in any page's URL chooses it and remembers it in the
+session; otherwise the session's choice; otherwise Indonesian. The JSON API honours ``?lang=``
+for that request only (it keeps no session).
 """
 
-import re
+import os
+import tempfile
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import g, has_request_context, request, session
+from flask_babel import Babel, get_translations, refresh
 
-from web import i18n_pages, i18n_reports, i18n_workflows
+from engine.i18n import Message
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
-
-# Indonesian -> English, page by page; then messages with variable parts, tried in order (each
-# regex must match the whole message; its named groups fill the English template).
-CATALOGUE = {**i18n_pages.CATALOGUE, **i18n_workflows.CATALOGUE, **i18n_reports.REPORT_CATALOGUE}
-PATTERNS = [(re.compile(source), english) for source, english in (*i18n_pages.PATTERNS, *i18n_workflows.PATTERNS)]
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
-def english(text):
-    """The English for an Indonesian text: the catalogue, then the patterns, else the text itself."""
-    if not isinstance(text, str):
-        return text
-    if text in CATALOGUE:
-        return CATALOGUE[text]
-    for pattern, template in PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return template.format(**match.groupdict())
-    return text
+def compile_catalogues(source=TRANSLATIONS):
+    """Compile each messages.po whose .mo is missing or older (babel's own API); return the .mo directory.
+
+    The .mo files go beside the .po files; where that is read-only (an installed package) they go
+    to a fresh temporary directory instead.
+    """
+    try:
+        _compile(source, source)
+        return source
+    except OSError:
+        target = Path(tempfile.mkdtemp(prefix="slrt-translations-"))
+        _compile(source, target)
+        return target
+
+
+def _compile(source, target):
+    for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as text:
+            catalog = read_po(text, locale=po.parts[-3])
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        partial = mo.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as compiled:
+            write_mo(compiled, catalog)
+        partial.replace(mo)  # atomic: another process starting at the same time reads a whole file
 
 
 def _choose():
     """The language of this request: the URL's ?lang= (remembered), the session's, or Indonesian."""
     asked = request.args.get("lang")
+    if request.blueprint == "api":  # bearer tokens, no session: the parameter or the default
+        return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
     if asked in LANGUAGES:
         session["lang"] = asked
     remembered = session.get("lang")
@@ -60,12 +80,35 @@ def current_language():
     return g.lang
 
 
-def translate(text, /, **values):
-    """``_()`` in templates: the text in the chosen language, with its {named} parts filled in."""
-    result = english(text) if current_language() == "en" else text
-    if values and isinstance(result, str):
-        result = result.format(**values)
-    return result
+def gettext(text, /, **values):
+    """The text in the chosen language, with its {named} parts filled in; a Message translates itself."""
+    if isinstance(text, Message):
+        return text.render(get_translations()) if current_language() != DEFAULT_LANGUAGE else str(text)
+    if not isinstance(text, str):
+        return text
+    result = get_translations().gettext(text) if text else text
+    return result.format(**values) if values else result
+
+
+def ngettext(singular, plural, n, /, **values):
+    """The singular or plural text for ``n`` in the chosen language; ``{n}`` is the count."""
+    return get_translations().ngettext(singular, plural, n).format(n=n, **values)
+
+
+translate = gettext  # the name the exports and the error pages use
+
+
+def translate_body(body):
+    """A JSON answer's messages (``message`` and ``errors``) in the chosen language."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return body
+    body = dict(body)
+    message = body.get("message")
+    if message:
+        body["message"] = gettext(message)
+    if isinstance(body.get("errors"), dict):
+        body["errors"] = {key: gettext(value) for key, value in body["errors"].items()}
+    return body
 
 
 def lang_url(code):
@@ -76,12 +119,17 @@ def lang_url(code):
 
 
 def init_i18n(app):
-    """Choose the language before each request and give templates `_`, `lang` and `lang_url`."""
+    """Flask-Babel with our catalogues; choose the language before each page; give templates `_`."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compile_catalogues()))
+    Babel(app, locale_selector=current_language)
 
     @app.before_request
     def choose_language():
+        refresh()  # Flask-Babel keeps the locale in `g`, which may serve more than one request
         # pages only: the JSON API, scripts and stylesheets neither need a language nor a Vary: Cookie
         if request.blueprint in ("api", "assets") or request.endpoint == "static":
+            g.pop("lang", None)  # the API decides when it has something to say
             return
         g.lang = _choose()
 
@@ -95,7 +143,7 @@ def init_i18n(app):
 
     @app.context_processor
     def i18n_context():
-        return {"_": translate, "lang": current_language(), "lang_url": lang_url}
+        return {"lang": current_language()}
 
-    # macros imported without context (_field.html) see the globals, not the context processor
-    app.jinja_env.globals.update(_=translate, lang_url=lang_url)
+    # set after Babel's own jinja globals; macros imported without context (_field.html) see globals too
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, lang_url=lang_url)

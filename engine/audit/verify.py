@@ -20,6 +20,7 @@ from engine.audit.eventlog import GENESIS, event_hash, hashed_fields
 from engine.cases.queries import case_scope, find_case, mask_identity
 from engine.audit.replay import MIGRATION, Replay, problem
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
+from engine.i18n import N_
 
 AUDIT_ROLES = frozenset({roles.AUDITOR, roles.ADMINISTRATOR, roles.MANAJER})
 BATCH = 200
@@ -65,7 +66,7 @@ def _records(case_ids):
 
 def _require_audit(actor, case):
     if not (actor.role in AUDIT_ROLES and access.may_audit(actor, case)):
-        raise Forbidden("Anda tidak berwenang memeriksa kasus ini", case=str(case.id))
+        raise Forbidden(N_("Anda tidak berwenang memeriksa kasus ini"), case=str(case.id))
 
 
 def verify(actor: Any, key: int | str, upto: int | None = None) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH)
 def search(actor: Any, text: str | None = None, status: str | None = None, limit: int = 50) -> list[dict]:
     """Cases the auditor may audit, newest first; `text` matches the ticket, program or destination."""
     if actor.role not in AUDIT_ROLES:
-        raise Forbidden("Halaman ini untuk auditor")
+        raise Forbidden(N_("Halaman ini untuk auditor"))
     query = select(Case).where(case_scope(actor))
     if text:
         like = f"%{text.strip()}%"

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from engine.errors import DiagramError, InvalidInput
+from engine.i18n import N_
 
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 # An enum field whose options come from the engine, not the diagram: the field carries
@@ -115,12 +116,12 @@ def _int_config(field_id, constraints, name):
 def validate_submission(fields: list[FormField], submitted: Any, current: dict[str, Any]) -> dict[str, Any]:
     """Return the values to merge into the case data, or raise InvalidInput naming each bad field."""
     if not isinstance(submitted, dict):
-        raise InvalidInput("Data formulir harus berupa objek", errors={"data": "harus berupa objek"})
+        raise InvalidInput(N_("Data formulir harus berupa objek"), errors={"data": N_("harus berupa objek")})
     errors = {}
     by_id = {f.id: f for f in fields}
     for key in submitted:
         if key not in by_id:
-            errors[key] = "kolom ini tidak ada pada formulir tugas"
+            errors[key] = N_("kolom ini tidak ada pada formulir tugas")
     values = {}
     for form_field in fields:
         if form_field.readonly:
@@ -128,16 +129,16 @@ def validate_submission(fields: list[FormField], submitted: Any, current: dict[s
         raw = submitted.get(form_field.id)
         if _is_blank(raw):
             if form_field.required:
-                errors[form_field.id] = f"{form_field.label} wajib diisi"
+                errors[form_field.id] = N_("{kolom} wajib diisi", kolom=N_(form_field.label))
             elif form_field.id not in current:
                 values[form_field.id] = form_field.default
             continue
         try:
             values[form_field.id] = _coerce(form_field, raw)
         except ValueError as exc:
-            errors[form_field.id] = str(exc)
+            errors[form_field.id] = exc.args[0]  # the Message, translated when shown
     if errors:
-        raise InvalidInput("Data formulir tidak valid", errors=errors)
+        raise InvalidInput(N_("Data formulir tidak valid"), errors=errors)
     return values
 
 
@@ -152,28 +153,28 @@ def _coerce(form_field, raw):
 
 def _string(form_field, raw):
     if not isinstance(raw, str):
-        raise ValueError(f"{form_field.label} harus berupa teks")
+        raise ValueError(N_("{kolom} harus berupa teks", kolom=N_(form_field.label)))
     value = raw.strip()
     if form_field.minlength is not None and len(value) < form_field.minlength:
-        raise ValueError(f"{form_field.label} minimal {form_field.minlength} karakter")
+        raise ValueError(N_("{kolom} minimal {n} karakter", kolom=N_(form_field.label), n=form_field.minlength))
     if form_field.maxlength is not None and len(value) > form_field.maxlength:
-        raise ValueError(f"{form_field.label} maksimal {form_field.maxlength} karakter")
+        raise ValueError(N_("{kolom} maksimal {n} karakter", kolom=N_(form_field.label), n=form_field.maxlength))
     return value
 
 
 def _long(form_field, raw):
     if isinstance(raw, bool):
-        raise ValueError(f"{form_field.label} harus berupa bilangan bulat")
+        raise ValueError(N_("{kolom} harus berupa bilangan bulat", kolom=N_(form_field.label)))
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", raw):
         value = int(raw)
     else:
-        raise ValueError(f"{form_field.label} harus berupa bilangan bulat")
+        raise ValueError(N_("{kolom} harus berupa bilangan bulat", kolom=N_(form_field.label)))
     if form_field.min is not None and value < form_field.min:
-        raise ValueError(f"{form_field.label} tidak boleh kurang dari {form_field.min}")
+        raise ValueError(N_("{kolom} tidak boleh kurang dari {n}", kolom=N_(form_field.label), n=form_field.min))
     if form_field.max is not None and value > form_field.max:
-        raise ValueError(f"{form_field.label} tidak boleh lebih dari {form_field.max}")
+        raise ValueError(N_("{kolom} tidak boleh lebih dari {n}", kolom=N_(form_field.label), n=form_field.max))
     return value
 
 
@@ -182,7 +183,7 @@ def _boolean(form_field, raw):
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
         return raw.strip().lower() in _TRUE
-    raise ValueError(f"{form_field.label} harus ya atau tidak")
+    raise ValueError(N_("{kolom} harus ya atau tidak", kolom=N_(form_field.label)))
 
 
 def _date(form_field, raw):
@@ -191,11 +192,12 @@ def _date(form_field, raw):
             return date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
             pass
-    raise ValueError(f"{form_field.label} harus berupa tanggal (TTTT-BB-HH)")
+    raise ValueError(N_("{kolom} harus berupa tanggal (TTTT-BB-HH)", kolom=N_(form_field.label)))
 
 
 def _enum(form_field, raw):
     allowed = [key for key, _label in form_field.options]
     if raw not in allowed:
-        raise ValueError(f"{form_field.label} harus salah satu dari: {', '.join(allowed)}")
+        raise ValueError(N_("{kolom} harus salah satu dari: {pilihan}", kolom=N_(form_field.label),
+                            pilihan=", ".join(allowed)))
     return raw

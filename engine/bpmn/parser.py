@@ -27,6 +27,7 @@ from engine.bpmn.timers import CLOCKED, quote_iso_literal
 from engine.bpmn.variable_call import VariableCallActivityParser, called_variable, variable_calls
 from engine.domain.roles import role_for_lane
 from engine.errors import DiagramError, ExpressionRejected, WorkflowFailure
+from engine.i18n import N_
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = (
@@ -45,7 +46,7 @@ class StrictDMNEngine(DMNEngine):
         if not self.decide(task):
             table = self.decision_table
             raise WorkflowFailure(
-                f"Tabel keputusan '{table.name or table.id}' tidak punya aturan yang cocok untuk data kasus ini",
+                N_("Tabel keputusan '{tabel}' tidak punya aturan yang cocok untuk data kasus ini", tabel=table.name or table.id),
                 element_id=task.task_spec.bpmn_id,
                 decision=table.id,
             )

@@ -24,6 +24,7 @@ from engine.domain.workdays import WorkCalendar
 from engine.bpmn.sandbox import SandboxedScriptEngine
 from engine.bpmn.serializer import StateSerializer
 from engine.errors import Conflict, NotFound, SlrtError, WorkflowFailure
+from engine.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class Runner:
         """
         task = self._find_task(workflow, task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
-            raise Conflict("Tugas ini sudah tidak menunggu penyelesaian", task_id=task_id)
+            raise Conflict(N_("Tugas ini sudah tidak menunggu penyelesaian"), task_id=task_id)
         info = bundle.user_tasks.get(task.task_spec.name)
         fields = with_options(info.form, self.option_sources()) if info else []
         values = validate_submission(fields, submitted, task.data)
@@ -182,7 +183,7 @@ class Runner:
         except (ValueError, TypeError, KeyError):
             task = None
         if task is None:
-            raise NotFound("Tugas tidak ditemukan", task_id=task_id)
+            raise NotFound(N_("Tugas tidak ditemukan"), task_id=task_id)
         return task
 
 
@@ -246,4 +247,4 @@ def _failure(exc):
         return cause
     task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
     element = getattr(task_spec, "bpmn_id", None) or getattr(exc, "task_id", None)
-    return WorkflowFailure(f"Diagram gagal dijalankan: {exc}", element_id=element)
+    return WorkflowFailure(N_("Diagram gagal dijalankan: {sebab}", sebab=str(exc)), element_id=element)

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from engine.domain import access
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.i18n import N_
 from engine.cases import persistence
 from engine.processes import versions
 from engine.cases import intake
@@ -93,7 +94,7 @@ def claim_task(actor, task_id, now, release=False):
     with write_transaction():
         task, case = _task_for_update(actor, task_id)
         if release and task.assignee_id != actor.id:
-            raise Conflict("Tugas ini tidak sedang Anda kerjakan", task_id=task.id)
+            raise Conflict(N_("Tugas ini tidak sedang Anda kerjakan"), task_id=task.id)
         statements.SET_TASK_ASSIGNEE.execute({"_id": task.id, "assignee_id": None if release else actor.id,
                                               "claimed_at": None if release else now})
         persistence.record_event(case, now, actor.username, "tugas_dilepas" if release else "tugas_diklaim",
@@ -117,7 +118,7 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
         if row is None:
             if skip_locked:
                 return 0
-            raise NotFound("Kasus tidak ditemukan", case_id=case_id)
+            raise NotFound(N_("Kasus tidak ditemukan"), case_id=case_id)
         case = persistence.case_ref(row)
         bundle = versions.bundle_for(case.diagram_version_id)
         workflow, before = persistence.take_workflow(case, bundle, now)
@@ -139,15 +140,16 @@ def fire_due_timers(case_id, now, actor, skip_locked=False):
 def _task_for_update(actor, task_id):
     row = statements.run(statements.TASK_FOR_CHANGE, {"_id": str(task_id)}).one_or_none()
     if row is None:
-        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+        raise NotFound(N_("Tugas tidak ditemukan"), task_id=str(task_id))
     if not access.may_act_on_task(actor, row) or access.shielded(actor, row.c_aparat_desa):
-        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+        raise Forbidden(N_("Anda tidak berwenang atas tugas ini"), task_id=str(task_id))
     if row.status != TaskStatus.SIAP:
-        raise Conflict("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi", task_id=row.id)
+        raise Conflict(N_("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi"), task_id=row.id)
     if row.assignee_id is not None and row.assignee_id != actor.id:
         holder = db.session.get(User, row.assignee_id)
-        raise Conflict(f"Tugas ini sedang dikerjakan oleh {holder.full_name if holder else 'petugas lain'}",
-                       task_id=row.id)
+        if holder is None:
+            raise Conflict(N_("Tugas ini sedang dikerjakan oleh petugas lain"), task_id=row.id)
+        raise Conflict(N_("Tugas ini sedang dikerjakan oleh {nama}", nama=holder.full_name), task_id=row.id)
     return row, persistence.case_ref(row, "c_")
 
 

@@ -9,6 +9,7 @@ from engine.domain.vocabulary import (
 )
 from engine.errors import Forbidden, InvalidInput
 from engine.people import catalogue
+from engine.i18n import N_
 from engine.registry import dtks
 from engine.store import statements
 from engine.store.models import db
@@ -33,41 +34,41 @@ def prepare(actor, payload, now):
     _choice(payload, "jenis_sekolah", JENIS_SEKOLAH, errors, data)
     uraian = payload.get("uraian")
     if not isinstance(uraian, str) or len(uraian.strip()) < 5:
-        errors["uraian"] = "Uraian keluhan wajib diisi (minimal 5 karakter)"
+        errors["uraian"] = N_("Uraian keluhan wajib diisi (minimal 5 karakter)")
     elif len(uraian) > 4000:
-        errors["uraian"] = "Uraian keluhan maksimal 4000 karakter"
+        errors["uraian"] = N_("Uraian keluhan maksimal 4000 karakter")
     else:
         data["uraian"] = uraian.strip()
     rahasia = payload.get("rahasia", True)
     if not isinstance(rahasia, bool):
-        errors["rahasia"] = "rahasia harus true atau false"
+        errors["rahasia"] = N_("{kolom} harus true atau false", kolom="rahasia")
     data["rahasia"] = rahasia if isinstance(rahasia, bool) else True
     aparat = payload.get("aparat_desa", False)
     if not isinstance(aparat, bool):
-        errors["aparat_desa"] = "aparat_desa harus true atau false"
+        errors["aparat_desa"] = N_("{kolom} harus true atau false", kolom="aparat_desa")
     data["aparat_desa"] = aparat is True
     data["pelapor"] = _pelapor(payload.get("pelapor"), errors)
     wilayah = payload.get("wilayah")
     if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
-        errors["wilayah"] = "wilayah harus kode desa/kelurahan BPS 10 angka"
+        errors["wilayah"] = N_("wilayah harus kode desa/kelurahan BPS 10 angka")
     elif statements.REGION_CODE.execute({"_code": wilayah}).first() is None:
-        errors["wilayah"] = "kode desa/kelurahan tidak dikenal"
+        errors["wilayah"] = N_("kode desa/kelurahan tidak dikenal")
     if "nomor_antrian" in payload:
         if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
-            errors["nomor_antrian"] = "nomor antrian tidak valid"
+            errors["nomor_antrian"] = N_("nomor antrian tidak valid")
         else:
             data["nomor_antrian"] = payload["nomor_antrian"]
     unknown = set(payload) - {"kanal", "jenis_keluhan", "program", "kategori", "jenis_sekolah", "uraian",
                               "rahasia", "pelapor", "wilayah", "nomor_antrian", "pokok_masalah",
                               "aparat_desa"}
     for key in sorted(unknown):
-        errors[key] = "kolom tidak dikenal"
+        errors[key] = N_("kolom tidak dikenal")
     if isinstance(payload.get("pokok_masalah"), str):
         data["pokok_masalah"] = payload["pokok_masalah"]
     if errors:
-        raise InvalidInput("Data pengaduan tidak valid", errors=errors)
+        raise InvalidInput(N_("Data pengaduan tidak valid"), errors=errors)
     if not access.may_intake(actor, wilayah):
-        raise Forbidden("Anda tidak berwenang mencatat pengaduan untuk wilayah ini", wilayah=wilayah)
+        raise Forbidden(N_("Anda tidak berwenang mencatat pengaduan untuk wilayah ini"), wilayah=wilayah)
     data["wilayah"] = wilayah
     data["tingkat"] = STARTING_LEVEL[data["kanal"]]
     status = dtks.lookup(nik=data["pelapor"].get("nik"), no_kk=data["pelapor"].get("no_kk"))
@@ -88,17 +89,17 @@ def _choice(payload, name, allowed, errors, data, required=False):
     value = payload.get(name)
     if value is None or value == "":
         if required:
-            errors[name] = f"{name} wajib diisi"
+            errors[name] = N_("{kolom} wajib diisi", kolom=name)
         return
     if value not in allowed:
-        errors[name] = f"{name} harus salah satu dari: {', '.join(allowed)}"
+        errors[name] = N_("{kolom} harus salah satu dari: {pilihan}", kolom=name, pilihan=", ".join(allowed))
         return
     data[name] = value
 
 
 def _pelapor(raw, errors):
     if not isinstance(raw, dict):
-        errors["pelapor"] = "data pelapor wajib diisi"
+        errors["pelapor"] = N_("data pelapor wajib diisi")
         return {}
     pelapor = {}
     for key, length in _DIGITS.items():
@@ -106,29 +107,29 @@ def _pelapor(raw, errors):
         if value in (None, ""):
             pelapor[key] = None
         elif not isinstance(value, str) or not re.fullmatch(rf"\d{{{length}}}", value):
-            errors[f"pelapor.{key}"] = f"{key.upper().replace('_', ' ')} harus {length} angka"
+            errors[f"pelapor.{key}"] = N_("{kolom} harus {n} angka", kolom=key.upper().replace("_", " "), n=length)
         else:
             pelapor[key] = value
     for key, length in _PELAPOR_TEXT.items():
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > length):
-            errors[f"pelapor.{key}"] = f"{key} harus teks paling banyak {length} karakter"
+            errors[f"pelapor.{key}"] = N_("{kolom} harus teks paling banyak {n} karakter", kolom=key, n=length)
         else:
             pelapor[key] = (value or "").strip()
     if not pelapor.get("nama"):
-        errors["pelapor.nama"] = "nama pelapor wajib diisi"
+        errors["pelapor.nama"] = N_("nama pelapor wajib diisi")
     jk = raw.get("jenis_kelamin")
     if jk not in (None, "", "L", "P"):
-        errors["pelapor.jenis_kelamin"] = "jenis kelamin harus L atau P"
+        errors["pelapor.jenis_kelamin"] = N_("jenis kelamin harus L atau P")
     pelapor["jenis_kelamin"] = jk or None
     for key in ("disabilitas", "penerima_manfaat"):
         value = raw.get(key, False)
         if not isinstance(value, bool):
-            errors[f"pelapor.{key}"] = f"{key} harus true atau false"
+            errors[f"pelapor.{key}"] = N_("{kolom} harus true atau false", kolom=key)
         pelapor[key] = bool(value) if isinstance(value, bool) else False
     unknown = set(raw) - set(_DIGITS) - set(_PELAPOR_TEXT) - {"jenis_kelamin", "disabilitas", "penerima_manfaat"}
     for key in sorted(unknown):
-        errors[f"pelapor.{key}"] = "kolom tidak dikenal"
+        errors[f"pelapor.{key}"] = N_("kolom tidak dikenal")
     return pelapor
 
 

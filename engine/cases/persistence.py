@@ -27,6 +27,7 @@ from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store import statements
 from engine.store.statements import run
+from engine.i18n import N_
 
 # The current app's runner (engine/state.py): it knows that installation's working days and SLA limits.
 RUNNER = cast(Runner, LocalProxy(lambda: state.current().runner))
@@ -133,7 +134,7 @@ class Stale(Conflict):
 def compare_and_set(statement, case, **values):
     result = run(statement, {"_id": case.id, "_revision": case.revision, **values})
     if result.rowcount != 1:
-        raise Stale("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi",
+        raise Stale(N_("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi"),
                      case_id=case.id)
 
 

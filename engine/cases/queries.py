@@ -10,6 +10,7 @@ from engine.domain import access, roles
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Forbidden, NotFound
 from engine.people import catalogue
+from engine.i18n import N_
 from engine.processes import versions
 from engine.store import statements
 from engine.store.models import Case, Event, HumanTask, User, db
@@ -155,7 +156,7 @@ def find_case(key):
     if row is None and isinstance(key, str):
         row = statements.CASE_BY_TICKET.execute({"_key": key}).one_or_none()
     if row is None:
-        raise NotFound("Kasus tidak ditemukan", case=str(key))
+        raise NotFound(N_("Kasus tidak ditemukan"), case=str(key))
     return row
 
 
@@ -164,7 +165,7 @@ def case_view(actor, key, now, case=None):
     `case`: its row when the caller has just read it."""
     case = case if case is not None else find_case(key)
     if not may_view(actor, case):
-        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+        raise Forbidden(N_("Anda tidak berwenang melihat kasus ini"), case=str(key))
     view = _case_summary(case)
     variables = json.loads(case.data or "{}")
     if not access.may_see_identity(actor, case):
@@ -204,11 +205,11 @@ def task_view(actor, task_id, now):
     """One task with its form fields and the case it belongs to."""
     task = db.session.get(HumanTask, str(task_id))
     if task is None:
-        raise NotFound("Tugas tidak ditemukan", task_id=str(task_id))
+        raise NotFound(N_("Tugas tidak ditemukan"), task_id=str(task_id))
     case = db.session.get(Case, task.case_id)
     if access.shielded(actor, case.aparat_desa) or not (
             access.may_act_on_task(actor, task) or task.assignee_id == actor.id or may_view(actor, case)):
-        raise Forbidden("Anda tidak berwenang atas tugas ini", task_id=str(task_id))
+        raise Forbidden(N_("Anda tidak berwenang atas tugas ini"), task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = versions.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
     fields = with_options(info.form, catalogue.option_sources(active_only=True)) if info else []
@@ -220,7 +221,7 @@ def task_view(actor, task_id, now):
 def events(actor, key):
     case = find_case(key)
     if not may_view(actor, case):
-        raise Forbidden("Anda tidak berwenang melihat kasus ini", case=str(key))
+        raise Forbidden(N_("Anda tidak berwenang melihat kasus ini"), case=str(key))
     rows = db.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
     out = []
     for e in rows:
@@ -234,18 +235,18 @@ def events(actor, key):
 
 
 PUBLIC_STAGES = {
-    CaseStatus.SELESAI: "Pengaduan Anda telah selesai ditangani.",
-    CaseStatus.TERBUKA: "Pengaduan Anda sedang ditangani.",
+    CaseStatus.SELESAI: N_("Pengaduan Anda telah selesai ditangani."),
+    CaseStatus.TERBUKA: N_("Pengaduan Anda sedang ditangani."),
 }
 PUBLIC_RESULTS = {
-    "dijawab": "Pertanyaan Anda telah dijawab.",
-    "selesai_lokal": "Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT.",
-    "ditolak_manajer": "Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya.",
-    "rujukan_diterima": "Rujukan Anda telah diterima oleh pengelola program.",
-    "rujukan_ditolak": "Rujukan Anda ditolak oleh pengelola program.",
-    "pradaftar_layak": "Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu.",
-    "pradaftar_tidak_layak": "Hasil verifikasi: keluarga Anda belum memenuhi syarat.",
-    "saran_diterima": "Saran/usulan Anda telah diterima pengelola program.",
+    "dijawab": N_("Pertanyaan Anda telah dijawab."),
+    "selesai_lokal": N_("Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT."),
+    "ditolak_manajer": N_("Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya."),
+    "rujukan_diterima": N_("Rujukan Anda telah diterima oleh pengelola program."),
+    "rujukan_ditolak": N_("Rujukan Anda ditolak oleh pengelola program."),
+    "pradaftar_layak": N_("Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu."),
+    "pradaftar_tidak_layak": N_("Hasil verifikasi: keluarga Anda belum memenuhi syarat."),
+    "saran_diterima": N_("Saran/usulan Anda telah diterima pengelola program."),
 }
 
 
@@ -253,7 +254,7 @@ def public_status(ticket, code):
     """What the complainant may read: stage and result in plain language, nothing else."""
     case = db.session.scalar(select(Case).where(Case.ticket == ticket))
     if case is None or not code or case.tracking_code != str(code).strip().upper():
-        raise NotFound("Nomor tiket atau kode pelacakan tidak cocok")
+        raise NotFound(N_("Nomor tiket atau kode pelacakan tidak cocok"))
     return {
         "ticket": case.ticket, "status": case.status,
         "tahap": PUBLIC_STAGES.get(case.status, ""),
@@ -263,12 +264,20 @@ def public_status(ticket, code):
 
 
 EVENT_LABELS = {
-    "kasus_dibuat": "Pengaduan dicatat",
-    "tugas_selesai": "Tugas diselesaikan",
-    "tugas_diklaim": "Tugas diambil",
-    "tugas_dilepas": "Tugas dilepas",
-    "timer_terpicu": "Batas waktu tercapai",
-    "kasus_dimigrasi": "Dipindahkan ke versi diagram yang lebih baru",
+    "kasus_dibuat": N_("Pengaduan dicatat"),
+    "tugas_selesai": N_("Tugas diselesaikan"),
+    "tugas_diklaim": N_("Tugas diambil"),
+    "tugas_dilepas": N_("Tugas dilepas"),
+    "timer_terpicu": N_("Batas waktu tercapai"),
+    "kasus_dimigrasi": N_("Dipindahkan ke versi diagram yang lebih baru"),
+}
+# the same, naming the task: "Tugas diselesaikan: Telaah dan analisis keluhan"
+EVENT_TASK_LABELS = {
+    "kasus_dibuat": N_("Pengaduan dicatat: {tugas}"),
+    "tugas_selesai": N_("Tugas diselesaikan: {tugas}"),
+    "tugas_diklaim": N_("Tugas diambil: {tugas}"),
+    "tugas_dilepas": N_("Tugas dilepas: {tugas}"),
+    "timer_terpicu": N_("Batas waktu tercapai: {tugas}"),
 }
 
 
@@ -283,8 +292,9 @@ def timeline(actor, key):
     for e in rows:
         full_name, role = names.get(e["actor"], (e["actor"], None))
         what = EVENT_LABELS.get(e["type"], e["type"])
-        if e["task_id"] in task_names:
-            what = f"{what}: {task_names[e['task_id']]}"
+        task_name, with_task = task_names.get(e["task_id"]), EVENT_TASK_LABELS.get(e["type"])
+        if task_name and with_task:  # the task's name is a diagram text, translated as well
+            what = N_(with_task, tugas=N_(task_name))
         out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,
                     "data": e["data"] if e["type"] == "tugas_selesai" else {}})
     return out

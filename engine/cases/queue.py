@@ -9,6 +9,7 @@ from engine.domain.statuses import QueueStatus
 from engine.errors import Forbidden, NotFound
 from engine.store.database import write_transaction
 from engine.store.models import QueueTicket, db
+from engine.i18n import N_
 
 WIB = timezone(timedelta(hours=7))  # the secretariat's day; districts in WITA/WIT can configure later
 
@@ -19,7 +20,7 @@ def _day(now):
 
 def _district(actor):
     if actor.role != roles.FRONT_OFFICE or len(actor.wilayah or "") < 4:
-        raise Forbidden("Antrian dikelola oleh front office sekretariat kabupaten/kota")
+        raise Forbidden(N_("Antrian dikelola oleh front office sekretariat kabupaten/kota"))
     return actor.wilayah[:4]
 
 
@@ -44,7 +45,7 @@ def call_next(actor, now):
             QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now), QueueTicket.status == QueueStatus.MENUNGGU)
             .order_by(QueueTicket.nomor).limit(1))
         if ticket is None:
-            raise NotFound("Tidak ada nomor antrian yang menunggu")
+            raise NotFound(N_("Tidak ada nomor antrian yang menunggu"))
         ticket.status, ticket.called_at, ticket.called_by = QueueStatus.DIPANGGIL, now, actor.id
         return ticket.kode
 

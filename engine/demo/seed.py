@@ -15,6 +15,7 @@ from engine.people import catalogue
 from engine.people.auth import create_user
 from engine.store.database import write_transaction
 from engine.store.models import Faq, Household, HouseholdMember, Region, User, db
+from engine.i18n import N_
 
 DEMO_VILLAGE = "3203012001"
 KENDARI_VILLAGE = "7471011001"
@@ -131,7 +132,7 @@ def seed_demo(now: datetime, password: str = "slrt-demo-2026") -> dict:
     """Fill an empty database with demo data; returns a summary of what was written."""
     if db.session.scalar(select(User.id).limit(1)) is not None or \
             db.session.scalar(select(Region.code).limit(1)) is not None:
-        raise SlrtError("Basis data sudah berisi data; demo tidak dimuat ulang")
+        raise SlrtError(N_("Basis data sudah berisi data; demo tidak dimuat ulang"))
     rng = random.Random(2026)
     households, members = _build_registry(rng, now)
     with write_transaction() as session:

@@ -17,6 +17,7 @@ from engine.people import auth, catalogue
 from engine.cases import commands
 from engine.store.database import write_transaction
 from engine.store.models import Faq, HumanTask, Program, User, db
+from engine.i18n import N_
 
 _AREA = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{10})?$")
 _INSTANSI = re.compile(r"^[A-Z0-9_]{2,40}$")
@@ -24,7 +25,7 @@ _INSTANSI = re.compile(r"^[A-Z0-9_]{2,40}$")
 
 def _require_admin(actor):
     if not access.allowed(actor, access.ADMIN):
-        raise Forbidden("Hanya administrator yang boleh mengelola data ini")
+        raise Forbidden(N_("Hanya administrator yang boleh mengelola data ini"))
 
 
 def manages(actor, wilayah):
@@ -60,7 +61,7 @@ def _clean(actor, fields):
     values = {k: (fields.get(k) or "").strip() for k in ("full_name", "role", "wilayah", "sektor", "instansi", "email")}
     errors = {}
     if not values["full_name"]:
-        errors["full_name"] = "nama lengkap wajib diisi"
+        errors["full_name"] = N_("nama lengkap wajib diisi")
     if values["role"] not in roles.ALL_ROLES:
         errors["role"] = "pilih salah satu peran"
     if not _AREA.match(values["wilayah"]):
@@ -74,7 +75,7 @@ def _clean(actor, fields):
     if values["instansi"] and values["role"] != roles.PENGELOLA_PROGRAM:
         errors["instansi"] = "instansi hanya untuk pengelola program"
     if errors:
-        raise InvalidInput("Data pengguna tidak valid", errors=errors)
+        raise InvalidInput(N_("Data pengguna tidak valid"), errors=errors)
     return {k: (v or None) if k in ("sektor", "instansi", "email") else v for k, v in values.items()}
 
 
@@ -105,14 +106,14 @@ def deactivate(actor, user_id, replacement_id, now):
     with write_transaction() as session:
         user = get_user(actor, user_id)
         if user.id == actor.id:
-            raise InvalidInput("Anda tidak dapat menonaktifkan akun sendiri", errors={"user": "akun sendiri"})
+            raise InvalidInput(N_("Anda tidak dapat menonaktifkan akun sendiri"), errors={"user": "akun sendiri"})
         moved = 0
         held = session.scalar(select(HumanTask.id).where(HumanTask.assignee_id == user.id,
                                                          HumanTask.status == TaskStatus.SIAP).limit(1))
         if held is not None:
             replacement = db.session.get(User, replacement_id) if replacement_id else None
             if replacement is None or not replacement.active or replacement.id == user.id:
-                raise InvalidInput("Pilih petugas pengganti yang aktif",
+                raise InvalidInput(N_("Pilih petugas pengganti yang aktif"),
                                    errors={"pengganti": "petugas ini masih memegang tugas terbuka"})
             moved = commands.reassign_claimed_tasks(user.id, Actor.of(replacement), actor, now)
         user.active = False
@@ -190,7 +191,7 @@ def save_faq(actor, faq_id, fields, now):
     if not question or len(question) > 300:
         errors["pertanyaan"] = "pertanyaan wajib diisi (maksimal 300 karakter)"
     if not answer:
-        errors["jawaban"] = "jawaban wajib diisi"
+        errors["jawaban"] = N_("jawaban wajib diisi")
     try:
         order = int(fields.get("urutan") or 0)
     except ValueError:

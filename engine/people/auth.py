@@ -11,6 +11,7 @@ from sqlalchemy import select
 from engine.domain.actor import Actor
 from engine.domain.roles import ALL_ROLES
 from engine.errors import AuthenticationFailed, InvalidInput, NotFound
+from engine.i18n import N_
 from engine.store.database import write_transaction
 from engine.store import statements
 from engine.store.models import ApiToken, User, db
@@ -23,16 +24,16 @@ _DUMMY_HASH = _hasher.hash("tidak-ada-pengguna")
 def create_user(username, password, full_name, role, wilayah="", sektor=None, instansi=None, now=None, email=None):
     errors = {}
     if not username or len(username) > 80:
-        errors["username"] = "nama pengguna wajib diisi (maksimal 80 karakter)"
+        errors["username"] = N_("nama pengguna wajib diisi (maksimal 80 karakter)")
     if role not in ALL_ROLES:
-        errors["role"] = f"peran harus salah satu dari: {', '.join(ALL_ROLES)}"
+        errors["role"] = N_("{kolom} harus salah satu dari: {pilihan}", kolom="peran", pilihan=", ".join(ALL_ROLES))
     if not password or len(password) < 8:
-        errors["password"] = "kata sandi minimal 8 karakter"
+        errors["password"] = N_("kata sandi minimal 8 karakter")
     if errors:
-        raise InvalidInput("Data pengguna tidak valid", errors=errors)
+        raise InvalidInput(N_("Data pengguna tidak valid"), errors=errors)
     with write_transaction() as session:
         if session.scalar(select(User).where(User.username == username)) is not None:
-            raise InvalidInput("Data pengguna tidak valid", errors={"username": "nama pengguna sudah dipakai"})
+            raise InvalidInput(N_("Data pengguna tidak valid"), errors={"username": N_("nama pengguna sudah dipakai")})
         user = User(username=username, password_hash=_hasher.hash(password), full_name=full_name, role=role,
                     wilayah=wilayah or "", sektor=sektor, instansi=instansi, email=email, active=True,
                     created_at=now)
@@ -49,7 +50,7 @@ def authenticate(username, password):
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.active:
-        raise AuthenticationFailed("Nama pengguna atau kata sandi salah")
+        raise AuthenticationFailed(N_("Nama pengguna atau kata sandi salah"))
     return Actor.of(user)
 
 
@@ -65,16 +66,16 @@ def issue_token(actor, now, ttl_hours, label="api"):
 def actor_for_token(token, now):
     row = statements.TOKEN_USER.execute({"digest": _digest(token)}).one_or_none() if token else None
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise AuthenticationFailed("Token tidak valid atau sudah kedaluwarsa")
+        raise AuthenticationFailed(N_("Token tidak valid atau sudah kedaluwarsa"))
     if not row.active:
-        raise AuthenticationFailed("Pengguna tidak aktif")
+        raise AuthenticationFailed(N_("Pengguna tidak aktif"))
     return Actor(row.id, row.username, row.role, row.wilayah or "", row.sektor, row.instansi, row.full_name)
 
 
 def actor_for_user_id(user_id):
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active:
-        raise AuthenticationFailed("Sesi tidak valid")
+        raise AuthenticationFailed(N_("Sesi tidak valid"))
     return Actor.of(user)
 
 
@@ -116,5 +117,5 @@ def revoke_user_tokens(session, user_id, now):
 def set_password(user, password):
     """Give a user row a new password (inside the caller's transaction)."""
     if not password or len(password) < 8:
-        raise InvalidInput("Data pengguna tidak valid", errors={"password": "kata sandi minimal 8 karakter"})
+        raise InvalidInput(N_("Data pengguna tidak valid"), errors={"password": N_("kata sandi minimal 8 karakter")})
     user.password_hash = _hasher.hash(password)

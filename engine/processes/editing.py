@@ -14,6 +14,7 @@ from engine.domain import access
 from engine.domain.statuses import CaseStatus, VersionStatus
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.people import catalogue
+from engine.i18n import N_
 from engine.cases import persistence
 from engine.processes import versions
 from engine.audit.eventlog import next_event
@@ -40,10 +41,10 @@ def validate(actor, files, process_id):
 
 def _check_names(files):
     if not files:
-        raise InvalidInput("Tidak ada berkas diagram", errors={"files": "unggah minimal satu berkas .bpmn"})
+        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"files": N_("unggah minimal satu berkas .bpmn")})
     for name in files:
         if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{name}' bukan .bpmn atau .dmn"})
+            raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
 
 
 def upload(actor, process_id, files, now):
@@ -95,7 +96,8 @@ def publish_draft(actor, version_id, now=None):
     with write_transaction():
         version = versions.get_version(version_id)
         if version.status != VersionStatus.DRAFT:
-            raise Conflict(f"Versi ini berstatus '{version.status}', bukan draf", diagram_version_id=version_id)
+            raise Conflict(N_("Versi ini berstatus '{status}', bukan draf", status=version.status),
+                           diagram_version_id=version_id)
         refuse_missing_sop(versions.bundle_for(version.id))
         versions.make_latest(version, actor.username, now or version.created_at)
         return version.id
@@ -177,13 +179,13 @@ def retire(actor, version_id, now):
     with write_transaction() as session:
         version = versions.get_version(version_id)
         if version.status == VersionStatus.RETIRED:
-            raise Conflict("Versi ini sudah dipensiunkan", diagram_version_id=version_id)
+            raise Conflict(N_("Versi ini sudah dipensiunkan"), diagram_version_id=version_id)
         if version.status == VersionStatus.PUBLISHED:
             others = session.scalar(select(func.count()).select_from(DiagramVersion).where(
                 DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
                 DiagramVersion.id != version.id))
             if not others:
-                raise Conflict("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu",
+                raise Conflict(N_("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu"),
                                diagram_version_id=version_id)
         versions.retire(version, actor.username, now)
         return version.id
@@ -195,7 +197,7 @@ def rollback(actor, version_id, now):
     with write_transaction():
         target = versions.get_version(version_id)
         if target.status == VersionStatus.DRAFT:
-            raise Conflict("Draf belum pernah terbit; terbitkan draf itu saja", diagram_version_id=version_id)
+            raise Conflict(N_("Draf belum pernah terbit; terbitkan draf itu saja"), diagram_version_id=version_id)
         refuse_missing_sop(versions.bundle_for(target.id))
         copy = versions.add_version(target.process_id, dict(target.sources), None, actor.username, now,
                                     copy_of=target)
@@ -208,7 +210,7 @@ def migrate(actor, version_id, now):
     require_analyst(actor)
     target = versions.get_version(version_id)
     if target.status != VersionStatus.PUBLISHED:
-        raise Conflict("Kasus hanya dapat dipindahkan ke versi yang terbit", diagram_version_id=version_id)
+        raise Conflict(N_("Kasus hanya dapat dipindahkan ke versi yang terbit"), diagram_version_id=version_id)
     new_bundle = versions.bundle_for(target.id)
     rows = db.session.execute(
         select(Case.id, Case.ticket, DiagramVersion.version).join(DiagramVersion, DiagramVersion.id ==
@@ -266,19 +268,19 @@ def upload_over(actor, base_version_id, uploaded, now):
     """
     require_analyst(actor)
     if not uploaded:
-        raise InvalidInput("Tidak ada berkas diagram", errors={"berkas": "unggah minimal satu berkas .bpmn atau .dmn"})
+        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"berkas": "unggah minimal satu berkas .bpmn atau .dmn"})
     if base_version_id is None:
-        raise InvalidInput("Versi dasar wajib", errors={"dasar": "wajib diisi"})
+        raise InvalidInput("Versi dasar wajib", errors={"dasar": N_("wajib diisi")})
     base = versions.get_version(base_version_id)
     files = dict(base.sources)
     for name, content in uploaded.items():
         short = name.replace("\\", "/").rsplit("/", 1)[-1]
         if not short.endswith((".bpmn", ".dmn")) or not short.rsplit(".", 1)[0].strip(". "):
-            raise InvalidInput("Nama berkas tidak valid", errors={"files": f"'{short}' bukan .bpmn atau .dmn"})
+            raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=short)})
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidInput("Berkas harus berenkode UTF-8", errors={"files": short}) from exc
+            raise InvalidInput(N_("Berkas harus berenkode UTF-8"), errors={"files": short}) from exc
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[f"{folder}/{short}"] = text
     return upload(actor, base.process_id, files, now)

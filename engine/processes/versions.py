@@ -14,6 +14,7 @@ from engine.bpmn.serializer import StateSerializer
 from engine.domain.statuses import TaskStatus, VersionStatus
 from engine.errors import NotFound
 from engine.store import statements
+from engine.i18n import N_
 from engine.store.models import DiagramChange, DiagramVersion, db
 
 def read_diagram_files(settings):
@@ -80,7 +81,7 @@ def latest_version_id(process_id):
     """The id of the newest published version of a process (what a new case starts on)."""
     version_id = statements.LATEST_VERSION_ID.execute({"_process": process_id}).scalar()
     if version_id is None:
-        raise NotFound(f"Belum ada diagram terbit untuk proses '{process_id}'", process_id=process_id)
+        raise NotFound(N_("Belum ada diagram terbit untuk proses '{proses}'", proses=process_id), process_id=process_id)
     return version_id
 
 
@@ -92,7 +93,7 @@ def bundle_for(version_id):
         return bundle
     version = db.session.get(DiagramVersion, version_id)
     if version is None:
-        raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+        raise NotFound(N_("Versi diagram tidak ditemukan"), diagram_version_id=version_id)
     sources = version.sources if isinstance(version.sources, dict) else json.loads(version.sources)
     bundle = load_bundle(sources, version.process_id)
     with current.bundles_lock:
@@ -136,7 +137,7 @@ def record_change(version, action, actor, now, note=""):
 def get_version(version_id):
     version = db.session.get(DiagramVersion, version_id)
     if version is None:
-        raise NotFound("Versi diagram tidak ditemukan", diagram_version_id=version_id)
+        raise NotFound(N_("Versi diagram tidak ditemukan"), diagram_version_id=version_id)
     return version
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.domain import access
 from engine.errors import Forbidden, InvalidInput
+from engine.i18n import N_
 from engine.store.database import write_transaction
 from engine.store.models import Household, HouseholdMember, Region, db
 from engine.people import catalogue
@@ -44,15 +45,15 @@ def lookup_for(actor: Any, nik: str | None = None, no_kk: str | None = None) -> 
     """Registry status for officers who register or handle complaints; a household outside
     the officer's area is reported only as registered, without its details."""
     if not access.allowed(actor, access.REGISTRY):
-        raise Forbidden("Anda tidak berwenang memeriksa DTKS")
+        raise Forbidden(N_("Anda tidak berwenang memeriksa DTKS"))
     errors = {}
     for name, value in (("nik", nik), ("no_kk", no_kk)):
         if value and not _SIXTEEN_DIGITS.match(value):
-            errors[name] = "harus 16 angka"
+            errors[name] = N_("harus 16 angka")
     if not nik and not no_kk:
-        errors["nik"] = "isi NIK atau No. KK"
+        errors["nik"] = N_("isi NIK atau No. KK")
     if errors:
-        raise InvalidInput("Permintaan pencarian tidak valid", errors=errors)
+        raise InvalidInput(N_("Permintaan pencarian tidak valid"), errors=errors)
     status = lookup(nik=nik, no_kk=no_kk)
     if status["terdaftar"] and not status["wilayah"].startswith(actor.wilayah or ""):
         status.update(no_kk=None, wilayah=None, program=[], anggota=0, desil=None)
@@ -64,7 +65,7 @@ def import_csv(text: str, now: datetime) -> tuple[int, int]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput("Kolom CSV tidak lengkap", errors={"kolom": f"tidak ada: {', '.join(missing)}"})
+        raise InvalidInput(N_("Kolom CSV tidak lengkap"), errors={"kolom": N_("tidak ada: {kolom}", kolom=", ".join(missing))})
     rows, errors = [], {}
     villages = set(db.session.scalars(select(Region.code).where(Region.level == "desa")))
     for row in reader:
@@ -77,7 +78,7 @@ def import_csv(text: str, now: datetime) -> tuple[int, int]:
         else:
             rows.append(row)
     if errors:
-        raise InvalidInput("Impor dibatalkan: ada baris yang tidak valid, tidak ada data yang disimpan",
+        raise InvalidInput(N_("Impor dibatalkan: ada baris yang tidak valid, tidak ada data yang disimpan"),
                            errors=errors)
     households, members = {}, 0
     with write_transaction() as session:
@@ -122,5 +123,5 @@ def _row_problem(row, villages):
     known = catalogue.codes(active_only=False)
     unknown = [p for p in (row.get("program") or "").split(";") if p.strip() and p.strip() not in known]
     if unknown:
-        return f"program tidak dikenal: {', '.join(unknown)}"
+        return N_("program tidak dikenal: {program}", program=", ".join(unknown))
     return None

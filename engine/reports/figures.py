@@ -35,6 +35,7 @@ from engine.reports import tables
 from engine.reports import rollups
 from engine.store.models import Household, HouseholdMember, HumanTask, Region, db
 from engine.store.statements import in_area
+from engine.i18n import N_
 
 LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
 SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}
@@ -84,20 +85,20 @@ def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None
     default the twelve months up to this one. Forbidden outside the actor's role or area."""
     area = (wilayah or "").strip() or (actor.wilayah or "")
     if not area.isdigit() and area != "" or len(area) not in LEVELS:
-        raise InvalidInput("Kode wilayah tidak valid", errors={"wilayah": "kode BPS 2, 4, 6 atau 10 angka"})
+        raise InvalidInput(N_("Kode wilayah tidak valid"), errors={"wilayah": "kode BPS 2, 4, 6 atau 10 angka"})
     if not access.may_view_dashboard(actor, area):
-        raise Forbidden("Anda tidak berwenang melihat dasbor wilayah ini", wilayah=area)
+        raise Forbidden(N_("Anda tidak berwenang melihat dasbor wilayah ini"), wilayah=area)
     errors = {}
     last = _parse_month(sampai, "sampai", errors) if sampai else _month_of(now, offset_hours)
     first = _parse_month(dari, "dari", errors) if dari else None
     if errors:
-        raise InvalidInput("Periode tidak valid", errors=errors)
+        raise InvalidInput(N_("Periode tidak valid"), errors=errors)
     months = [last]
     while len(months) < MAX_MONTHS and months[0] != first and (first or len(months) < DEFAULT_MONTHS):
         year, number = (int(part) for part in months[0].split("-"))
         months.insert(0, f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}")
     if first and months[0] != first:
-        raise InvalidInput("Periode tidak valid", errors={"dari": f"paling awal {MAX_MONTHS} bulan sebelum 'sampai'"})
+        raise InvalidInput(N_("Periode tidak valid"), errors={"dari": f"paling awal {MAX_MONTHS} bulan sebelum 'sampai'"})
     return Scope(area, tuple(months), int(offset_hours))
 
 
@@ -109,7 +110,7 @@ def month_scope(actor, now, offset_hours, month, wilayah=None):
 def quarter_scope(actor, now, offset_hours, year, quarter, wilayah=None):
     """The quarterly monitoring report's scope: three months (quarter 1 to 4)."""
     if quarter not in (1, 2, 3, 4):
-        raise InvalidInput("Triwulan tidak valid", errors={"triwulan": "1 sampai 4"})
+        raise InvalidInput(N_("Triwulan tidak valid"), errors={"triwulan": "1 sampai 4"})
     first = 3 * (quarter - 1) + 1
     return resolve_scope(actor, now, offset_hours, wilayah, f"{year:04d}-{first:02d}", f"{year:04d}-{first + 2:02d}")
 
@@ -128,7 +129,7 @@ class Dashboard:
 def dashboard(actor, scope, now):
     """Every indicator of the scope (the caller has resolved it with `resolve_scope`)."""
     if not access.may_view_dashboard(actor, scope.wilayah):
-        raise Forbidden("Anda tidak berwenang melihat dasbor wilayah ini", wilayah=scope.wilayah)
+        raise Forbidden(N_("Anda tidak berwenang melihat dasbor wilayah ini"), wilayah=scope.wilayah)
     rollups.require_counted_in(scope.offset_hours)
     cases, closing, trend, profile = _summed_cases(scope)
     tasks = _summed_tasks(scope, now)

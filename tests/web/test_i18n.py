@@ -1,18 +1,15 @@
-"""English as a second language of the pages: choosing it, keeping it, and a catalogue with no gaps."""
+"""English as a second language of the pages: choosing it, keeping it, and catalogues with no gaps."""
 
 import re
 from pathlib import Path
 
-import pytest
 from flask import g
 
 from tests.conftest import PASSWORD, sql
 from tests.journeys import intake
-from web.i18n import CATALOGUE, PATTERNS, english, lang_url
+from web.i18n import lang_url
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
-# _("...") or _('...') with a literal first argument; _(variable) is a message passed through at run time
-LITERAL = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _csrf(client, path):
@@ -138,67 +135,128 @@ def test_flash_messages_and_field_errors_are_shown_in_english(app):
     assert 'name="pelapor.nama"' in page and 'id="nama"' in page  # ids and names do not change
 
 
-def test_task_page_in_english_keeps_the_diagrams_own_words(app, api):
+def test_task_page_in_english_shows_the_diagrams_words_in_english(app, api):
     case = intake(api)
     client = app.test_client()
     _sign_in(client)
     task_id = next(t["id"] for t in case["tasks"] if t["status"] == "siap")
+    page = _text(client.get(f"/tugas/{task_id}"))  # Indonesian by default: the analysts' own words
+    assert "<h1>Telaah dan analisis keluhan</h1>" in page and "Catatan telaah" in page
+    assert "Kualitas beras" in page and "Pokok masalah" in page
     page = _text(client.get(f"/tugas/{task_id}?lang=en"))
     assert "Complete task" in page and "— choose —" in page and "Case context" in page
-    assert "Telaah dan analisis keluhan" in page  # the task's name is the analysts' word
+    assert "<h1>Review and analyse the complaint</h1>" in page and "Telaah dan analisis keluhan" not in page
+    assert "Review notes" in page and "Catatan telaah" not in page  # a form label
+    assert ">Rice quality</option>" in page and "Main issue" in page  # an option and an enum's label
     token = _csrf(client, f"/tugas/{task_id}")
     refused = client.post(f"/tugas/{task_id}", data={"csrf_token": token})
     page = _text(refused)
     assert refused.status_code == 422 and "Please check the following entries:" in page
     assert " is required" in page and "wajib diisi" not in page
+    inbox = _text(client.get("/kotak-masuk"))
+    assert "Review and analyse the complaint" in inbox
     case_page = _text(client.get(f"/kasus/{case['id']}"))
     assert f"<h1>Case {case['ticket']}</h1>" in case_page and "Complaint recorded" in case_page
     assert "Process flow" in case_page and "open" in case_page
 
 
-def test_every_template_string_has_an_english_entry():
-    found = {}
-    for path in sorted(TEMPLATES.glob("*.html")):
-        for double, single in LITERAL.findall(path.read_text(encoding="utf-8")):
-            found.setdefault(double or single, path.name)
-    assert len(found) > 100  # the scan really sees the templates
-    missing = {text: name for text, name in found.items() if text not in CATALOGUE}
-    assert not missing, f"add these to a catalogue in web/i18n_*.py: {missing}"
+def test_json_api_messages_are_indonesian_unless_english_is_asked_for(api):
+    client = api("fo.cianjur")
+    refused = client.post("/cases", json={"kanal": "sekretariat", "uraian": "x"})
+    body = refused.get_json()
+    assert refused.status_code == 422 and body["message"] == "Data tidak valid"
+    assert body["errors"]["jenis_keluhan"] == "wajib diisi"
+    refused = client.post("/cases?lang=en", json={"kanal": "sekretariat", "uraian": "x"})
+    body = refused.get_json()
+    assert refused.status_code == 422 and body["message"] == "Invalid data"
+    assert body["errors"] == {"wilayah": "required", "pelapor": "required", "jenis_keluhan": "required",
+                              "program": "required", "uraian": "5 to 4000 characters"}
+    assert "Set-Cookie" not in refused.headers  # the API remembers nothing
+    assert client.get("/cases/TIDAK-ADA?lang=en").get_json()["message"] == "Case not found"
 
 
-def test_catalogue_entries_keep_their_placeholders():
-    for source, target in CATALOGUE.items():
-        assert target.strip(), source
-        assert set(re.findall(r"\{(\w+)\}", source)) == set(re.findall(r"\{(\w+)\}", target)), source
-    for pattern, template in PATTERNS:
-        assert set(re.findall(r"\{(\w+)\}", template)) == set(pattern.groupindex), pattern.pattern
+def test_engine_messages_translate_with_their_parts_when_shown(app):
+    from engine.bpmn.forms import FormField, validate_submission
+    from engine.errors import InvalidInput
+    from engine.i18n import N_
+    from web.i18n import gettext
+
+    fields = [FormField(id="pokok", label="Pokok masalah", type="enum", required=True,
+                        options=(("kualitas_beras", "Kualitas beras"),)),
+              FormField(id="catatan", label="Catatan telaah", type="string", minlength=5)]
+    try:
+        validate_submission(fields, {"catatan": "abc"}, {})
+    except InvalidInput as exc:
+        problems = exc.errors
+    assert problems == {"pokok": "Pokok masalah wajib diisi", "catatan": "Catatan telaah minimal 5 karakter"}
+    with app.test_request_context("/masuk?lang=en"):
+        app.preprocess_request()  # chooses the language, as for a page
+        assert gettext(problems["pokok"]) == "Main issue is required"  # the label is a diagram text too
+        assert gettext(problems["catatan"]) == "Review notes must have at least 5 characters"
+        assert gettext(N_("Tugas ini sedang dikerjakan oleh {nama}", nama="Budi Santoso")) == \
+            "This task is being worked on by Budi Santoso"
+        assert gettext(N_("{kolom} harus {n} angka", kolom="NIK", n=16)) == "NIK must be 16 digits"
+        assert gettext("Kalimat yang belum ada di katalog") == "Kalimat yang belum ada di katalog"
+        assert gettext("") == "" and gettext(None) is None
+    with app.test_request_context("/masuk"):
+        app.preprocess_request()
+        assert gettext(problems["pokok"]) == "Pokok masalah wajib diisi"
 
 
-@pytest.mark.parametrize(("message", "expected"), [
-    ("Nomor antrian baru: A-001", "New queue number: A-001"),
-    ("Memanggil nomor B-012", "Calling number B-012"),
-    ('Tugas "Telaah dan analisis keluhan" selesai.', 'Task "Telaah dan analisis keluhan" completed.'),
-    ("Kategori wajib diisi", "Kategori is required"),  # the label is the diagram's own word
-    ("jenis_keluhan wajib diisi", "jenis_keluhan is required"),
-    ("nama pelapor wajib diisi", "the complainant's name is required"),  # the catalogue comes first
-    ("program harus salah satu dari: PKH, BPNT", "program must be one of: PKH, BPNT"),
-    ("NIK harus 16 angka", "NIK must be 16 digits"),
-    ("Catatan minimal 5 karakter", "Catatan must have at least 5 characters"),
-    ("Catatan maksimal 4000 karakter", "Catatan may have at most 4000 characters"),
-    ("Jumlah anggota tidak boleh kurang dari 1", "Jumlah anggota must not be less than 1"),
-    ("Tanggal harus berupa tanggal (TTTT-BB-HH)", "Tanggal must be a date (YYYY-MM-DD)"),
-    ("Tugas ini sedang dikerjakan oleh Budi Santoso", "This task is being worked on by Budi Santoso"),
-    ("Tugas ini sedang dikerjakan oleh petugas lain", "This task is being worked on by another officer"),
-    ("Tugas diselesaikan: Telaah dan analisis keluhan", "Task completed: Telaah dan analisis keluhan"),
-    ("tidak terhubung: timed out", "not connected: timed out"),
-    ("Tugas ini sudah diselesaikan oleh petugas lain atau tidak berlaku lagi",
-     "This task has already been completed by another officer or no longer applies"),
-])
-def test_messages_with_variable_parts_translate_by_pattern(message, expected):
-    assert english(message) == expected
+def test_a_count_takes_the_right_noun_form(app):
+    from web.i18n import ngettext
+
+    with app.test_request_context("/masuk?lang=en"):
+        app.preprocess_request()
+        assert ngettext("{n} berkas", "{n} berkas", 1) == "1 file"
+        assert ngettext("{n} berkas", "{n} berkas", 3) == "3 files"
+    with app.test_request_context("/masuk"):
+        app.preprocess_request()
+        assert ngettext("{n} berkas", "{n} berkas", 3) == "3 berkas"
 
 
-def test_unknown_text_shows_through_unchanged():
-    assert english("Kalimat yang belum ada di katalog") == "Kalimat yang belum ada di katalog"
-    assert english("") == ""
-    assert english(None) is None
+def _catalogue(language):
+    from babel.messages.pofile import read_po
+
+    with (ROOT / f"web/translations/{language}/LC_MESSAGES/messages.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def test_pybabel_extract_finds_no_user_facing_string_outside_the_catalogues(tmp_path, monkeypatch):
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    pot = tmp_path / "messages.pot"
+    monkeypatch.chdir(ROOT)  # the paths in babel.cfg are relative to the repository
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-o", str(pot), "."])
+    with pot.open("rb") as source:
+        extracted = [m for m in read_po(source) if m.id]
+    sources = {path.split("/")[0] for m in extracted for path, _line in m.locations}
+    assert {"engine", "web", "workflows", "rules"} <= sources  # the code, the templates and the diagrams
+    assert "Telaah dan analisis keluhan" in {m.id for m in extracted}  # a task name from keluhan.bpmn
+    indonesian, english = _catalogue("id"), _catalogue("en")
+    for message in extracted:
+        assert message.id in indonesian, f"missing in id/messages.po: {message.id!r}"
+        assert message.id in english, f"missing in en/messages.po: {message.id!r}"
+    for message in english:
+        if message.id:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert all(s.strip() for s in strings), f"no English for {message.id!r}"
+            wanted = set(re.findall(r"\{(\w+)\}", "".join(message.id if message.pluralizable else (message.id,))))
+            assert all(set(re.findall(r"\{(\w+)\}", s)) == wanted for s in strings), message.id
+
+
+TEMPLATE_CODE = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<(script|style)\b[^>]*>.*?</\1>", re.S | re.I)
+SHOWN_ATTRIBUTES = re.compile(r"""\b(?:title|alt|placeholder|aria-label)\s*=\s*"([^"]*)\"""", re.I)
+NOT_WORDS = {"SLRT", "NIK", "UTC"}  # names and abbreviations, the same in both languages
+
+
+def test_templates_show_no_literal_text_outside_gettext():
+    found = []
+    for path in sorted((ROOT / "web" / "templates").glob("*.html")):
+        markup = TEMPLATE_CODE.sub(" ", path.read_text(encoding="utf-8"))
+        shown = SHOWN_ATTRIBUTES.findall(markup)
+        text = re.sub(r"[\w-]+=\"[^\"]*\"", " ", re.sub(r"<[^>]*>", " ", markup))
+        for words in [*shown, text]:
+            found += [(path.name, w) for w in re.findall(r"[A-Za-z]{2,}", words) if w not in NOT_WORDS]
+    assert not found, f"wrap these in _(): {found}"

@@ -5,6 +5,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from engine.domain import access
 from engine.people import auth
 from web.auth import now, requires
+from web.i18n import gettext as _
 from web.pages.account import bp
 
 
@@ -38,5 +39,5 @@ def issue():
 @requires(access.ACCOUNT)
 def revoke(token_id):
     auth.revoke_token_id(g.actor, token_id, now())
-    flash("Token dicabut; aplikasi yang memakainya tidak bisa masuk lagi.", "info")
+    flash(_("Token dicabut; aplikasi yang memakainya tidak bisa masuk lagi."), "info")
     return redirect(url_for("account.overview"))

@@ -9,6 +9,7 @@ from engine.people import catalogue
 from engine.errors import Conflict, InvalidInput
 from engine.people import admin
 from web.auth import now, requires
+from web.i18n import gettext as _, ngettext
 from web.pages.admin import bp, faq_bp
 
 
@@ -36,7 +37,7 @@ def create_user():
     except InvalidInput as exc:
         form.pop("password", None)
         return _users_page(form, exc.errors, 422)
-    flash("Pengguna dibuat.", "info")
+    flash(_("Pengguna dibuat."), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -53,7 +54,7 @@ def edit_user(user_id):
         except InvalidInput as exc:
             errors, status = exc.errors, 422
         else:
-            flash("Perubahan pengguna disimpan.", "info")
+            flash(_("Perubahan pengguna disimpan."), "info")
             return redirect(url_for("admin.users"))
     form.pop("password", None)
     candidates = [u for u in admin.list_users(g.actor) if u["active"] and u["id"] != user_id]
@@ -68,10 +69,11 @@ def deactivate(user_id):
     try:
         moved = admin.deactivate(g.actor, user_id, replacement, now())
     except (InvalidInput, Conflict) as exc:
-        details = "; ".join(exc.errors.values()) if isinstance(exc, InvalidInput) and exc.errors else ""
-        flash(f"{exc.message}{': ' + details if details else ''}", "galat")
+        details = "; ".join(_(message) for message in exc.errors.values()) if isinstance(exc, InvalidInput) and exc.errors else ""
+        flash(f"{_(exc.message)}{': ' + details if details else ''}", "galat")
         return redirect(url_for("admin.edit_user", user_id=user_id))
-    flash(f"Pengguna dinonaktifkan; {moved} tugas dialihkan ke pengganti.", "info")
+    flash(ngettext("Pengguna dinonaktifkan; {n} tugas dialihkan ke pengganti.",
+                   "Pengguna dinonaktifkan; {n} tugas dialihkan ke pengganti.", moved), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -79,7 +81,7 @@ def deactivate(user_id):
 @requires(access.ADMIN)
 def reactivate(user_id):
     admin.reactivate(g.actor, user_id)
-    flash("Pengguna diaktifkan kembali.", "info")
+    flash(_("Pengguna diaktifkan kembali."), "info")
     return redirect(url_for("admin.users"))
 
 
@@ -102,7 +104,7 @@ def add_program():
         code = admin.add_program(g.actor, request.form)
     except InvalidInput as exc:
         return _programs_page(exc.errors, "baru", request.form), 422
-    flash(f"Program {code} ditambahkan.", "info")
+    flash(_("Program {kode} ditambahkan.", kode=code), "info")
     return redirect(url_for("admin.programs"))
 
 
@@ -113,7 +115,7 @@ def update_program(code):
         admin.update_program(g.actor, code, request.form)
     except InvalidInput as exc:
         return _programs_page(exc.errors, code), 422
-    flash(f"Program {code} disimpan.", "info")
+    flash(_("Program {kode} disimpan.", kode=code), "info")
     return redirect(url_for("admin.programs"))
 
 
@@ -133,7 +135,7 @@ def save_faq(faq_id):
     except InvalidInput as exc:
         return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=catalogue.codes(active_only=False),
                                errors=exc.errors, failed=faq_id or "baru"), 422
-    flash("FAQ disimpan.", "info")
+    flash(_("FAQ disimpan."), "info")
     return redirect(url_for("admin.faq"))
 
 

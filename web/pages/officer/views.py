@@ -13,6 +13,7 @@ from engine.cases import queue
 from engine.registry import regions
 from engine.domain import access
 from web.auth import local_path, now, requires
+from web.i18n import gettext as _
 from web.pages.officer import bp
 
 
@@ -26,9 +27,9 @@ def _back_to_inbox():
 def claim(task_id):
     try:
         commands.claim_task(g.actor, task_id, now())
-        flash("Tugas diambil; petugas lain melihat bahwa Anda sedang mengerjakannya.", "info")
+        flash(_("Tugas diambil; petugas lain melihat bahwa Anda sedang mengerjakannya."), "info")
     except (Conflict, NotFound) as exc:
-        flash(exc.message, "galat")
+        flash(_(exc.message), "galat")
     return _back_to_inbox()
 
 
@@ -37,9 +38,9 @@ def claim(task_id):
 def release(task_id):
     try:
         commands.claim_task(g.actor, task_id, now(), release=True)
-        flash("Tugas dilepas.", "info")
+        flash(_("Tugas dilepas."), "info")
     except (Conflict, NotFound) as exc:
-        flash(exc.message, "galat")
+        flash(_(exc.message), "galat")
     return _back_to_inbox()
 
 
@@ -59,7 +60,8 @@ def task(task_id):
         except Conflict as exc:
             problem, status = exc.message, 409
         else:
-            flash(f"Tugas \"{page['task']['name']}\" selesai.", "info")
+            task_name = page["task"]["name"]
+            flash(_('Tugas "{tugas}" selesai.', tugas=_(task_name)), "info")
             return redirect(url_for("officer.case", key=change.case_id))
     return render_template("task.html", actor=g.actor, page=page, values=values, errors=errors,
                            problem=problem), status
@@ -136,7 +138,7 @@ def _intake_values():
 @bp.post("/antrian/ambil")
 @requires(access.QUEUE)
 def take_number():
-    flash(f"Nomor antrian baru: {queue.take_number(g.actor, now())}", "info")
+    flash(_("Nomor antrian baru: {nomor}", nomor=queue.take_number(g.actor, now())), "info")
     return redirect(url_for("officer.intake_desk"))
 
 
@@ -144,7 +146,7 @@ def take_number():
 @requires(access.QUEUE)
 def call_next():
     try:
-        flash(f"Memanggil nomor {queue.call_next(g.actor, now())}", "info")
+        flash(_("Memanggil nomor {nomor}", nomor=queue.call_next(g.actor, now())), "info")
     except NotFound as exc:
-        flash(exc.message, "galat")
+        flash(_(exc.message), "galat")
     return redirect(url_for("officer.intake_desk"))

@@ -13,6 +13,7 @@ from engine.processes import versions
 from engine.processes import editing
 from web.downloads import attachment
 from web.auth import now, requires
+from web.i18n import gettext as _
 from web.pages.processes import bp
 
 
@@ -98,7 +99,7 @@ def upload():
     except DiagramError as exc:
         return render_template("workflows.html", actor=g.actor, versions=editing.overview(g.actor),
                                analyst=_analyst(), refused=exc), 422
-    flash(f"Draf versi {versions.get_version(version_id).version} dibuat dari berkas yang diunggah.", "info")
+    flash(_("Draf versi {n} dibuat dari berkas yang diunggah.", n=versions.get_version(version_id).version), "info")
     return redirect(url_for("alur.index"))
 
 
@@ -107,13 +108,14 @@ def upload():
 def act(version_id, action):
     if action == "terbitkan":
         editing.publish_draft(g.actor, version_id, now())
-        flash(f"Versi {versions.get_version(version_id).version} diterbitkan; kasus baru memakai versi ini.", "info")
+        flash(_("Versi {n} diterbitkan; kasus baru memakai versi ini.", n=versions.get_version(version_id).version),
+              "info")
     elif action == "pulihkan":
         new = versions.get_version(editing.rollback(g.actor, version_id, now()))
-        flash(f"Versi {new.version} diterbitkan sebagai pemulihan.", "info")
+        flash(_("Versi {n} diterbitkan sebagai pemulihan.", n=new.version), "info")
     elif action == "pensiunkan":
         editing.retire(g.actor, version_id, now())
-        flash("Versi dipensiunkan.", "info")
+        flash(_("Versi dipensiunkan."), "info")
     elif action == "uji":
         from flask import current_app
 

@@ -1,0 +1,46 @@
+"""Messages the engine hands to people, marked for translation and translated only when shown.
+
+The engine speaks Bahasa Indonesia, the source language of the gettext catalogues in
+``web/translations``. A service that has something to say returns or raises ``N_("...")``
+rather than a finished sentence: the result is a ``Message``, a ``str`` that reads as the
+Indonesian sentence (so logs, the event log and plain comparisons keep working) and that also
+keeps its msgid and its named parts, so the web layer can look the msgid up in the reader's
+language and fill the parts in afterwards. A part that is itself a ``Message`` (a form label
+from a diagram, say) is translated too; any other part is data and stays as it is.
+
+``pybabel extract`` finds every ``N_("...")`` (it is one of gettext's default keywords).
+"""
+
+
+class Message(str):
+    """An Indonesian sentence that remembers its msgid and named parts for later translation."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid, /, **params):
+        text = str(msgid).format(**params) if params else str(msgid)
+        message = super().__new__(cls, text)
+        message.msgid = str(msgid) if not isinstance(msgid, Message) else msgid.msgid
+        message.params = params if params or not isinstance(msgid, Message) else msgid.params
+        return message
+
+    def __reduce__(self):  # copies and pickles keep the msgid and the parts
+        return _message, (self.msgid, self.params)
+
+    def render(self, translations):
+        """The sentence in the language of ``translations`` (a gettext catalogue), parts filled in."""
+        parts = {name: value.render(translations) if isinstance(value, Message) else value
+                 for name, value in self.params.items()}
+        text = translations.gettext(self.msgid)
+        return text.format(**parts) if parts else text
+
+
+def _message(msgid, params):
+    return Message(msgid, **params)
+
+
+def N_(msgid, /, **params):
+    """Mark an Indonesian sentence for translation; ``{name}`` parts come from ``params``."""
+    return Message(msgid, **params)
+
