@@ -19,6 +19,7 @@ from functools import wraps
 from flask import current_app, g, redirect, request, session, url_for
 
 from engine.domain import access
+from engine.i18n import N_
 from engine.errors import AuthenticationFailed, Forbidden
 from engine.people import auth
 
@@ -48,12 +49,12 @@ def api_actor():
     if session.get("user_id") and request.method in ("GET", "HEAD"):
         # pages read the API with their session (e.g. the DTKS lookup); changes need a token
         return auth.actor_for_user_id(session["user_id"])
-    raise AuthenticationFailed("Diperlukan token Bearer")
+    raise AuthenticationFailed(N_("Diperlukan token Bearer"))
 
 
 def _check(action):
     if action is not None and not access.allowed(g.actor, action):
-        raise Forbidden("Peran Anda tidak berwenang membuka halaman atau layanan ini", action=action)
+        raise Forbidden(N_("Peran Anda tidak berwenang membuka halaman atau layanan ini"), action=action)
 
 
 def _guarded(action, sign_in):

@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine import errors
+from engine.i18n import N_
 from web.i18n import translate_body
 
 log = logging.getLogger("slrt.web")
@@ -57,7 +58,7 @@ def register(app):
     @app.errorhandler(ValidationError)
     def on_validation_error(exc):
         messages = exc.messages if isinstance(exc.messages, dict) else {"_body": exc.messages}
-        body = {"message": "Data tidak valid", "errors": flatten(messages)}
+        body = {"message": N_("Data tidak valid"), "errors": flatten(messages)}
         return jsonify(translate_body(body)), 422
 
     @app.errorhandler(HTTPException)
@@ -70,5 +71,5 @@ def register(app):
     def on_unexpected(exc):
         log.exception("unexpected error on %s %s", request.method, request.path)
         if _wants_json():
-            return jsonify(translate_body({"message": "Terjadi kesalahan pada server"})), 500
-        return render_template("error.html", status=500, message="Terjadi kesalahan pada server", errors=None), 500
+            return jsonify(translate_body({"message": N_("Terjadi kesalahan pada server")})), 500
+        return render_template("error.html", status=500, message=N_("Terjadi kesalahan pada server"), errors=None), 500

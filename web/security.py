@@ -19,6 +19,8 @@ from collections import defaultdict, deque
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from engine.i18n import N_
+
 CSP = "; ".join((
     "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
     "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
@@ -35,7 +37,7 @@ HEADERS = {
 # name -> (how many, per how many seconds)
 DEFAULT_LIMITS = {"sign_in": (10, 300), "sign_in_address": (50, 300), "public": (30, 60)}
 PUBLIC_ENDPOINTS = ("public.status", "api.public_case")
-TOO_MANY = "Terlalu banyak permintaan; coba lagi dalam {detik} detik."
+TOO_MANY = N_("Terlalu banyak permintaan; coba lagi dalam {detik} detik.")
 
 
 class SlidingWindow:
@@ -109,11 +111,11 @@ def _too_many(seconds):
     if request.path.startswith("/api/"):
         response = jsonify({"message": message, "retry_after": seconds})
     else:
-        from web.i18n import translate
+        from web.i18n import gettext
 
         response = current_app.make_response((render_template(
-            "error.html", status=429, message=translate("Terlalu banyak permintaan; coba lagi dalam {detik} detik.",
-                                                        detik=seconds), errors=None), 429))
+            "error.html", status=429, message=gettext("Terlalu banyak permintaan; coba lagi dalam {detik} detik.",
+                                                      detik=seconds), errors=None), 429))
     response.status_code = 429
     response.headers["Retry-After"] = str(seconds)
     return response
@@ -147,7 +149,7 @@ def init_security(app):
 
     @app.errorhandler(CSRFError)
     def on_csrf_error(exc):
-        message = "Formulir tidak sah atau kedaluwarsa (token CSRF tidak ada atau salah); muat ulang halaman lalu coba lagi."
+        message = N_("Formulir tidak sah atau kedaluwarsa (token CSRF tidak ada atau salah); muat ulang halaman lalu coba lagi.")
         from web.i18n import translate
 
         return render_template("error.html", status=400, message=translate(message), errors=None), 400

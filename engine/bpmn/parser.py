@@ -88,7 +88,7 @@ def safe_xml(content: str | bytes, filename: str) -> Any:
         raise DiagramError(f"berkas terlalu besar (maksimum {MAX_FILE_BYTES // 1024} KB)", file=filename)
     upper = content.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise DiagramError("DOCTYPE dan ENTITY tidak diizinkan dalam berkas diagram", file=filename)
+        raise DiagramError(N_("DOCTYPE dan ENTITY tidak diizinkan dalam berkas diagram"), file=filename)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
     )
@@ -97,11 +97,11 @@ def safe_xml(content: str | bytes, filename: str) -> Any:
     except etree.XMLSyntaxError as exc:
         raise DiagramError(f"XML tidak valid: {exc.msg}", file=filename, line=exc.lineno)
     if root is None:
-        raise DiagramError("berkas kosong", file=filename)
+        raise DiagramError(N_("berkas kosong"), file=filename)
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         # a DOCTYPE in another encoding (UTF-16, ...) slips past the byte check above
-        raise DiagramError("DOCTYPE dan ENTITY tidak diizinkan dalam berkas diagram", file=filename)
+        raise DiagramError(N_("DOCTYPE dan ENTITY tidak diizinkan dalam berkas diagram"), file=filename)
     return root
 
 
@@ -157,7 +157,7 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
         root = safe_xml(content, name)
         kind = file_kind(root)
         if kind is None:
-            raise DiagramError("bukan berkas BPMN atau DMN", file=name)
+            raise DiagramError(N_("bukan berkas BPMN atau DMN"), file=name)
         roots[name] = root
         try:
             if kind == "bpmn":

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.errors import ExpressionRejected
+from engine.i18n import N_
 
 MAX_SOURCE_LENGTH = 20_000
 
@@ -154,7 +155,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
     def call_service(self, context: Any, **kwargs: Any) -> Any:
-        raise ExpressionRejected("service task tidak didukung oleh mesin ini")
+        raise ExpressionRejected(N_("service task tidak didukung oleh mesin ini"))
 
 
 class SandboxedScriptEngine(PythonScriptEngine):

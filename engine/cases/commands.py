@@ -77,7 +77,7 @@ def complete_task(actor, task_id, submitted, now):
                 change = persistence.write(pending)
         except persistence.Stale:
             if attempt == _ATTEMPTS - 1:
-                raise Conflict("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi",
+                raise Conflict(N_("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi"),
                                case_id=case.id) from None
             continue
         persistence.keep_workflow(change, workflow, pending.after)
@@ -166,7 +166,8 @@ def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
     bumped = {}
     for row in rows:
         if not access.may_act_on_task(to_actor, row) or access.shielded(to_actor, row.c_aparat_desa):
-            raise Conflict(f"Pengganti tidak berwenang atas tugas \"{row.name}\" (tiket kasus {row.case_id})",
+            raise Conflict(N_("Pengganti tidak berwenang atas tugas \"{tugas}\" (tiket kasus {tiket})", tugas=row.name,
+                              tiket=row.case_id),
                            task_id=row.id)
         case = bumped.get(row.c_id) or persistence.case_ref(row, "c_")
         statements.SET_TASK_ASSIGNEE.execute({"_id": row.id, "assignee_id": to_actor.id, "claimed_at": now})

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine.domain import access
 from engine.errors import Forbidden
 from engine.cases.queries import case_scope
+from engine.i18n import N_
 from engine.store.models import Case, db
 
 COLUMNS = ("ticket", "status", "tahap", "wilayah", "kanal", "jenis_keluhan", "program", "kategori", "sektor",
@@ -21,7 +22,7 @@ COLUMNS = ("ticket", "status", "tahap", "wilayah", "kanal", "jenis_keluhan", "pr
 def cases_csv(actor):
     """CSV text of every case the actor may see, oldest first."""
     if not access.allowed(actor, access.EXPORT):
-        raise Forbidden("Anda tidak berwenang mengunduh data kasus")
+        raise Forbidden(N_("Anda tidak berwenang mengunduh data kasus"))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

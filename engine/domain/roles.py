@@ -1,5 +1,7 @@
 """Roles of SLRT officers and the lane names that stand for them in diagrams."""
 
+from engine.i18n import N_
+
 FRONT_OFFICE = "front_office"
 BACK_OFFICE = "back_office"
 FASILITATOR = "fasilitator"
@@ -16,16 +18,16 @@ LANE_ROLES = (FRONT_OFFICE, BACK_OFFICE, FASILITATOR, SUPERVISOR, MANAJER, PENGE
 ALL_ROLES = LANE_ROLES + (ADMINISTRATOR, ANALIS, AUDITOR, PEMANTAU)
 
 ROLE_LABELS = {
-    FRONT_OFFICE: "Front Office",
-    BACK_OFFICE: "Back Office",
-    FASILITATOR: "Fasilitator",
-    SUPERVISOR: "Supervisor",
-    MANAJER: "Manajer",
-    PENGELOLA_PROGRAM: "Pengelola Program",
-    ADMINISTRATOR: "Administrator",
-    ANALIS: "Analis",
-    AUDITOR: "Auditor",
-    PEMANTAU: "Pemantau Dasbor",
+    FRONT_OFFICE: N_("Front Office"),
+    BACK_OFFICE: N_("Back Office"),
+    FASILITATOR: N_("Fasilitator"),
+    SUPERVISOR: N_("Supervisor"),
+    MANAJER: N_("Manajer"),
+    PENGELOLA_PROGRAM: N_("Pengelola Program"),
+    ADMINISTRATOR: N_("Administrator"),
+    ANALIS: N_("Analis"),
+    AUDITOR: N_("Auditor"),
+    PEMANTAU: N_("Pemantau Dasbor"),
 }
 
 _LANE_ALIASES = {

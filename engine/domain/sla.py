@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.domain.workdays import WorkCalendar
 from engine.errors import InvalidInput
+from engine.i18n import N_
 
 DEFAULT_LIMITS = {
     "penerusan": {"hari_kerja": 3, "pengingat_hari_kerja": 2},
@@ -66,15 +67,15 @@ class SlaPolicy:
         for key, spec in raw.items():
             days, hours = spec.get("hari_kerja"), spec.get("jam")
             if (days is None) == (hours is None):
-                raise InvalidInput("Konfigurasi SLA tidak valid",
-                                   errors={f"sla.batas.{key}": "isi tepat satu dari hari_kerja atau jam"})
+                raise InvalidInput(N_("Konfigurasi SLA tidak valid"),
+                                   errors={f"sla.batas.{key}": N_("isi tepat satu dari hari_kerja atau jam")})
             limits[key] = Limit(int(days) if days is not None else None, float(hours) if hours is not None else None,
                                 spec.get("pengingat_hari_kerja"))
         tasks = tuple(((section or {}).get("tugas") or DEFAULT_TASKS).items())
         unknown = sorted({key for _pattern, key in tasks if key not in limits})
         if unknown:
-            raise InvalidInput("Konfigurasi SLA tidak valid",
-                               errors={"sla.tugas": f"batas tidak dikenal: {', '.join(unknown)}"})
+            raise InvalidInput(N_("Konfigurasi SLA tidak valid"),
+                               errors={"sla.tugas": N_("batas tidak dikenal: {batas}", batas=", ".join(unknown))})
         return cls(limits, tasks)
 
     def limit(self, key: str) -> Limit:

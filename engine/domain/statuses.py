@@ -3,6 +3,8 @@ comparing with the plain value keep working)."""
 
 from enum import StrEnum
 
+from engine.i18n import N_
+
 
 class CaseStatus(StrEnum):
     """cases.status"""
@@ -47,3 +49,7 @@ class VersionStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     RETIRED = "retired"
+
+
+# The pages show a stored status through `_(status)`; these are those words, marked for extraction.
+SHOWN = (N_("terbuka"), N_("selesai"), N_("siap"), N_("dibatalkan"), N_("menunggu"), N_("terpicu"), N_("terkirim"))

@@ -1,5 +1,7 @@
 """The case vocabulary shared by diagrams, forms, the API and reports (ARCHITECTURE.md)."""
 
+from engine.i18n import N_
+
 KANAL = ("sekretariat", "puskesos", "fasilitator")
 JENIS_KELUHAN = ("pertanyaan", "saran", "pengaduan")
 KATEGORI = ("kepesertaan", "non_kepesertaan")
@@ -34,3 +36,5 @@ APPEAL_TASK = "Task_TinjauBanding"
 # The decision a finished task is recorded with (human_tasks.hasil): the first of these it submitted.
 TASK_OUTCOME_VARIABLES = ("tanggapan_rujukan", "hasil_verifikasi", "keputusan_manajer", "keputusan_supervisor",
                           "keputusan_banding", "keputusan_manajer_fasilitator")
+# An agency's answer (tanggapan_rujukan) as the case page shows the stored code, marked for extraction.
+REFERRAL_ANSWERS = (N_("diterima"), N_("ditolak"), N_("ditelaah"), N_("bukan_wewenang"))

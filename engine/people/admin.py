@@ -52,7 +52,7 @@ def get_user(actor, user_id):
     _require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None or not manages(actor, user.wilayah):
-        raise NotFound("Pengguna tidak ditemukan", user_id=user_id)
+        raise NotFound(N_("Pengguna tidak ditemukan"), user_id=user_id)
     return user
 
 
@@ -106,7 +106,7 @@ def deactivate(actor, user_id, replacement_id, now):
     with write_transaction() as session:
         user = get_user(actor, user_id)
         if user.id == actor.id:
-            raise InvalidInput(N_("Anda tidak dapat menonaktifkan akun sendiri"), errors={"user": "akun sendiri"})
+            raise InvalidInput(N_("Anda tidak dapat menonaktifkan akun sendiri"), errors={"user": N_("akun sendiri")})
         moved = 0
         held = session.scalar(select(HumanTask.id).where(HumanTask.assignee_id == user.id,
                                                          HumanTask.status == TaskStatus.SIAP).limit(1))
@@ -114,7 +114,7 @@ def deactivate(actor, user_id, replacement_id, now):
             replacement = db.session.get(User, replacement_id) if replacement_id else None
             if replacement is None or not replacement.active or replacement.id == user.id:
                 raise InvalidInput(N_("Pilih petugas pengganti yang aktif"),
-                                   errors={"pengganti": "petugas ini masih memegang tugas terbuka"})
+                                   errors={"pengganti": N_("petugas ini masih memegang tugas terbuka")})
             moved = commands.reassign_claimed_tasks(user.id, Actor.of(replacement), actor, now)
         user.active = False
         auth.revoke_user_tokens(session, user.id, now)
@@ -138,7 +138,7 @@ def update_program(actor, code, fields):
     with write_transaction() as session:
         program = session.get(Program, code)
         if program is None:
-            raise NotFound("Program tidak ditemukan", program=code)
+            raise NotFound(N_("Program tidak ditemukan"), program=code)
         for key, value in values.items():
             setattr(program, key, value)
 
@@ -151,7 +151,7 @@ def add_program(actor, fields):
     values = _program_values(fields, errors)
     with write_transaction() as session:
         if session.get(Program, code) is not None:
-            raise InvalidInput("Data program tidak valid", errors={"code": f"program {code} sudah ada"})
+            raise InvalidInput(N_("Data program tidak valid"), errors={"code": N_("program {kode} sudah ada", kode=code)})
         urutan = (session.scalar(select(func.max(Program.urutan))) or 0) + 1
         session.add(Program(code=code, urutan=urutan, **values))
     return code
@@ -161,14 +161,14 @@ def _program_values(fields, errors):
     name, agency = (fields.get("name") or "").strip(), (fields.get("agency") or "").strip()
     level = (fields.get("level") or "").strip() or "nasional"
     if not name:
-        errors["name"] = "nama program wajib diisi"
+        errors["name"] = N_("nama program wajib diisi")
     if not _INSTANSI.match(agency):
         errors["agency"] = "kode instansi tujuan rujukan, mis. KEMENSOS_JSK"
     if level not in PROGRAM_LEVELS:
         errors["level"] = f"tingkat program harus salah satu dari: {', '.join(PROGRAM_LEVELS)}"
     proses_sop, sektor = catalogue.check_fields(fields, errors)
     if errors:
-        raise InvalidInput("Data program tidak valid", errors=errors)
+        raise InvalidInput(N_("Data program tidak valid"), errors=errors)
     return {"name": name, "agency": agency, "level": level, "proses_sop": proses_sop, "sektor": sektor,
             "description": (fields.get("description") or "").strip(),
             "criteria": (fields.get("criteria") or "").strip(), "active": bool(fields.get("active"))}
@@ -176,7 +176,7 @@ def _program_values(fields, errors):
 
 def list_faq(actor, only_active=False):
     if not (access.allowed(actor, access.FAQ) or access.allowed(actor, access.ADMIN)):
-        raise Forbidden("Anda tidak berwenang membaca FAQ")
+        raise Forbidden(N_("Anda tidak berwenang membaca FAQ"))
     query = select(Faq).order_by(Faq.urutan, Faq.id)
     if only_active:
         query = query.where(Faq.aktif.is_(True))
@@ -197,11 +197,11 @@ def save_faq(actor, faq_id, fields, now):
     except ValueError:
         errors["urutan"] = "urutan harus angka"
     if errors:
-        raise InvalidInput("Data FAQ tidak valid", errors=errors)
+        raise InvalidInput(N_("Data FAQ tidak valid"), errors=errors)
     with write_transaction() as session:
         entry = session.get(Faq, faq_id) if faq_id else Faq()
         if entry is None:
-            raise NotFound("FAQ tidak ditemukan", faq_id=faq_id)
+            raise NotFound(N_("FAQ tidak ditemukan"), faq_id=faq_id)
         entry.pertanyaan, entry.jawaban, entry.urutan = question, answer, order
         entry.program = (fields.get("program") or "").strip() or None
         entry.aktif = bool(fields.get("aktif"))

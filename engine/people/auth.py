@@ -103,7 +103,7 @@ def revoke_token_id(actor, token_id, now):
     with write_transaction() as session:
         row = session.get(ApiToken, token_id)
         if row is None or row.user_id != actor.id:
-            raise NotFound("Token tidak ditemukan", token_id=token_id)
+            raise NotFound(N_("Token tidak ditemukan"), token_id=token_id)
         if row.revoked_at is None:
             row.revoked_at = now
 

@@ -24,12 +24,12 @@ from engine.store.models import Case, DiagramChange, DiagramVersion, db
 
 def require_reader(actor):
     if not access.allowed(actor, access.DIAGRAMS_VIEW):
-        raise Forbidden("Peran Anda tidak berwenang melihat pengelolaan diagram", action=access.DIAGRAMS_VIEW)
+        raise Forbidden(N_("Peran Anda tidak berwenang melihat pengelolaan diagram"), action=access.DIAGRAMS_VIEW)
 
 
 def require_analyst(actor):
     if not access.allowed(actor, access.DIAGRAMS_EDIT):
-        raise Forbidden("Peran Anda tidak berwenang mengubah diagram", action=access.DIAGRAMS_EDIT)
+        raise Forbidden(N_("Peran Anda tidak berwenang mengubah diagram"), action=access.DIAGRAMS_EDIT)
 
 
 def validate(actor, files, process_id):
@@ -158,7 +158,7 @@ def source(actor, version_id, filename):
     require_reader(actor)
     version = versions.get_version(version_id)
     if filename not in version.sources:
-        raise NotFound("Berkas tidak ada pada versi ini", file=filename)
+        raise NotFound(N_("Berkas tidak ada pada versi ini"), file=filename)
     return filename, version.sources[filename]
 
 
@@ -166,7 +166,7 @@ def diff(actor, version_id, other_id):
     """Elements added, removed and changed from version `other_id` to `version_id`."""
     require_reader(actor)
     if other_id is None:
-        raise InvalidInput("Versi pembanding wajib", errors={"dari": "id versi pembanding wajib diisi"})
+        raise InvalidInput(N_("Versi pembanding wajib"), errors={"dari": N_("id versi pembanding wajib diisi")})
     new, old = versions.get_version(version_id), versions.get_version(other_id)
     result = diff_files(old.sources, new.sources)
     result.update({"dari": old.id, "ke": new.id, "dari_versi": old.version, "ke_versi": new.version})
@@ -253,7 +253,7 @@ def _migrate_case(actor, case_id, target, new_bundle, now):
             "diagram_version_id": target.id, "revision": case.revision + 1, "event_count": event["seq"],
             "last_event_hash": event["hash"], "updated_at": now})
         if result.rowcount != 1:
-            raise Conflict("Kasus diubah pada saat yang sama; coba pindahkan lagi", case_id=case.id)
+            raise Conflict(N_("Kasus diubah pada saat yang sama; coba pindahkan lagi"), case_id=case.id)
         for task_id, info in after.items():
             session.execute(statements.RENAME_TASK, {"_id": task_id, "name": info.name, "role": info.role})
         session.execute(statements.ADD_EVENT.statement, event)
@@ -268,9 +268,9 @@ def upload_over(actor, base_version_id, uploaded, now):
     """
     require_analyst(actor)
     if not uploaded:
-        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"berkas": "unggah minimal satu berkas .bpmn atau .dmn"})
+        raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"berkas": N_("unggah minimal satu berkas .bpmn atau .dmn")})
     if base_version_id is None:
-        raise InvalidInput("Versi dasar wajib", errors={"dasar": N_("wajib diisi")})
+        raise InvalidInput(N_("Versi dasar wajib"), errors={"dasar": N_("wajib diisi")})
     base = versions.get_version(base_version_id)
     files = dict(base.sources)
     for name, content in uploaded.items():

@@ -130,6 +130,10 @@ def retire(version, actor, now, note=""):
     record_change(version, "dipensiunkan", actor, now, note)
 
 
+# The actions record_change stores, as the history on the diagrams page shows them (`_(action)`).
+CHANGE_ACTIONS = (N_("diunggah"), N_("diterbitkan"), N_("dipulihkan"), N_("dipensiunkan"), N_("migrasi"))
+
+
 def record_change(version, action, actor, now, note=""):
     db.session.add(DiagramChange(diagram_version_id=version.id, action=action, actor=actor, at=now, note=note))
 

@@ -108,18 +108,18 @@ def import_csv(text: str, now: datetime) -> tuple[int, int]:
 
 def _row_problem(row, villages):
     if not _SIXTEEN_DIGITS.match((row.get("no_kk") or "").strip()):
-        return "no_kk harus 16 angka"
+        return N_("no_kk harus 16 angka")
     if not _SIXTEEN_DIGITS.match((row.get("nik") or "").strip()):
-        return "nik harus 16 angka"
+        return N_("nik harus 16 angka")
     if not (row.get("nama") or "").strip():
-        return "nama wajib diisi"
+        return N_("nama wajib diisi")
     if (row.get("jenis_kelamin") or "").strip().upper() not in ("L", "P"):
-        return "jenis_kelamin harus L atau P"
+        return N_("jenis_kelamin harus L atau P")
     if (row.get("wilayah") or "").strip() not in villages:
         return "wilayah bukan kode desa/kelurahan yang dikenal"
     desil = (row.get("desil") or "").strip()
     if desil and (not desil.isdigit() or not 1 <= int(desil) <= 10):
-        return "desil harus 1 sampai 10"
+        return N_("desil harus 1 sampai 10")
     known = catalogue.codes(active_only=False)
     unknown = [p for p in (row.get("program") or "").split(";") if p.strip() and p.strip() not in known]
     if unknown:

@@ -85,7 +85,7 @@ def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None
     default the twelve months up to this one. Forbidden outside the actor's role or area."""
     area = (wilayah or "").strip() or (actor.wilayah or "")
     if not area.isdigit() and area != "" or len(area) not in LEVELS:
-        raise InvalidInput(N_("Kode wilayah tidak valid"), errors={"wilayah": "kode BPS 2, 4, 6 atau 10 angka"})
+        raise InvalidInput(N_("Kode wilayah tidak valid"), errors={"wilayah": N_("kode BPS 2, 4, 6 atau 10 angka")})
     if not access.may_view_dashboard(actor, area):
         raise Forbidden(N_("Anda tidak berwenang melihat dasbor wilayah ini"), wilayah=area)
     errors = {}
@@ -98,7 +98,7 @@ def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None
         year, number = (int(part) for part in months[0].split("-"))
         months.insert(0, f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}")
     if first and months[0] != first:
-        raise InvalidInput(N_("Periode tidak valid"), errors={"dari": f"paling awal {MAX_MONTHS} bulan sebelum 'sampai'"})
+        raise InvalidInput(N_("Periode tidak valid"), errors={"dari": N_("paling awal {n} bulan sebelum 'sampai'", n=MAX_MONTHS)})
     return Scope(area, tuple(months), int(offset_hours))
 
 
@@ -110,7 +110,7 @@ def month_scope(actor, now, offset_hours, month, wilayah=None):
 def quarter_scope(actor, now, offset_hours, year, quarter, wilayah=None):
     """The quarterly monitoring report's scope: three months (quarter 1 to 4)."""
     if quarter not in (1, 2, 3, 4):
-        raise InvalidInput(N_("Triwulan tidak valid"), errors={"triwulan": "1 sampai 4"})
+        raise InvalidInput(N_("Triwulan tidak valid"), errors={"triwulan": N_("1 sampai 4")})
     first = 3 * (quarter - 1) + 1
     return resolve_scope(actor, now, offset_hours, wilayah, f"{year:04d}-{first:02d}", f"{year:04d}-{first + 2:02d}")
 
@@ -139,16 +139,16 @@ def dashboard(actor, scope, now):
 
     result = Dashboard(scope, _area_name(scope.wilayah))
     result.sections = [
-        ("Lima butir Pedoman", [
+        (N_("Lima butir Pedoman"), [
             tables.proposals(cases), tables.participation(registry, cases, programs),
             tables.combinations(registry, programs), tables.gaps(registry, programs), tables.registry_profile(registry), tables.complainant_profile(profile),
         ]),
-        ("Pengaduan yang diterima", [
+        (N_("Pengaduan yang diterima"), [
             tables.by_dimension(cases, "kanal", KANAL), tables.by_dimension(cases, "jenis_keluhan", JENIS_KELUHAN),
             tables.by_dimension(cases, "kategori", KATEGORI), tables.by_dimension(cases, "program", programs),
             tables.by_area(areas, _region_names(areas)), tables.trend(trend, scope.months),
         ]),
-        ("Penanganan", [
+        (N_("Penanganan"), [
             tables.resolution(cases), tables.final_results(cases), tables.agencies(tasks["agencies"], tasks["answer_times"]),
             tables.on_time(tasks["sla"]), tables.open_stages(tasks["open"]), tables.closing_times(closing, programs),
             tables.appeals(tasks["appeals"], tasks["agencies"]),

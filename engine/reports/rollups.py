@@ -34,6 +34,7 @@ from engine.errors import Unavailable
 from engine.store import statements
 from engine.store.models import db
 from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, TASK_COLUMNS  # noqa: F401 (used as rollups.*)
+from engine.i18n import N_
 
 _ZONE = statements.ROLLUP_ZONE
 
@@ -244,9 +245,9 @@ def counted_in(offset_hours, connection=None):
 def require_counted_in(offset_hours):
     """Refuse to read figures from rows counted in another UTC offset (or never counted)."""
     if not counted_in(offset_hours):
-        raise Unavailable("Ringkasan dasbor belum dihitung dengan zona waktu yang berlaku "
-                          f"(UTC{int(offset_hours):+d}). Operator perlu menjalankan `slrt rebuild-dashboards` "
-                          "(atau `slrt upgrade`).", utc_offset_jam=int(offset_hours))
+        raise Unavailable(N_("Ringkasan dasbor belum dihitung dengan zona waktu yang berlaku (UTC{selisih}). Operator "
+                             "perlu menjalankan `slrt rebuild-dashboards` (atau `slrt upgrade`).",
+                             selisih=f"{int(offset_hours):+d}"), utc_offset_jam=int(offset_hours))
 
 
 def rebuild_if_stale(connection):

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from engine.domain.statuses import CaseStatus, TaskStatus
+from engine.i18n import N_
 
 
 @dataclass
@@ -28,8 +29,8 @@ class Table:
         return {row[self.label_column]: row[index] for row in self.rows}
 
 
-NOT_SET = "(belum ditentukan)"
-SEX = {"L": "Laki-laki", "P": "Perempuan", None: "Tidak diisi"}
+NOT_SET = N_("(belum ditentukan)")
+SEX = {"L": N_("Laki-laki"), "P": N_("Perempuan"), None: N_("Tidak diisi")}
 
 
 def pct(part, whole):
@@ -76,13 +77,13 @@ def proposals(cases):
         if kind:
             counts[kind][_verification(dims)] += n
     rows = []
-    for kind, label in (("tambah", "Usulan penambahan (pra-daftar)"),
-                        ("mutakhir", "Usulan pemutakhiran (perubahan profil/kepesertaan)")):
+    for kind, label in (("tambah", N_("Usulan penambahan (pra-daftar)")),
+                        ("mutakhir", N_("Usulan pemutakhiran (perubahan profil/kepesertaan)"))):
         c = counts[kind]
         rows.append((label, sum(c.values()), c["lolos"], c["tidak_lolos"], c["ditolak_manajer"], c["proses"]))
-    return Table("usulan_dtppfm", "Usulan penambahan dan pemutakhiran DT-PPFM dan hasil verifikasinya",
-                 ("Usulan", "Diajukan", "Lolos verifikasi", "Tidak lolos verifikasi", "Ditolak manajer",
-                  "Dalam proses"), rows, "bar", (2, 3, 4, 5))
+    return Table("usulan_dtppfm", N_("Usulan penambahan dan pemutakhiran DT-PPFM dan hasil verifikasinya"),
+                 (N_("Usulan"), N_("Diajukan"), N_("Lolos verifikasi"), N_("Tidak lolos verifikasi"), N_("Ditolak manajer"),
+                  N_("Dalam proses")), rows, "bar", (2, 3, 4, 5))
 
 
 def _programs_of(stored, programs):
@@ -109,9 +110,9 @@ def participation(registry, cases, programs):
     programs = _ordered(set(households) | set(needs) | set(programs), programs)
     rows = [(p if p is not None else NOT_SET, households[p], members[p]["jiwa"], members[p]["perempuan"],
              members[p]["disabilitas"], needs[p]) for p in programs]
-    return Table("kepesertaan_program", "Kepesertaan dan kebutuhan program",
-                 ("Program", "Rumah tangga peserta (DTKS)", "Jiwa", "Perempuan", "Penyandang disabilitas",
-                  "Kebutuhan: pengaduan kepesertaan"), rows, "bar", (1, 5))
+    return Table("kepesertaan_program", N_("Kepesertaan dan kebutuhan program"),
+                 (N_("Program"), N_("Rumah tangga peserta (DTKS)"), N_("Jiwa"), N_("Perempuan"), N_("Penyandang disabilitas"),
+                  N_("Kebutuhan: pengaduan kepesertaan")), rows, "bar", (1, 5))
 
 
 def combinations(registry, programs):
@@ -120,9 +121,9 @@ def combinations(registry, programs):
         counts[_programs_of(stored, programs)] += n
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
-    rows = [(" + ".join(combo) if combo else "Tanpa program", len(combo), n, pct(n, total)) for combo, n in ordered]
-    return Table("irisan_program", "Komplementaritas dan irisan program (rumah tangga DTKS)",
-                 ("Kombinasi program", "Jumlah program", "Rumah tangga", "% rumah tangga"), rows, "hbar", (2,))
+    rows = [(" + ".join(combo) if combo else N_("Tanpa program"), len(combo), n, pct(n, total)) for combo, n in ordered]
+    return Table("irisan_program", N_("Komplementaritas dan irisan program (rumah tangga DTKS)"),
+                 (N_("Kombinasi program"), N_("Jumlah program"), N_("Rumah tangga"), N_("% rumah tangga")), rows, "hbar", (2,))
 
 
 def gaps(registry, programs):
@@ -130,10 +131,10 @@ def gaps(registry, programs):
     for stored, desil, n in registry["households"]:
         counts[desil]["semua"] += n
         counts[desil]["menerima" if _programs_of(stored, programs) else "belum"] += n
-    rows = [(str(d) if d is not None else "Tidak diketahui", c["semua"], c["menerima"], c["belum"],
+    rows = [(str(d) if d is not None else N_("Tidak diketahui"), c["semua"], c["menerima"], c["belum"],
              pct(c["belum"], c["semua"])) for d, c in sorted(counts.items(), key=lambda i: (i[0] is None, i[0] or 0))]
-    return Table("kesenjangan_desil", "Kesenjangan layanan: rumah tangga DTKS menurut desil",
-                 ("Desil", "Rumah tangga", "Menerima program", "Belum menerima program", "% belum menerima"),
+    return Table("kesenjangan_desil", N_("Kesenjangan layanan: rumah tangga DTKS menurut desil"),
+                 (N_("Desil"), N_("Rumah tangga"), N_("Menerima program"), N_("Belum menerima program"), N_("% belum menerima")),
                  rows, "bar", (2, 3))
 
 
@@ -149,24 +150,24 @@ def registry_profile(registry):
     counts = Counter()
     for _stored, sex, disabled, n in registry["members"]:
         counts[(sex, bool(disabled))] += n
-    return Table("profil_dtks", "Profil warga DTKS menurut jenis kelamin dan disabilitas",
-                 ("Jenis kelamin", "Jiwa", "Penyandang disabilitas", "Bukan penyandang disabilitas"),
+    return Table("profil_dtks", N_("Profil warga DTKS menurut jenis kelamin dan disabilitas"),
+                 (N_("Jenis kelamin"), N_("Jiwa"), N_("Penyandang disabilitas"), N_("Bukan penyandang disabilitas")),
                  _profile_rows(counts), "bar", (2, 3))
 
 
 def complainant_profile(profile):
-    return Table("profil_pelapor", "Pelapor menurut jenis kelamin dan disabilitas",
-                 ("Jenis kelamin", "Pelapor", "Penyandang disabilitas", "Bukan penyandang disabilitas"),
+    return Table("profil_pelapor", N_("Pelapor menurut jenis kelamin dan disabilitas"),
+                 (N_("Jenis kelamin"), N_("Pelapor"), N_("Penyandang disabilitas"), N_("Bukan penyandang disabilitas")),
                  _profile_rows(profile), "bar", (2, 3))
 
 
 # --- complaints received -----------------------------------------------------------------------
 
 _DIMENSION_TITLES = {
-    "kanal": ("Pengaduan menurut kanal", "Kanal", "doughnut"),
-    "jenis_keluhan": ("Pengaduan menurut jenis", "Jenis keluhan", "doughnut"),
-    "kategori": ("Pengaduan menurut kategori", "Kategori", "doughnut"),
-    "program": ("Pengaduan menurut program", "Program", "bar"),
+    "kanal": (N_("Pengaduan menurut kanal"), N_("Kanal"), "doughnut"),
+    "jenis_keluhan": (N_("Pengaduan menurut jenis"), N_("Jenis keluhan"), "doughnut"),
+    "kategori": (N_("Pengaduan menurut kategori"), N_("Kategori"), "doughnut"),
+    "program": (N_("Pengaduan menurut program"), N_("Program"), "bar"),
 }
 
 
@@ -177,26 +178,26 @@ def by_dimension(cases, name, order):
     title, heading, chart = _DIMENSION_TITLES[name]
     rows = [(value if value is not None else NOT_SET, sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for value, c in ((v, counts[v]) for v in _ordered(set(counts), order))]
-    return Table(name, title, (heading, "Diterima", "Selesai", "Masih diproses"), rows, chart, (1,))
+    return Table(name, title, (heading, N_("Diterima"), N_("Selesai"), N_("Masih diproses")), rows, chart, (1,))
 
 
 def by_area(areas, names):
     rows = [(code, names.get(code, ""), sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for code, c in sorted(areas.items())]
-    return Table("wilayah", "Pengaduan menurut wilayah", ("Kode wilayah", "Wilayah", "Diterima", "Selesai",
-                                                          "Masih diproses"), rows, "bar", (2,), label_column=1
+    return Table("wilayah", N_("Pengaduan menurut wilayah"), ("Kode wilayah", N_("Wilayah"), N_("Diterima"), N_("Selesai"),
+                                                          N_("Masih diproses")), rows, "bar", (2,), label_column=1
                  if all(names.get(code) for code in areas) else 0)
 
 
 def trend(months, covered):
     rows = [(month, months[month]["diterima"], months[month]["selesai"]) for month in covered]
-    return Table("tren", "Tren bulanan", ("Bulan", "Diterima", "Selesai"), rows, "line", (1, 2))
+    return Table("tren", N_("Tren bulanan"), ("Bulan", N_("Diterima"), N_("Selesai")), rows, "line", (1, 2))
 
 
 # --- handling ---------------------------------------------------------------------------------
 
-RESOLUTION = (("lokal", "Diselesaikan tanpa rujukan"), ("dirujuk", "Dirujuk dan dijawab"),
-              ("ditolak_manajer", "Ditolak manajer"), ("proses", "Masih diproses"))
+RESOLUTION = (("lokal", N_("Diselesaikan tanpa rujukan")), ("dirujuk", N_("Dirujuk dan dijawab")),
+              ("ditolak_manajer", N_("Ditolak manajer")), ("proses", N_("Masih diproses")))
 
 
 def _resolution(dims):
@@ -213,7 +214,7 @@ def resolution(cases):
         counts[_resolution(dims)] += n
     total = sum(counts.values())
     rows = [(label, counts[key], pct(counts[key], total)) for key, label in RESOLUTION]
-    return Table("penyelesaian", "Diselesaikan di tempat atau dirujuk", ("Penyelesaian", "Kasus", "% kasus"),
+    return Table("penyelesaian", N_("Diselesaikan di tempat atau dirujuk"), ("Penyelesaian", N_("Kasus"), N_("% kasus")),
                  rows, "doughnut", (1,))
 
 
@@ -223,7 +224,7 @@ def final_results(cases):
         if dims["status"] == CaseStatus.SELESAI:
             counts[dims["hasil_akhir"] or NOT_SET] += n
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return Table("hasil_akhir", "Hasil akhir kasus yang selesai", ("Hasil akhir", "Kasus"), rows, "hbar", (1,))
+    return Table("hasil_akhir", N_("Hasil akhir kasus yang selesai"), ("Hasil akhir", N_("Kasus")), rows, "hbar", (1,))
 
 
 _ANSWERS = {"diterima": "diterima", "layak": "diterima", "ditolak": "ditolak", "tidak_layak": "ditolak",
@@ -248,24 +249,24 @@ def agencies(rows, answer_times):
         table_rows.append((agency, c["dikirim"], c["dijawab"], c["menunggu"], c["diterima"], c["ditolak"],
                            c["ditelaah"], c["bukan_wewenang"], pct(c["tepat"], c["dijawab"]), days(median),
                            days(p90)))
-    return Table("instansi", "Rujukan per instansi tujuan: jawaban dan waktunya",
-                 ("Instansi tujuan", "Rujukan", "Dijawab", "Menunggu jawaban", "Diterima/layak",
-                  "Ditolak/tidak layak", "Ditelaah", "Bukan wewenang", "% dijawab tepat waktu",
-                  "Median hari menjawab", "Persentil 90 hari menjawab"), table_rows, "bar", (2, 3))
+    return Table("instansi", N_("Rujukan per instansi tujuan: jawaban dan waktunya"),
+                 (N_("Instansi tujuan"), N_("Rujukan"), N_("Dijawab"), N_("Menunggu jawaban"), N_("Diterima/layak"),
+                  N_("Ditolak/tidak layak"), N_("Ditelaah"), N_("Bukan wewenang"), N_("% dijawab tepat waktu"),
+                  N_("Median hari menjawab"), N_("Persentil 90 hari menjawab")), table_rows, "bar", (2, 3))
 
 
 def on_time(sla):
     rows = [(name, n, int(ok or 0), pct(int(ok or 0), n)) for name, n, ok in sorted(sla)]
     done, ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    return Table("tepat_waktu", "Ketepatan waktu menurut tahap (batas waktu SLA)",
-                 ("Tahap", "Tugas selesai", "Tepat waktu", "% tepat waktu"),
-                 [("Semua tahap", done, ok, pct(ok, done))] + rows, "hbar", (3,))
+    return Table("tepat_waktu", N_("Ketepatan waktu menurut tahap (batas waktu SLA)"),
+                 (N_("Tahap"), N_("Tugas selesai"), N_("Tepat waktu"), N_("% tepat waktu")),
+                 [(N_("Semua tahap"), done, ok, pct(ok, done))] + rows, "hbar", (3,))
 
 
 def open_stages(rows):
     table_rows = sorted(((name, n, int(late or 0)) for name, n, late in rows), key=lambda r: (-r[2], -r[1], r[0]))
-    return Table("tahap_terbuka", "Tugas terbuka dan terlambat menurut tahap (saat ini)",
-                 ("Tahap", "Terbuka", "Terlambat"), table_rows, "hbar", (1, 2))
+    return Table("tahap_terbuka", N_("Tugas terbuka dan terlambat menurut tahap (saat ini)"),
+                 (N_("Tahap"), N_("Terbuka"), N_("Terlambat")), table_rows, "hbar", (1, 2))
 
 
 def closing_times(figures, programs):
@@ -273,10 +274,10 @@ def closing_times(figures, programs):
     rows = []
     for key in keys:
         n, median, p90 = figures.get(key, (0, None, None))
-        label = "Semua kasus" if key == "semua" else NOT_SET if key == "-" else key
+        label = N_("Semua kasus") if key == "semua" else NOT_SET if key == "-" else key
         rows.append((label, n, days(median), days(p90)))
-    return Table("waktu_penyelesaian", "Waktu penyelesaian kasus yang selesai (hari kalender)",
-                 ("Kelompok", "Kasus selesai", "Median (hari)", "Persentil 90 (hari)"), rows, "bar", (2, 3))
+    return Table("waktu_penyelesaian", N_("Waktu penyelesaian kasus yang selesai (hari kalender)"),
+                 (N_("Kelompok"), N_("Kasus selesai"), N_("Median (hari)"), N_("Persentil 90 (hari)")), rows, "bar", (2, 3))
 
 
 def _bounced(agency_rows):
@@ -290,10 +291,10 @@ def appeals(rows, agency_rows):
         counts["diajukan"] += n
         counts[outcome if status == TaskStatus.SELESAI else "menunggu"] += n
     bounced = _bounced(agency_rows)
-    table_rows = [("Banding diajukan", counts["diajukan"]), ("Banding diterima", counts["terima"]),
-                  ("Banding ditolak", counts["tolak"]), ("Banding menunggu keputusan", counts["menunggu"]),
-                  ("Rujukan dikembalikan: bukan wewenang", bounced)]
-    return Table("banding", "Banding dan rujukan yang dikembalikan (bukan wewenang)", ("Indikator", "Jumlah"),
+    table_rows = [(N_("Banding diajukan"), counts["diajukan"]), (N_("Banding diterima"), counts["terima"]),
+                  (N_("Banding ditolak"), counts["tolak"]), (N_("Banding menunggu keputusan"), counts["menunggu"]),
+                  (N_("Rujukan dikembalikan: bukan wewenang"), bounced)]
+    return Table("banding", N_("Banding dan rujukan yang dikembalikan (bukan wewenang)"), ("Indikator", N_("Jumlah")),
                  table_rows, "bar", (1,))
 
 
@@ -307,8 +308,8 @@ def headline(cases, tasks, closing):
     appeal_count = sum(n for _status, _outcome, n in tasks["appeals"])
     bounced = _bounced(tasks["agencies"])
     return [
-        ("Pengaduan diterima", received, ""), ("Selesai", closed, ""), ("Masih diproses", received - closed, ""),
-        ("Tugas terlambat saat ini", overdue, ""), ("Tugas tepat waktu", pct(ok, done), "%"),
-        ("Median waktu penyelesaian", days(median), "hari"), ("Persentil 90 waktu penyelesaian", days(p90), "hari"),
-        ("Banding diajukan", appeal_count, ""), ("Dikembalikan: bukan wewenang", bounced, ""),
+        (N_("Pengaduan diterima"), received, ""), ("Selesai", closed, ""), ("Masih diproses", received - closed, ""),
+        (N_("Tugas terlambat saat ini"), overdue, ""), ("Tugas tepat waktu", pct(ok, done), "%"),
+        (N_("Median waktu penyelesaian"), days(median), N_("hari")), (N_("Persentil 90 waktu penyelesaian"), days(p90), N_("hari")),
+        (N_("Banding diajukan"), appeal_count, ""), ("Dikembalikan: bukan wewenang", bounced, ""),
     ]

@@ -4,6 +4,7 @@ from flask import Blueprint, request
 from werkzeug.routing import IntegerConverter
 
 from engine.errors import InvalidInput
+from engine.i18n import N_
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -25,7 +26,7 @@ def read_body():
     """The request's JSON object, or a 422 naming the body."""
     body = request.get_json(silent=True)
     if body is None:
-        raise InvalidInput("Badan permintaan harus JSON", errors={"_body": "harus berupa objek JSON"})
+        raise InvalidInput("Badan permintaan harus JSON", errors={"_body": N_("harus berupa objek JSON")})
     return body
 
 

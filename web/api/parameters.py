@@ -6,6 +6,7 @@ A parameter left out of the query string is left out of the loaded dict (the ser
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from web.api.schemas import _msg
+from engine.i18n import N_
 
 
 class QuerySchema(Schema):
@@ -39,8 +40,8 @@ class PublicStatusQuerySchema(QuerySchema):
 
 
 class ReplayQuerySchema(QuerySchema):
-    sampai = fields.Integer(validate=validate.Range(0, 2**31 - 1, error="harus bilangan bulat positif"),
-                            error_messages=_msg(invalid="harus bilangan bulat positif"),
+    sampai = fields.Integer(validate=validate.Range(0, 2**31 - 1, error=N_("harus bilangan bulat positif")),
+                            error_messages=_msg(invalid=N_("harus bilangan bulat positif")),
                             metadata={"description": "putar ulang sampai peristiwa ke-N saja; `state` berisi keadaan "
                                                      "kasus saat itu"})
 
@@ -52,6 +53,6 @@ class RegistryQuerySchema(QuerySchema):
 
 class DiffQuerySchema(QuerySchema):
     dari = fields.Integer(required=True, validate=validate.Range(0, 2**31 - 1, error="bukan id versi"),
-                          error_messages=_msg(required="id versi pembanding wajib diisi",
+                          error_messages=_msg(required=N_("id versi pembanding wajib diisi"),
                                                              invalid="harus bilangan bulat"),
                           metadata={"description": "id versi pembanding"})

@@ -4,12 +4,13 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 from engine.domain.statuses import VersionStatus
 from engine.domain.vocabulary import JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI
+from engine.i18n import N_
 
 MESSAGES = {
-    "required": "wajib diisi",
-    "null": "tidak boleh kosong",
-    "invalid": "format tidak valid",
-    "unknown": "kolom tidak dikenal",
+    "required": N_("wajib diisi"),
+    "null": N_("tidak boleh kosong"),
+    "invalid": N_("format tidak valid"),
+    "unknown": N_("kolom tidak dikenal"),
 }
 
 
@@ -18,42 +19,42 @@ def _msg(**extra):
 
 
 def one_of(choices):
-    return validate.OneOf(choices, error="harus salah satu dari: {choices}")
+    return validate.OneOf(choices, error=N_("harus salah satu dari: {choices}"))
 
 
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    error_messages = {"unknown": "kolom tidak dikenal", "type": "harus berupa objek JSON"}
+    error_messages = {"unknown": N_("kolom tidak dikenal"), "type": N_("harus berupa objek JSON")}
 
 
 class PelaporSchema(StrictSchema):
-    nik = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{16}$", error="harus 16 angka"),
+    nik = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{16}$", error=N_("harus 16 angka")),
                         error_messages=_msg())
-    no_kk = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{16}$", error="harus 16 angka"),
+    no_kk = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{16}$", error=N_("harus 16 angka")),
                           error_messages=_msg())
-    nama = fields.String(required=True, validate=validate.Length(1, 200, error="1 sampai 200 karakter"),
+    nama = fields.String(required=True, validate=validate.Length(1, 200, error=N_("1 sampai 200 karakter")),
                          error_messages=_msg())
     telepon = fields.String(allow_none=True, validate=validate.Length(max=30), error_messages=_msg())
     alamat = fields.String(allow_none=True, validate=validate.Length(max=300), error_messages=_msg())
     jenis_kelamin = fields.String(allow_none=True, validate=one_of(["L", "P"]), error_messages=_msg())
-    disabilitas = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
-    penerima_manfaat = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
+    disabilitas = fields.Boolean(load_default=False, error_messages=_msg(invalid=N_("harus true atau false")))
+    penerima_manfaat = fields.Boolean(load_default=False, error_messages=_msg(invalid=N_("harus true atau false")))
 
 
 class IntakeSchema(StrictSchema):
     kanal = fields.String(required=True, validate=one_of(KANAL), error_messages=_msg())
-    wilayah = fields.String(required=True, validate=validate.Regexp(r"^\d{10}$", error="harus kode desa 10 angka"),
+    wilayah = fields.String(required=True, validate=validate.Regexp(r"^\d{10}$", error=N_("harus kode desa 10 angka")),
                             error_messages=_msg())
     pelapor = fields.Nested(PelaporSchema, required=True, error_messages=_msg())
-    rahasia = fields.Boolean(load_default=True, error_messages=_msg(invalid="harus true atau false"))
+    rahasia = fields.Boolean(load_default=True, error_messages=_msg(invalid=N_("harus true atau false")))
     # the complaint is about a village official: officers placed in that village never see it
-    aparat_desa = fields.Boolean(load_default=False, error_messages=_msg(invalid="harus true atau false"))
+    aparat_desa = fields.Boolean(load_default=False, error_messages=_msg(invalid=N_("harus true atau false")))
     jenis_keluhan = fields.String(required=True, validate=one_of(JENIS_KELUHAN), error_messages=_msg())
     # a code of the program catalogue (checked against it at intake: the list is data, not schema)
     program = fields.String(required=True, validate=validate.Length(1, 20), error_messages=_msg())
-    uraian = fields.String(required=True, validate=validate.Length(5, 4000, error="5 sampai 4000 karakter"),
+    uraian = fields.String(required=True, validate=validate.Length(5, 4000, error=N_("5 sampai 4000 karakter")),
                            error_messages=_msg())
     kategori = fields.String(allow_none=True, validate=one_of(KATEGORI), error_messages=_msg())
     jenis_sekolah = fields.String(allow_none=True, validate=one_of(JENIS_SEKOLAH), error_messages=_msg())
@@ -62,7 +63,7 @@ class IntakeSchema(StrictSchema):
 
 
 class CompleteSchema(StrictSchema):
-    data = fields.Dict(keys=fields.String(), required=True, error_messages=_msg(invalid="harus berupa objek"))
+    data = fields.Dict(keys=fields.String(), required=True, error_messages=_msg(invalid=N_("harus berupa objek")))
 
 
 class TokenRequestSchema(StrictSchema):
@@ -217,10 +218,10 @@ class DiagramVersionSchema(Schema):
 
 class WorkflowUploadSchema(StrictSchema):
     process_id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$",
-                                                                      error="id proses tidak valid"),
+                                                                      error=N_("id proses tidak valid")),
                                error_messages=_msg())
     files = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
-                        error_messages=_msg(invalid="harus berupa objek nama berkas → isi XML"))
+                        error_messages=_msg(invalid=N_("harus berupa objek nama berkas → isi XML")))
 
 
 class ReplayProblemSchema(Schema):

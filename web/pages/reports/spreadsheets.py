@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from engine.i18n import N_
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,13 +43,14 @@ def to_xlsx(board, translate, title, period, generated):
     """One summary sheet (title, area, period, headline figures) and one sheet per table."""
     book = Workbook()
     summary = book.active
-    summary.title = translate("Ringkasan")
-    area = board.area_name or (board.scope.wilayah or translate("Nasional"))
-    for row in ((title,), (translate("Wilayah"), area, board.scope.wilayah), (translate("Periode"), period),
-                (translate("Dibuat"), generated.strftime("%Y-%m-%d %H:%M UTC")), ()):
+    summary.title = translate(N_("Ringkasan"))
+    area = board.area_name or (board.scope.wilayah or translate(N_("Nasional")))
+    for row in ((title,), (translate(N_("Wilayah")), area, board.scope.wilayah),
+                (translate(N_("Periode")), period),
+                (translate(N_("Dibuat")), generated.strftime("%Y-%m-%d %H:%M UTC")), ()):
         summary.append(list(row))
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([translate("Indikator"), translate("Nilai"), translate("Satuan")])
+    summary.append([translate(N_("Indikator")), translate(N_("Nilai")), translate(N_("Satuan"))])
     for label, value, unit in board.headline:
         summary.append([translate(label), value, translate(unit) if unit else ""])
     summary.column_dimensions["A"].width = 40

@@ -7,18 +7,20 @@ from flask import Response, abort, current_app, g, render_template, request
 
 from engine.domain import access
 from engine.errors import InvalidInput
+from engine.i18n import N_
 from engine.reports import figures
 from web.downloads import attachment
 from web.auth import now, requires
-from web.i18n import current_language, translate
+from web.i18n import current_language, gettext, translate
 from web.pages.reports import spreadsheets
 from web.pages.reports import bp
 
 
-LEVEL_TITLES = {"nasional": "Dasbor Nasional", "provinsi": "Dasbor Provinsi", "kabupaten": "Dasbor Kabupaten/Kota",
-                "kecamatan": "Dasbor Kecamatan", "desa": "Dasbor Desa/Kelurahan"}
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
+LEVEL_TITLES = {"nasional": N_("Dasbor Nasional"), "provinsi": N_("Dasbor Provinsi"),
+                "kabupaten": N_("Dasbor Kabupaten/Kota"), "kecamatan": N_("Dasbor Kecamatan"),
+                "desa": N_("Dasbor Desa/Kelurahan")}
+MONTHS = (N_("Januari"), N_("Februari"), N_("Maret"), N_("April"), N_("Mei"), N_("Juni"), N_("Juli"),
+          N_("Agustus"), N_("September"), N_("Oktober"), N_("November"), N_("Desember"))
 
 
 @bp.app_context_processor
@@ -84,7 +86,7 @@ def _monthly():
     month = request.args.get("bulan") or figures.current_month(now(), _offset())
     scope = figures.month_scope(g.actor, now(), _offset(), month, request.args.get("wilayah"))
     board = figures.dashboard(g.actor, scope, now())
-    return board, translate("Laporan bulanan pelaksanaan SLRT"), _month_label(scope.months[0])
+    return board, gettext("Laporan bulanan pelaksanaan SLRT"), _month_label(scope.months[0])
 
 
 def _quarterly():
@@ -93,11 +95,11 @@ def _quarterly():
         year = int(request.args.get("tahun") or current[:4])
         quarter = int(request.args.get("triwulan") or (int(current[5:]) - 1) // 3 + 1)
     except ValueError:
-        raise InvalidInput("Periode tidak valid", errors={"triwulan": "tahun dan triwulan berupa angka"}) from None
+        raise InvalidInput(N_("Periode tidak valid"), errors={"triwulan": N_("tahun dan triwulan berupa angka")}) from None
     scope = figures.quarter_scope(g.actor, now(), _offset(), year, quarter, request.args.get("wilayah"))
     board = figures.dashboard(g.actor, scope, now())
-    period = translate("Triwulan {nomor} {tahun}", nomor=quarter, tahun=year)
-    return board, translate("Laporan monitoring triwulanan SLRT"), period
+    period = gettext("Triwulan {nomor} {tahun}", nomor=quarter, tahun=year)
+    return board, gettext("Laporan monitoring triwulanan SLRT"), period
 
 
 REPORTS = {"bulanan": _monthly, "triwulanan": _quarterly}
