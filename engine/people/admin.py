@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import func, select
 
+from engine import state
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.vocabulary import SEKTOR, TINGKAT_PROGRAM as PROGRAM_LEVELS
@@ -15,6 +16,7 @@ from engine.domain.statuses import TaskStatus
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.people import auth, catalogue
 from engine.cases import commands
+from engine.processes import versions
 from engine.store.database import write_transaction
 from engine.store.models import Faq, HumanTask, Program, User, db
 from engine.i18n import N_
@@ -63,17 +65,17 @@ def _clean(actor, fields):
     if not values["full_name"]:
         errors["full_name"] = N_("nama lengkap wajib diisi")
     if values["role"] not in roles.ALL_ROLES:
-        errors["role"] = "pilih salah satu peran"
+        errors["role"] = N_("pilih salah satu peran")
     if not _AREA.match(values["wilayah"]):
-        errors["wilayah"] = "kode wilayah BPS: 2, 4, 6 atau 10 angka (kosong = nasional)"
+        errors["wilayah"] = N_("kode wilayah BPS: 2, 4, 6 atau 10 angka (kosong = nasional)")
     elif not manages(actor, values["wilayah"]):
-        errors["wilayah"] = "wilayah harus berada di dalam wilayah Anda"
+        errors["wilayah"] = N_("wilayah harus berada di dalam wilayah Anda")
     if values["sektor"] and (values["role"] != roles.BACK_OFFICE or values["sektor"] not in SEKTOR):
         errors["sektor"] = "sektor hanya untuk back office: " + ", ".join(SEKTOR)
     if values["role"] == roles.PENGELOLA_PROGRAM and not _INSTANSI.match(values["instansi"]):
-        errors["instansi"] = "pengelola program wajib punya kode instansi (mis. KEMENSOS_JSK)"
+        errors["instansi"] = N_("pengelola program wajib punya kode instansi (mis. KEMENSOS_JSK)")
     if values["instansi"] and values["role"] != roles.PENGELOLA_PROGRAM:
-        errors["instansi"] = "instansi hanya untuk pengelola program"
+        errors["instansi"] = N_("instansi hanya untuk pengelola program")
     if errors:
         raise InvalidInput(N_("Data pengguna tidak valid"), errors=errors)
     return {k: (v or None) if k in ("sektor", "instansi", "email") else v for k, v in values.items()}
@@ -139,6 +141,7 @@ def update_program(actor, code, fields):
         program = session.get(Program, code)
         if program is None:
             raise NotFound(N_("Program tidak ditemukan"), program=code)
+        _refuse_offering_without_sop(values)
         for key, value in values.items():
             setattr(program, key, value)
 
@@ -147,14 +150,27 @@ def add_program(actor, fields):
     """Add a program to the catalogue; its SOP process must be published before complaints reach it."""
     _require_admin(actor)
     code = (fields.get("code") or "").strip().upper()
-    errors = {} if catalogue.CODE.match(code) else {"code": "kode program: huruf besar, angka, - atau _, mis. BSU"}
+    errors = {} if catalogue.CODE.match(code) else {"code": N_("kode program: huruf besar, angka, - atau _, mis. BSU")}
     values = _program_values(fields, errors)
     with write_transaction() as session:
         if session.get(Program, code) is not None:
             raise InvalidInput(N_("Data program tidak valid"), errors={"code": N_("program {kode} sudah ada", kode=code)})
+        _refuse_offering_without_sop(values)
         urutan = (session.scalar(select(func.max(Program.urutan))) or 0) + 1
         session.add(Program(code=code, urutan=urutan, **values))
     return code
+
+
+def _refuse_offering_without_sop(values):
+    """An active program must be routable now: its SOP process must be in the published diagrams, else
+    complaints about it would be taken in and then fail at their referral."""
+    if not values["active"]:
+        return
+    bundle = versions.bundle_for(versions.latest_version_id(state.current().settings.main_process))
+    if values["proses_sop"] not in {bundle.process_id, *bundle.subprocess_specs}:
+        raise InvalidInput(N_("Data program tidak valid"), errors={"active": N_(
+            "proses SOP '{proses}' belum ada di diagram yang terbit; terbitkan dulu diagram SOP-nya, "
+            "lalu aktifkan program ini", proses=values["proses_sop"])})
 
 
 def _program_values(fields, errors):
@@ -163,9 +179,9 @@ def _program_values(fields, errors):
     if not name:
         errors["name"] = N_("nama program wajib diisi")
     if not _INSTANSI.match(agency):
-        errors["agency"] = "kode instansi tujuan rujukan, mis. KEMENSOS_JSK"
+        errors["agency"] = N_("kode instansi tujuan rujukan, mis. KEMENSOS_JSK")
     if level not in PROGRAM_LEVELS:
-        errors["level"] = f"tingkat program harus salah satu dari: {', '.join(PROGRAM_LEVELS)}"
+        errors["level"] = N_("tingkat program harus salah satu dari: {pilihan}", pilihan=", ".join(PROGRAM_LEVELS))
     proses_sop, sektor = catalogue.check_fields(fields, errors)
     if errors:
         raise InvalidInput(N_("Data program tidak valid"), errors=errors)
@@ -189,13 +205,13 @@ def save_faq(actor, faq_id, fields, now):
     question, answer = (fields.get("pertanyaan") or "").strip(), (fields.get("jawaban") or "").strip()
     errors = {}
     if not question or len(question) > 300:
-        errors["pertanyaan"] = "pertanyaan wajib diisi (maksimal 300 karakter)"
+        errors["pertanyaan"] = N_("pertanyaan wajib diisi (maksimal 300 karakter)")
     if not answer:
         errors["jawaban"] = N_("jawaban wajib diisi")
     try:
         order = int(fields.get("urutan") or 0)
     except ValueError:
-        errors["urutan"] = "urutan harus angka"
+        errors["urutan"] = N_("urutan harus angka")
     if errors:
         raise InvalidInput(N_("Data FAQ tidak valid"), errors=errors)
     with write_transaction() as session:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.bpmn.forms import OPTION_SOURCES
 from engine.domain.vocabulary import PROGRAM_VARIABLES, SEKTOR
+from engine.i18n import N_
 from engine.store.models import Program, db
 
 INITIAL_FILE = Path(__file__).resolve().parents[2] / "rules" / "program.yaml"
@@ -60,10 +61,10 @@ def derive(values):
 def intake_error(code):
     """The Indonesian message for a program intake must refuse, or None when it is offered."""
     if code in (None, ""):
-        return "program wajib diisi"
+        return N_("program wajib diisi")
     if not isinstance(code, str) or code not in codes():
-        offered = ", ".join(codes())
-        return f"program '{code}' tidak ada di katalog program aktif; pilih salah satu dari: {offered}"
+        return N_("program '{kode}' tidak ada di katalog program aktif; pilih salah satu dari: {pilihan}",
+                  kode=code, pilihan=", ".join(codes()))
     return None
 
 
@@ -77,9 +78,9 @@ def check_fields(fields, errors):
     proses = (fields.get("proses_sop") or "").strip()
     sektor = (fields.get("sektor") or "").strip()
     if not PROCESS_ID.match(proses):
-        errors["proses_sop"] = "id proses SOP wajib diisi (huruf, angka, garis bawah), mis. sop_pkh"
+        errors["proses_sop"] = N_("id proses SOP wajib diisi (huruf, angka, garis bawah), mis. sop_pkh")
     if sektor not in SEKTOR:
-        errors["sektor"] = f"sektor harus salah satu dari: {', '.join(SEKTOR)}"
+        errors["sektor"] = N_("sektor harus salah satu dari: {pilihan}", pilihan=", ".join(SEKTOR))
     return proses, sektor
 
 

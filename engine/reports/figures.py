@@ -75,7 +75,7 @@ def _parse_month(value, name, errors):
         if not (2000 <= year <= 2100 and 1 <= number <= 12):
             raise ValueError
     except (AttributeError, ValueError):
-        errors[name] = "bulan harus berbentuk TTTT-BB, misalnya 2026-11"
+        errors[name] = N_("bulan harus berbentuk TTTT-BB, misalnya 2026-11")
         return None
     return f"{year:04d}-{number:02d}"
 

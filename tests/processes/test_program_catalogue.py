@@ -151,20 +151,30 @@ def _program_options(api, user, case_id, element_id):
 
 def test_a_program_added_to_the_catalogue_is_routed_by_its_own_published_sop(app, api):
     admin = _signed_in(app, "admin.cianjur")
-    assert admin.post("/admin/program", data=BSU).status_code == 302
+    # offering it before its SOP is published is refused: its complaints would stall at the referral
+    refused = admin.post("/admin/program", data=BSU)
+    assert refused.status_code == 422
+    assert "sop_bsu" in refused.get_data(as_text=True) and "belum ada di diagram yang terbit" in refused.get_data(
+        as_text=True)
+    inactive = {key: value for key, value in BSU.items() if key != "active"}
+    assert admin.post("/admin/program", data=inactive).status_code == 302
     assert "BSU" in admin.get("/admin/program").get_data(as_text=True)
-
-    # publishing a main diagram without the SOP an active program needs is refused, naming both
-    without_sop = {**_shipped_files(), "rules/tujuan_bsu.dmn": TUJUAN_BSU}
-    refused = api(ANALIS).post("/workflows", json={"process_id": "keluhan", "files": without_sop})
-    assert refused.status_code == 422, refused.get_json()
-    assert "BSU" in str(refused.get_json()) and "sop_bsu" in str(refused.get_json())
+    complaint = {"kanal": "sekretariat", "wilayah": "3203012001", "jenis_keluhan": "pengaduan", "program": "BSU",
+                 "uraian": "Subsidi upah belum cair.", "pelapor": {"nama": "Siti Aminah"}}
+    assert api("fo.cianjur").post("/cases", json=complaint).status_code == 422  # not offered while inactive
 
     files = {**_shipped_files(), "workflows/sop_bsu.bpmn": SOP_BSU, "rules/tujuan_bsu.dmn": TUJUAN_BSU}
     draft = api(ANALIS).post("/workflows", json={"process_id": "keluhan", "files": files})
     assert draft.status_code == 201, draft.get_json()
     published = api(ANALIS).post(f"/workflows/{draft.get_json()['id']}/publish")
     assert published.status_code == 200, published.get_json()
+    assert admin.post("/admin/program/BSU", data=BSU).status_code == 302  # now it can be switched on
+
+    # from now on, publishing a main diagram without the SOP of this active program is refused
+    without_sop = {**_shipped_files(), "rules/tujuan_bsu.dmn": TUJUAN_BSU}
+    refused = api(ANALIS).post("/workflows", json={"process_id": "keluhan", "files": without_sop})
+    assert refused.status_code == 422, refused.get_json()
+    assert "BSU" in str(refused.get_json()) and "sop_bsu" in str(refused.get_json())
 
     desk = _signed_in(app, "fo.cianjur").get("/meja-depan").get_data(as_text=True)
     assert 'value="BSU"' in desk and "Bantuan Subsidi Upah" in desk

@@ -284,6 +284,28 @@ def _unmarked(node):
 NOT_YET_MARKED = {"DiagramError", "ExpressionRejected", "WorkflowFailure"}
 
 
+def _unmarked_field_errors(path):
+    """Lines where a per-field message is put into an `errors` mapping unmarked: `errors["x"] = "…"`,
+    `errors = {"x": "…"}` or `errors.setdefault("x", "…")` (the officer reads it beside the field)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if (isinstance(target, ast.Subscript) and getattr(target.value, "id", "").endswith("errors")
+                        and _unmarked(node.value)):
+                    yield node.lineno
+                if getattr(target, "id", "").endswith("errors") and isinstance(node.value, (ast.Dict, ast.IfExp)):
+                    values = node.value.body.values if isinstance(node.value, ast.IfExp) and isinstance(
+                        node.value.body, ast.Dict) else getattr(node.value, "values", [])
+                    orelse = getattr(node.value, "orelse", None)
+                    if isinstance(orelse, ast.Dict):
+                        values = [*values, *orelse.values]
+                    yield from (v.lineno for v in values if _unmarked(v))
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "setdefault"
+              and getattr(node.func.value, "id", "").endswith("errors") and len(node.args) == 2
+              and _unmarked(node.args[1])):
+            yield node.lineno
+
+
 def test_engine_raises_no_message_a_person_sees_without_marking_it():
     from engine.errors import SlrtError
 
@@ -301,4 +323,5 @@ def test_engine_raises_no_message_a_person_sees_without_marking_it():
             for keyword in node.keywords:
                 if keyword.arg == "errors" and isinstance(keyword.value, ast.Dict):
                     found += [f"{path.relative_to(ROOT)}:{v.lineno}" for v in keyword.value.values if _unmarked(v)]
+        found += [f"{path.relative_to(ROOT)}:{line}" for line in _unmarked_field_errors(path)]
     assert not found, f"wrap these messages in N_() (named parts instead of f-strings): {found}"
