@@ -20,103 +20,11 @@ BSU = {"code": "BSU", "name": "Bantuan Subsidi Upah", "agency": "KEMNAKER", "lev
        "proses_sop": "sop_bsu", "sektor": "sosial", "description": "Subsidi upah bagi pekerja bergaji rendah.",
        "criteria": "Pekerja penerima upah di bawah batas yang ditetapkan.", "active": "ya"}
 
-# The analyst's SOP for BSU, in the shape of sop_daerah.bpmn: the table picks the destination,
-# the manager approves, the referral message is thrown, the program manager answers.
-SOP_BSU = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_SopBsu" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:collaboration id="Collaboration_SopBsu">
-    <bpmn:participant id="Participant_SopBsu" name="SOP Bantuan Subsidi Upah" processRef="sop_bsu" />
-  </bpmn:collaboration>
-  <bpmn:process id="sop_bsu" name="SOP Bantuan Subsidi Upah" isExecutable="true">
-    <bpmn:laneSet id="Bsu_Lanes">
-      <bpmn:lane id="Bsu_Lane_Manajer" name="Manajer">
-        <bpmn:flowNodeRef>Bsu_Start</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Bsu_Dmn</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Bsu_Setujui</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Bsu_GwSetuju</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Bsu_EndTidakDikirim</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Bsu_Kirim</bpmn:flowNodeRef>
-      </bpmn:lane>
-      <bpmn:lane id="Bsu_Lane_PengelolaProgram" name="Pengelola Program">
-        <bpmn:flowNodeRef>Bsu_Tanggapi</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Bsu_EndDijawab</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="Bsu_Start" name="Rujukan diminta"><bpmn:outgoing>Bsu_F1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="Bsu_F1" sourceRef="Bsu_Start" targetRef="Bsu_Dmn" />
-    <bpmn:businessRuleTask id="Bsu_Dmn" name="Tentukan tujuan rujukan BSU" camunda:decisionRef="tujuan_bsu">
-      <bpmn:incoming>Bsu_F1</bpmn:incoming><bpmn:outgoing>Bsu_F2</bpmn:outgoing>
-    </bpmn:businessRuleTask>
-    <bpmn:sequenceFlow id="Bsu_F2" sourceRef="Bsu_Dmn" targetRef="Bsu_Setujui" />
-    <bpmn:userTask id="Bsu_Setujui" name="Setujui rujukan BSU">
-      <bpmn:extensionElements>
-        <camunda:formData>
-          <camunda:formField id="keputusan_manajer" label="Keputusan manajer" type="enum">
-            <camunda:validation><camunda:constraint name="required" /></camunda:validation>
-            <camunda:value id="setuju" name="Setuju" />
-            <camunda:value id="tolak" name="Tolak" />
-          </camunda:formField>
-        </camunda:formData>
-      </bpmn:extensionElements>
-      <bpmn:incoming>Bsu_F2</bpmn:incoming><bpmn:outgoing>Bsu_F3</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="Bsu_F3" sourceRef="Bsu_Setujui" targetRef="Bsu_GwSetuju" />
-    <bpmn:exclusiveGateway id="Bsu_GwSetuju" name="Keputusan manajer?" default="Bsu_FSetuju">
-      <bpmn:incoming>Bsu_F3</bpmn:incoming><bpmn:outgoing>Bsu_FTolak</bpmn:outgoing><bpmn:outgoing>Bsu_FSetuju</bpmn:outgoing>
-    </bpmn:exclusiveGateway>
-    <bpmn:sequenceFlow id="Bsu_FTolak" sourceRef="Bsu_GwSetuju" targetRef="Bsu_EndTidakDikirim">
-      <bpmn:conditionExpression>keputusan_manajer != "setuju"</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="Bsu_FSetuju" sourceRef="Bsu_GwSetuju" targetRef="Bsu_Kirim" />
-    <bpmn:endEvent id="Bsu_EndTidakDikirim" name="Rujukan tidak dikirim"><bpmn:incoming>Bsu_FTolak</bpmn:incoming></bpmn:endEvent>
-    <bpmn:intermediateThrowEvent id="Bsu_Kirim" name="Kirim rujukan">
-      <bpmn:incoming>Bsu_FSetuju</bpmn:incoming><bpmn:outgoing>Bsu_F4</bpmn:outgoing>
-      <bpmn:messageEventDefinition id="Bsu_Kirim_Definisi" messageRef="Bsu_Message_Rujukan" camunda:expression="{'tujuan_rujukan': tujuan_rujukan, 'saluran_rujukan': saluran_rujukan, 'program': program, 'pokok_masalah': pokok_masalah, 'uraian': uraian}" />
-    </bpmn:intermediateThrowEvent>
-    <bpmn:sequenceFlow id="Bsu_F4" sourceRef="Bsu_Kirim" targetRef="Bsu_Tanggapi" />
-    <bpmn:userTask id="Bsu_Tanggapi" name="Tanggapi rujukan BSU">
-      <bpmn:extensionElements>
-        <camunda:formData>
-          <camunda:formField id="tanggapan_rujukan" label="Tanggapan pengelola program" type="enum">
-            <camunda:validation><camunda:constraint name="required" /></camunda:validation>
-            <camunda:value id="diterima" name="Diterima" />
-            <camunda:value id="ditolak" name="Ditolak" />
-          </camunda:formField>
-        </camunda:formData>
-      </bpmn:extensionElements>
-      <bpmn:incoming>Bsu_F4</bpmn:incoming><bpmn:outgoing>Bsu_F5</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="Bsu_F5" sourceRef="Bsu_Tanggapi" targetRef="Bsu_EndDijawab" />
-    <bpmn:endEvent id="Bsu_EndDijawab" name="Rujukan dijawab"><bpmn:incoming>Bsu_F5</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-  <bpmn:message id="Bsu_Message_Rujukan" name="rujukan" />
-</bpmn:definitions>
-"""
-
-# Its decision table, in the shape of tujuan_daerah.dmn: payout problems go to the paying bank.
-TUJUAN_BSU = """<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Definitions_TujuanBsu" name="Tujuan rujukan BSU" namespace="http://camunda.org/schema/1.0/dmn">
-  <decision id="tujuan_bsu" name="Tujuan rujukan BSU">
-    <decisionTable id="TujuanBsu_Tabel" hitPolicy="UNIQUE">
-      <input id="TujuanBsu_Masukan" label="Pokok masalah">
-        <inputExpression id="TujuanBsu_Masukan_Ekspresi" typeRef="string"><text>pokok_masalah</text></inputExpression>
-      </input>
-      <output id="TujuanBsu_Tujuan" label="Tujuan rujukan" name="tujuan_rujukan" typeRef="string" />
-      <output id="TujuanBsu_Saluran" label="Saluran rujukan" name="saluran_rujukan" typeRef="string" />
-      <rule id="TujuanBsu_Bank">
-        <inputEntry id="TujuanBsu_Bank_Masukan"><text>"pencairan_dana"</text></inputEntry>
-        <outputEntry id="TujuanBsu_Bank_Tujuan"><text>"BANK_PENYALUR_BSU"</text></outputEntry>
-        <outputEntry id="TujuanBsu_Bank_Saluran"><text>"langsung"</text></outputEntry>
-      </rule>
-      <rule id="TujuanBsu_Kemnaker">
-        <inputEntry id="TujuanBsu_Kemnaker_Masukan"><text>? != "pencairan_dana"</text></inputEntry>
-        <outputEntry id="TujuanBsu_Kemnaker_Tujuan"><text>"KEMNAKER"</text></outputEntry>
-        <outputEntry id="TujuanBsu_Kemnaker_Saluran"><text>"lapor"</text></outputEntry>
-      </rule>
-    </decisionTable>
-  </decision>
-</definitions>
-"""
+# What the analyst uploads for BSU, in the shape of sop_daerah.bpmn and tujuan_daerah.dmn: the table
+# picks the destination (payout problems go to the paying bank), the manager approves, the referral
+# message is thrown, the program manager answers.
+SOP_BSU = (ROOT / "tests" / "fixtures" / "sop_bsu.bpmn").read_text(encoding="utf-8")
+TUJUAN_BSU = (ROOT / "tests" / "fixtures" / "tujuan_bsu.dmn").read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
