@@ -157,8 +157,8 @@ class Pending:
     changes: dict
     event: dict
     messages: list
-    now: object
-    actor: object
+    now: datetime
+    actor: Actor
     task: object
     data: dict | None
     completed: bool
