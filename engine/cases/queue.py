@@ -1,7 +1,6 @@
 """Queue numbers at a district secretariat: take a number, call the next one (per local day)."""
 
 from datetime import datetime, timedelta, timezone
-
 from typing import Any, cast
 
 from sqlalchemy import func, select
