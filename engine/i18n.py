@@ -11,24 +11,27 @@ from a diagram, say) is translated too; any other part is data and stays as it i
 ``pybabel extract`` finds every ``N_("...")`` (it is one of gettext's default keywords).
 """
 
+from gettext import NullTranslations
+from typing import Any
+
 
 class Message(str):
     """An Indonesian sentence that remembers its msgid and named parts for later translation."""
 
     msgid: str
-    params: dict
+    params: dict[str, Any]
 
-    def __new__(cls, msgid, /, **params):
+    def __new__(cls, msgid: str, /, **params: Any) -> "Message":
         text = str(msgid).format(**params) if params else str(msgid)
         message = super().__new__(cls, text)
         message.msgid = str(msgid) if not isinstance(msgid, Message) else msgid.msgid
         message.params = params if params or not isinstance(msgid, Message) else msgid.params
         return message
 
-    def __reduce__(self):  # copies and pickles keep the msgid and the parts
+    def __reduce__(self) -> tuple[Any, tuple[str, dict[str, Any]]]:  # copies and pickles keep the msgid and the parts
         return _message, (self.msgid, self.params)
 
-    def render(self, translations):
+    def render(self, translations: NullTranslations) -> str:
         """The sentence in the language of ``translations`` (a gettext catalogue), parts filled in."""
         parts = {name: value.render(translations) if isinstance(value, Message) else value
                  for name, value in self.params.items()}
@@ -36,11 +39,11 @@ class Message(str):
         return text.format(**parts) if parts else text
 
 
-def _message(msgid, params):
+def _message(msgid: str, params: dict[str, Any]) -> "Message":
     return Message(msgid, **params)
 
 
-def N_(msgid, /, **params):
+def N_(msgid: str, /, **params: Any) -> Message:
     """Mark an Indonesian sentence for translation; ``{name}`` parts come from ``params``."""
     return Message(msgid, **params)
 

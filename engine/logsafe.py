@@ -12,12 +12,12 @@ import re
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
-def mask(text):
+def mask(text: str) -> str:
     """The text with every 16-digit number shown as twelve asterisks and its last four digits."""
     return SIXTEEN_DIGITS.sub(lambda m: "*" * 12 + m.group()[-4:], text)
 
 
-def mask_record(record):
+def mask_record(record: logging.LogRecord) -> logging.LogRecord:
     try:
         message = record.getMessage()
     except Exception:  # a record with mismatched arguments: keep what can be shown
@@ -33,12 +33,12 @@ def mask_record(record):
 
 
 class NikMaskingFilter(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         mask_record(record)
         return True
 
 
-def install():
+def install() -> None:
     """Mask 16-digit numbers in every log record made from now on in this process (idempotent)."""
     current = logging.getLogRecordFactory()
     if getattr(current, "slrt_masks_nik", False):
@@ -47,5 +47,5 @@ def install():
     def factory(*args, **kwargs):
         return mask_record(current(*args, **kwargs))
 
-    factory.slrt_masks_nik = True
+    factory.slrt_masks_nik = True  # type: ignore[attr-defined]  # a marker on the function object
     logging.setLogRecordFactory(factory)

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.errors import DiagramError, InvalidInput
@@ -85,7 +86,7 @@ def form_of(task_spec: Any) -> list[FormField]:
     return fields
 
 
-def with_options(fields, sources):
+def with_options(fields: Iterable[FormField], sources: Mapping[str, Iterable[tuple[str, str]]]) -> list[FormField]:
     """The fields with the options of each engine-sourced enum taken from {source: ((id, label), ...)}."""
     return [replace(f, options=tuple(sources.get(f.source, ()))) if f.source else f for f in fields]
 

@@ -9,7 +9,7 @@ unexpected failure is itself a finding.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import asdict, dataclass
 
@@ -59,7 +59,7 @@ def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def lint_files(files: dict[str, str | bytes], process_id: str | None = None,
+def lint_files(files: Mapping[str, str | bytes], process_id: str | None = None,
                functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> list[Finding]:
     """Every finding for {filename: bytes or text}; an empty list means the set can be published."""
     functions = frozenset(functions)

@@ -64,7 +64,8 @@ class SlrtParser(CamundaParser):
         engine = super().get_engine(decision_ref, node)
         return StrictDMNEngine(engine.decision_table)
 
-    def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
+    def get_subprocess_specs(self, name: str, specs: dict[str, Any] | None = None,
+                             require_call_activity_specs: bool = True) -> dict[str, Any]:
         """The processes `name` calls; a call named by a variable may call any process of the set."""
         used = specs if specs is not None else {}
         for task_spec in self.get_spec(name).task_specs.values():

@@ -8,6 +8,8 @@ bundle is loaded as a subprocess spec, so whichever one the variable names can r
 """
 
 import re
+from collections.abc import Iterable
+from typing import Any, cast
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter
@@ -20,22 +22,23 @@ from engine.errors import WorkflowFailure
 _VARIABLE = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
 
-def called_variable(called_element):
+def called_variable(called_element: str | None) -> str | None:
     """The variable a `${name}` calledElement names, else None (a plain process id)."""
     match = _VARIABLE.match((called_element or "").strip())
     return match.group(1) if match else None
 
 
-def variable_calls(process_specs):
+def variable_calls(process_specs: Iterable[Any]) -> tuple[str, ...]:
     """The variables that name called processes in these process specs (empty if none does)."""
-    return tuple(sorted({called_variable(t.spec) for s in process_specs for t in s.task_specs.values()
-                         if isinstance(t, VariableCallActivity)}))
+    # a VariableCallActivity is made only for a calledElement that names a variable
+    return tuple(sorted(cast(set[str], {called_variable(t.spec) for s in process_specs for t in s.task_specs.values()
+                                        if isinstance(t, VariableCallActivity)})))
 
 
 class VariableCallActivity(CallActivity):
     """A call activity that reads the id of the process to call from the case data when it starts."""
 
-    def start_workflow(self, my_task):
+    def start_workflow(self, my_task: Any) -> None:
         name = called_variable(self.spec)
         target = my_task.data.get(name)
         top = my_task.workflow.top_workflow
@@ -53,7 +56,7 @@ class VariableCallActivity(CallActivity):
 class VariableCallActivityParser(CallActivityParser):
     """Builds a VariableCallActivity for `${name}` and the ordinary CallActivity otherwise."""
 
-    def create_task(self):
+    def create_task(self) -> Any:
         if called_variable(self.node.get("calledElement")):
             self.spec_class = VariableCallActivity
         return super().create_task()
@@ -62,7 +65,7 @@ class VariableCallActivityParser(CallActivityParser):
 class CalledSubWorkflowConverter(BpmnSubWorkflowConverter):
     """Restores a called process by the spec it was started with (a variable call names no spec)."""
 
-    def from_dict(self, dct, task, top_workflow):
+    def from_dict(self, dct: dict[str, Any], task: Any, top_workflow: Any) -> BpmnSubWorkflow:
         spec = top_workflow.subprocess_specs.get(dct.get("spec")) or top_workflow.subprocess_specs.get(
             task.task_spec.spec)
         subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
@@ -72,7 +75,7 @@ class CalledSubWorkflowConverter(BpmnSubWorkflowConverter):
         return subprocess
 
 
-def serializer_config(config):
+def serializer_config(config: dict[Any, Any]) -> dict[Any, Any]:
     """Register the variable call activity and the subprocess converter in a serializer config."""
     config[VariableCallActivity] = config[CallActivity]
     config[BpmnSubWorkflow] = CalledSubWorkflowConverter

@@ -3,9 +3,13 @@ its tasks over. Each is one transaction; how a change is worked out and written 
 and timer indexes, summary rows, event) and the workflow cache are in engine/cases/persistence.py.
 """
 
+from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
+from engine.config import Settings
 from engine.domain import access
+from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.i18n import N_
@@ -25,7 +29,7 @@ from engine.store.models import User, db
 _ATTEMPTS = 4  # tries of a completion that finds its case changed by another officer in between
 
 
-def start_case(actor, payload, now, settings):
+def start_case(actor: Actor, payload: dict[str, Any], now: datetime, settings: Settings) -> Change:
     """Register a complaint and run its process to the first human task.
 
     The complaint is checked, looked up in DTKS and run to its first wait before the write
@@ -54,7 +58,7 @@ def start_case(actor, payload, now, settings):
     return change
 
 
-def complete_task(actor, task_id, submitted, now):
+def complete_task(actor: Actor, task_id: str, submitted: Any, now: datetime) -> Change:
     """Complete a human task with form data.
 
     The engine's work (check the task, validate the form, complete it, run to the next wait,
@@ -82,6 +86,7 @@ def complete_task(actor, task_id, submitted, now):
             continue
         persistence.keep_workflow(change, workflow, pending.after)
         return change
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _fresh_read():
@@ -89,7 +94,7 @@ def _fresh_read():
     db.session.rollback()
 
 
-def claim_task(actor, task_id, now, release=False):
+def claim_task(actor: Actor, task_id: str, now: datetime, release: bool = False) -> int:
     """Claim a task for the actor (or release the actor's claim); recorded in the event log."""
     with write_transaction():
         task, case = _task_for_update(actor, task_id)
@@ -103,7 +108,7 @@ def claim_task(actor, task_id, now, release=False):
     return case.id
 
 
-def fire_due_timers(case_id, now, actor, skip_locked=False):
+def fire_due_timers(case_id: int, now: datetime, actor: Actor, skip_locked: bool = False) -> int:
     """Fire the timers of one case that are due at `now`; return how many fired.
 
     With `skip_locked`, a case another scheduler is working on (row locked, PostgreSQL) is
@@ -155,7 +160,7 @@ def _task_for_update(actor, task_id):
 
 
 
-def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
+def reassign_claimed_tasks(from_user_id: int, to_actor: Actor, by_actor: Actor, now: datetime) -> int:
     """Hand every open task claimed by one officer to another, each recorded in its case's chain.
 
     Runs inside the caller's write transaction (the admin's deactivation); the replacement must
@@ -163,7 +168,7 @@ def reassign_claimed_tasks(from_user_id, to_actor, by_actor, now):
     Returns the number of tasks handed over.
     """
     rows = statements.TASKS_CLAIMED_BY.execute({"_user": from_user_id}).all()
-    bumped = {}
+    bumped: dict[int, persistence.CaseRef] = {}
     for row in rows:
         if not access.may_act_on_task(to_actor, row) or access.shielded(to_actor, row.c_aparat_desa):
             raise Conflict(N_("Pengganti tidak berwenang atas tugas \"{tugas}\" (tiket kasus {tiket})", tugas=row.name,

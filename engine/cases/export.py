@@ -10,6 +10,7 @@ import io
 from sqlalchemy import select
 
 from engine.domain import access
+from engine.domain.actor import Actor
 from engine.errors import Forbidden
 from engine.cases.queries import case_scope
 from engine.i18n import N_
@@ -19,7 +20,7 @@ COLUMNS = ("ticket", "status", "tahap", "wilayah", "kanal", "jenis_keluhan", "pr
            "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "created_at", "updated_at", "closed_at")
 
 
-def cases_csv(actor):
+def cases_csv(actor: Actor) -> str:
     """CSV text of every case the actor may see, oldest first."""
     if not access.allowed(actor, access.EXPORT):
         raise Forbidden(N_("Anda tidak berwenang mengunduh data kasus"))

@@ -1,8 +1,11 @@
 """Intake: check a new complaint, look the citizen up in DTKS, and allocate its ticket."""
 
 import re
+from datetime import datetime
+from typing import Any
 
 from engine.domain import access
+from engine.domain.actor import Actor
 from engine.domain.tickets import ticket_number, tracking_code
 from engine.domain.vocabulary import (
     CASE_DEFAULTS, JENIS_KELUHAN, JENIS_SEKOLAH, KANAL, KATEGORI, STARTING_LEVEL,
@@ -18,10 +21,10 @@ _DIGITS = {"nik": 16, "no_kk": 16}
 _PELAPOR_TEXT = {"nama": 200, "telepon": 30, "alamat": 300}
 
 
-def prepare(actor, payload, now):
+def prepare(actor: Actor, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Return the start data for the process, or raise InvalidInput (the ticket: new_ticket)."""
-    errors = {}
-    data = dict(CASE_DEFAULTS)
+    errors: dict[str, Any] = {}
+    data: dict[str, Any] = dict(CASE_DEFAULTS)
     _choice(payload, "kanal", KANAL, errors, data, required=True)
     _choice(payload, "jenis_keluhan", JENIS_KELUHAN, errors, data, required=True)
     program_error = catalogue.intake_error(payload.get("program"))
@@ -48,7 +51,7 @@ def prepare(actor, payload, now):
         errors["aparat_desa"] = N_("{kolom} harus true atau false", kolom="aparat_desa")
     data["aparat_desa"] = aparat is True
     data["pelapor"] = _pelapor(payload.get("pelapor"), errors)
-    wilayah = payload.get("wilayah")
+    wilayah: Any = payload.get("wilayah")  # a str once checked below
     if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
         errors["wilayah"] = N_("wilayah harus kode desa/kelurahan BPS 10 angka")
     elif statements.REGION_CODE.execute({"_code": wilayah}).first() is None:
@@ -79,7 +82,7 @@ def prepare(actor, payload, now):
     return data
 
 
-def new_ticket(wilayah, now):
+def new_ticket(wilayah: str, now: datetime) -> dict[str, str]:
     """{'ticket', 'tracking_code'} for a complaint registered now (inside the write transaction)."""
     ticket = ticket_number(wilayah[:4], now.year, _next_number(wilayah[:4], now.year))
     return {"ticket": ticket, "tracking_code": tracking_code()}

@@ -3,17 +3,21 @@ it) and, as the diagram says, the manager above them. Emails go through the outb
 transaction as the firing, and are delivered with retries like any referral."""
 
 import smtplib
+from collections.abc import Callable, Iterable, Sequence
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 
+from engine.bpmn.runner import WaitingTimer
+from engine.config import Settings
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus
 from engine.store.models import HumanTask, User, db
 
 
-def recipients(task, managers=True):
+def recipients(task: Any, managers: bool = True) -> list[str]:
     """Email addresses: the assignee, else every officer who may act on the task; plus the managers above."""
     users = list(db.session.scalars(select(User).where(User.active.is_(True), User.email.isnot(None))))
     if task.assignee_id is not None:
@@ -22,10 +26,11 @@ def recipients(task, managers=True):
         holders = [u for u in users if access.may_act_on_task(Actor.of(u), task)]
     above = [u for u in users if managers and u.role == roles.MANAJER and access.in_area(u, task.wilayah)
              and len(u.wilayah or "") >= 4]
-    return sorted({u.email for u in holders + above})
+    return sorted({u.email for u in holders + above if u.email is not None})  # the query kept only those with one
 
 
-def deadline_messages(ticket, fired, opened, local_time):
+def deadline_messages(ticket: str, fired: Iterable[WaitingTimer], opened: Sequence[Any],
+                      local_time: Callable[[Any], str]) -> list[tuple[str, dict[str, Any]]]:
     """Outbox payloads for timers that fired on human tasks: [(kind, payload)].
 
     What the diagram says decides who is told: a reminder (`pemberitahuan` "pengingat") goes to
@@ -64,7 +69,7 @@ def deadline_messages(ticket, fired, opened, local_time):
     return messages
 
 
-def send_email(settings, message_id, payload):
+def send_email(settings: Settings, message_id: str, payload: dict[str, Any]) -> str | None:
     """Send one notification over SMTP; None when sent, else why not."""
     smtp = settings.smtp or {}
     if not smtp.get("host"):

@@ -9,10 +9,12 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
+from engine.config import Settings
 from engine.domain.statuses import OutboxStatus
 from engine.store import statements
 from engine.store.database import write_transaction
@@ -22,7 +24,8 @@ FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 3600
 
 
-def message_row(case_id, seq, index, kind, payload, variables, now):
+def message_row(case_id: int, seq: int, index: int, kind: str, payload: Any, variables: dict[str, Any],
+                now: datetime) -> dict[str, Any]:
     """Column values of a new outbox message thrown by a case's diagram."""
     body = payload if isinstance(payload, dict) else {"isi": payload}
     return dict(
@@ -34,12 +37,12 @@ def message_row(case_id, seq, index, kind, payload, variables, now):
     )
 
 
-def backoff(attempts):
+def backoff(attempts: int) -> int:
     """Seconds to wait after the given number of failed attempts."""
     return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
 
 
-def deliver_due(now, settings, limit=50):
+def deliver_due(now: datetime, settings: Settings, limit: int = 50) -> tuple[int, int]:
     """Try every pending message that is due; return (delivered, failed) counts."""
     delivered = failed = 0
     for message_id in _due_ids(now, limit):

@@ -13,12 +13,18 @@ they run are named in engine/store/statements.py.
 
 import json
 from dataclasses import dataclass
-from typing import cast
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, cast
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from werkzeug.local import LocalProxy
 
 from engine import state
-from engine.bpmn.runner import Runner
+from engine.bpmn.parser import ProcessBundle
+from engine.bpmn.runner import ReadyTask, Runner
+from engine.domain.actor import Actor
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.errors import Conflict
@@ -50,13 +56,13 @@ class Snapshot:
     variables: dict  # {name: canonical JSON}, to record which variables a change set
 
 
-def snapshot(bundle, workflow, variables=None):
+def snapshot(bundle: ProcessBundle, workflow: BpmnWorkflow, variables: dict[str, Any] | None = None) -> "Snapshot":
     return Snapshot({t.id: t for t in RUNNER.ready_tasks(bundle, workflow)},
                      {t.task_id: t for t in RUNNER.waiting_timers(workflow)},
                      variable_texts(RUNNER.case_data(workflow) if variables is None else variables))
 
 
-def task_due(info, now):
+def task_due(info: ReadyTask, now: datetime) -> datetime | None:
     """A task's due time: its diagram's boundary timer, else the SLA policy's limit for it."""
     if info.due:
         return info.due
@@ -64,7 +70,7 @@ def task_due(info, now):
     return current.policy.task_due(info.element_id, now, current.calendar)
 
 
-def take_workflow(case, bundle, now):
+def take_workflow(case: "CaseRef", bundle: ProcessBundle, now: datetime) -> tuple[BpmnWorkflow, Snapshot]:
     """The case's workflow at its stored revision, and the snapshot of its open tasks and timers."""
     cached = state.current().workflows.pop((case.id, case.revision))
     if cached is None:
@@ -76,18 +82,18 @@ def take_workflow(case, bundle, now):
     return workflow, kept
 
 
-def keep_workflow(change, workflow, kept):
+def keep_workflow(change: Change, workflow: BpmnWorkflow, kept: Snapshot) -> None:
     """Cache a workflow at the revision a change left its case (with its snapshot)."""
     state.current().workflows.put((change.case_id, change.revision), (workflow, kept))
 
 
-def forget_cached_workflows(case_ids=None):
+def forget_cached_workflows(case_ids: Iterable[int] | None = None) -> None:
     """Drop the cached workflows (of these cases only, when given): they are reloaded on next use."""
     dropped = None if case_ids is None else set(case_ids)
     state.current().workflows.forget(None if dropped is None else lambda key: key[0] not in dropped)
 
 
-def carry_cached_workflow(case):
+def carry_cached_workflow(case: "CaseRef") -> None:
     """A change that leaves the workflow as it was (a claim) moves its cache entry to the next revision."""
     workflows = state.current().workflows
     cached = workflows.pop((case.id, case.revision))
@@ -106,17 +112,19 @@ class CaseRef:
     dashboard: dict | None = None  # rollups.CASE_COLUMNS as the row holds them, when just read
 
 
-def case_ref(row, prefix=""):
+def case_ref(row: Any, prefix: str = "") -> CaseRef:
     """The CaseRef of a row read with statements.CASE_COLUMNS (labelled `prefix` + name) and, if there,
     statements.DASHBOARD_COLUMNS."""
     values = row._mapping
     dashboard = ({name: values[f"r_{name}"] for name in rollups.CASE_COLUMNS}
                  if f"r_{rollups.CASE_COLUMNS[0]}" in values else None)
-    return CaseRef(*(values[prefix + name] for name in
-                     ("id", "revision", "event_count", "last_event_hash", "diagram_version_id", "wilayah")), dashboard)
+    return CaseRef(**{name: values[prefix + name] for name in
+                      ("id", "revision", "event_count", "last_event_hash", "diagram_version_id", "wilayah")},
+                   dashboard=dashboard)
 
 
-def record_event(case, now, actor_name, type, task_id=None, element_id=None, data=None):
+def record_event(case: CaseRef, now: datetime, actor_name: str, type: str, task_id: str | None = None,
+                 element_id: str | None = None, data: dict[str, Any] | None = None) -> CaseRef:
     """Append an event that changes no workflow state (a claim, a hand-over) and move the case to its
     next revision (compare-and-set); return the case's new reference."""
     event = next_event(case.id, case.event_count + 1, case.last_event_hash, type=type, at=now, actor=actor_name,
@@ -131,7 +139,7 @@ class Stale(Conflict):
     """The case row is no longer at the revision a change was prepared on."""
 
 
-def compare_and_set(statement, case, **values):
+def compare_and_set(statement: Any, case: CaseRef, **values: Any) -> None:
     result = run(statement, {"_id": case.id, "_revision": case.revision, **values})
     if result.rowcount != 1:
         raise Stale(N_("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi"),
@@ -149,20 +157,24 @@ class Pending:
     changes: dict
     event: dict
     messages: list
-    now: object
-    actor: object
+    now: datetime
+    actor: Actor
     task: object
-    data: dict
+    data: dict | None
     completed: bool
 
 
-def persist(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
+def persist(case: CaseRef, bundle: ProcessBundle, workflow: BpmnWorkflow, before: Snapshot, now: datetime, actor: Actor,
+            event_type: str, task: Any = None, data: dict[str, Any] | None = None, fired: Iterable[str] = (),
+            notices: Iterable[tuple[str, Any]] = ()) -> tuple[Change, Snapshot]:
     """Write the workflow's new state, its index changes and one event; return (Change, snapshot)."""
     pending = prepare(case, bundle, workflow, before, now, actor, event_type, task, data, fired, notices)
     return write(pending), pending.after
 
 
-def prepare(case, bundle, workflow, before, now, actor, event_type, task=None, data=None, fired=(), notices=()):
+def prepare(case: CaseRef, bundle: ProcessBundle, workflow: BpmnWorkflow, before: Snapshot, now: datetime, actor: Actor,
+            event_type: str, task: Any = None, data: dict[str, Any] | None = None, fired: Iterable[str] = (),
+            notices: Iterable[tuple[str, Any]] = ()) -> Pending:
     """The case row's new values, index changes and event of a change (no database access)."""
     variables = RUNNER.case_data(workflow)
     thrown = RUNNER.take_messages(workflow)
@@ -188,7 +200,7 @@ def prepare(case, bundle, workflow, before, now, actor, event_type, task=None, d
     return Pending(case, after, variables, values, changes, event, messages, now, actor, task, data, completed)
 
 
-def write(pending):
+def write(pending: Pending) -> Change:
     """Write a prepared change in the caller's transaction, first checking (compare-and-set) that the
     case is still at the revision it was prepared on; return the Change."""
     p = pending
@@ -206,7 +218,8 @@ def write(pending):
     return Change(case.id, values["revision"], ready, p.completed)
 
 
-def index_changes(before, after, now, completed_task_id, fired):
+def index_changes(before: Snapshot, after: Snapshot, now: datetime, completed_task_id: str | None,
+                  fired: Iterable[str]) -> dict[str, list[list[Any]]]:
     """Tasks and timers a change opened and closed: [id, element id, due ISO] / [id, new status]."""
     closed = [task_id for task_id in before.ready if task_id not in after.ready]
     disarmed = [timer_id for timer_id in before.timers if timer_id not in after.timers]
@@ -249,7 +262,7 @@ def _outcome(submitted):
     return next((str(values[name]) for name in TASK_OUTCOME_VARIABLES if values.get(name) is not None), None)
 
 
-def task_rows(case, variables, infos, now):
+def task_rows(case: CaseRef, variables: dict[str, Any], infos: Iterable[ReadyTask], now: datetime) -> list[dict[str, Any]]:
     """Human-task index rows for tasks that just opened."""
     return [dict(
         id=info.id, case_id=case.id, element_id=info.element_id, name=info.name, role=info.role,
@@ -260,7 +273,7 @@ def task_rows(case, variables, infos, now):
     ) for info in infos]
 
 
-def local_time(instant):
+def local_time(instant: datetime) -> str:
     """An instant as the district reads it, e.g. '2026-03-31 10:00 (UTC+07:00)'."""
     local = instant.astimezone(state.current().calendar.tz)
     return f"{local:%Y-%m-%d %H:%M} ({local:%Z})"

@@ -1,12 +1,14 @@
 """Read side: inboxes, case lists and case views from the indexed tables, scoped to the caller."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Collection
 
-from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case as sql_case, func, or_, select
 
 from engine.bpmn.forms import with_options
 from engine.domain import access, roles
+from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Forbidden, NotFound
 from engine.people import catalogue
@@ -22,7 +24,7 @@ def _area(column, actor):
     return column.like(f"{actor.wilayah}%") if actor.wilayah else column.isnot(None)
 
 
-def task_scope(actor):
+def task_scope(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: the open tasks this actor may act on, or that are claimed by them."""
     fits = and_(HumanTask.role == actor.role, _area(HumanTask.wilayah, actor))
     if actor.role == roles.BACK_OFFICE and actor.sektor:
@@ -41,16 +43,16 @@ def _referred(instansi):
                                       HumanTask.instansi == instansi).exists()
 
 
-def may_view(actor, case):
+def may_view(actor: Actor, case: Any) -> bool:
     """access.may_view_case with the agencies the case was referred to read from the task index."""
-    referred = ()
+    referred: Collection[Any] = ()
     if actor.role == roles.PENGELOLA_PROGRAM and actor.instansi:
         referred = set(db.session.scalars(select(HumanTask.instansi).where(
             HumanTask.case_id == case.id, HumanTask.role == roles.PENGELOLA_PROGRAM)))
     return access.may_view_case(actor, case, referred)
 
 
-def case_scope(actor):
+def case_scope(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: the cases this actor may see (the twin of may_view)."""
     if access.shielded(actor, True):
         return and_(Case.aparat_desa.is_(False), _case_scope(actor))
@@ -79,7 +81,8 @@ def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
     return conditions
 
 
-def inbox(actor, now, program=None, kategori=None, kanal=None, wilayah=None, limit=200):
+def inbox(actor: Actor, now: datetime, program: str | None = None, kategori: str | None = None,
+          kanal: str | None = None, wilayah: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """Open tasks for the actor: overdue first, then due soonest, then oldest."""
     query = (
         select(HumanTask, Case.ticket, Case.program, Case.kategori, Case.kanal, Case.jenis_keluhan)
@@ -93,7 +96,7 @@ def inbox(actor, now, program=None, kategori=None, kanal=None, wilayah=None, lim
             for row, ticket, program_, kategori_, kanal_, jenis in db.session.execute(query)]
 
 
-def inbox_counts(actor, now, **filters):
+def inbox_counts(actor: Actor, now: datetime, **filters: Any) -> dict[str, int]:
     """How many open tasks the actor has in each state (all of them, not only those listed)."""
     soon = now + timedelta(hours=DUE_SOON_HOURS)
 
@@ -124,7 +127,8 @@ def _task_summary(row, ticket, program, kategori, kanal, jenis, now):
     }
 
 
-def list_cases(actor, status=None, limit=100, offset=0, q=None):
+def list_cases(actor: Actor, status: str | None = None, limit: int = 100, offset: int = 0,
+               q: str | None = None) -> list[dict[str, Any]]:
     """Cases the actor may see, newest first; `q` searches ticket numbers (never outside the scope)."""
     query = select(Case).where(case_scope(actor))
     if status:
@@ -147,7 +151,7 @@ def _case_summary(case):
     }
 
 
-def find_case(key):
+def find_case(key: int | str) -> Any:
     """A case's row (every column but the serialized workflow) by numeric id or ticket number
     (NotFound otherwise)."""
     row = None
@@ -160,7 +164,7 @@ def find_case(key):
     return row
 
 
-def case_view(actor, key, now, case=None):
+def case_view(actor: Actor, key: int | str, now: datetime, case: Any = None) -> dict[str, Any]:
     """One case as the actor may see it: summary, variables (identity masked), tasks, timers.
     `case`: its row when the caller has just read it."""
     case = case if case is not None else find_case(key)
@@ -179,7 +183,7 @@ def case_view(actor, key, now, case=None):
     return view
 
 
-def case_after_action(actor, case_id, now):
+def case_after_action(actor: Actor, case_id: int, now: datetime) -> dict[str, Any]:
     """The case as the actor may see it after acting on it; only its summary when the action
     moved the case out of their sight (a program manager's "not our mandate", say)."""
     case = find_case(case_id)
@@ -188,7 +192,7 @@ def case_after_action(actor, case_id, now):
     return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
 
 
-def mask_identity(pelapor):
+def mask_identity(pelapor: dict[str, Any]) -> dict[str, Any]:
     """The complainant's record with NIK, KK, name, phone and address hidden."""
     masked = dict(pelapor)
     for key in ("nik", "no_kk", "telepon"):
@@ -201,12 +205,12 @@ def mask_identity(pelapor):
     return masked
 
 
-def task_view(actor, task_id, now):
+def task_view(actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
     """One task with its form fields and the case it belongs to."""
     task = db.session.get(HumanTask, str(task_id))
     if task is None:
         raise NotFound(N_("Tugas tidak ditemukan"), task_id=str(task_id))
-    case = db.session.get(Case, task.case_id)
+    case = db.session.get_one(Case, task.case_id)  # the task's case always exists
     if access.shielded(actor, case.aparat_desa) or not (
             access.may_act_on_task(actor, task) or task.assignee_id == actor.id or may_view(actor, case)):
         raise Forbidden(N_("Anda tidak berwenang atas tugas ini"), task_id=str(task_id))
@@ -218,7 +222,7 @@ def task_view(actor, task_id, now):
     return view
 
 
-def events(actor, key):
+def events(actor: Actor, key: int | str) -> list[dict[str, Any]]:
     case = find_case(key)
     if not may_view(actor, case):
         raise Forbidden(N_("Anda tidak berwenang melihat kasus ini"), case=str(key))
@@ -250,7 +254,7 @@ PUBLIC_RESULTS = {
 }
 
 
-def public_status(ticket, code):
+def public_status(ticket: str, code: str | None) -> dict[str, Any]:
     """What the complainant may read: stage and result in plain language, nothing else."""
     case = db.session.scalar(select(Case).where(Case.ticket == ticket))
     if case is None or not code or case.tracking_code != str(code).strip().upper():
@@ -281,7 +285,7 @@ EVENT_TASK_LABELS = {
 }
 
 
-def timeline(actor, key):
+def timeline(actor: Actor, key: int | str) -> list[dict[str, Any]]:
     """What happened to a case, in order: when, who (name and role), what."""
     rows = events(actor, key)
     names = {u.username: (u.full_name, u.role) for u in db.session.scalars(
@@ -300,7 +304,7 @@ def timeline(actor, key):
     return out
 
 
-def task_page(actor, task_id, now):
+def task_page(actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
     """Everything the task page shows: the task and its form, and the case as the actor may see it."""
     task = task_view(actor, task_id, now)
     case = find_case(task["case_id"])
@@ -311,7 +315,7 @@ def task_page(actor, task_id, now):
             "holder": holder.full_name if holder else None}
 
 
-def inbox_page(actor, now, **filters):
+def inbox_page(actor: Actor, now: datetime, **filters: Any) -> dict[str, Any]:
     """The inbox with counts per state and the filter choices."""
     tasks = inbox(actor, now, **filters)
     counts = inbox_counts(actor, now, **filters)

@@ -1,10 +1,12 @@
 """Queue numbers at a district secretariat: take a number, call the next one (per local day)."""
 
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
 from engine.domain import roles
+from engine.domain.actor import Actor
 from engine.domain.statuses import QueueStatus
 from engine.errors import Forbidden, NotFound
 from engine.store.database import write_transaction
@@ -24,7 +26,7 @@ def _district(actor):
     return actor.wilayah[:4]
 
 
-def take_number(actor, now):
+def take_number(actor: Actor, now: datetime) -> str:
     """Give the next walk-in a number for today; returns its code, e.g. A-017."""
     district = _district(actor)
     with write_transaction() as session:
@@ -37,7 +39,7 @@ def take_number(actor, now):
         return ticket.kode
 
 
-def call_next(actor, now):
+def call_next(actor: Actor, now: datetime) -> str:
     """Call the longest-waiting number of today; NotFound when nobody waits."""
     district = _district(actor)
     with write_transaction() as session:
@@ -50,11 +52,11 @@ def call_next(actor, now):
         return ticket.kode
 
 
-def board(actor, now):
+def board(actor: Actor, now: datetime) -> dict[str, Any]:
     """Today's queue for the actor's district: {'dipanggil': last called code, 'menunggu': [codes]}."""
     district = _district(actor)
     rows = list(db.session.scalars(select(QueueTicket).where(
         QueueTicket.kabupaten == district, QueueTicket.tanggal == _day(now)).order_by(QueueTicket.nomor)))
     called = [t for t in rows if t.status == QueueStatus.DIPANGGIL]
-    last = max(called, key=lambda t: t.called_at) if called else None
+    last = max(called, key=lambda t: cast(datetime, t.called_at)) if called else None
     return {"dipanggil": last.kode if last else None, "menunggu": [t.kode for t in rows if t.status == QueueStatus.MENUNGGU]}

@@ -1,7 +1,9 @@
 """The timer sweep: fire every armed timer that is due, each exactly once, from any number of
 scheduler processes. Reads the timer index only; never deserializes a case that has nothing due."""
 
-from engine.domain.actor import SYSTEM
+from datetime import datetime
+
+from engine.domain.actor import SYSTEM, Actor
 from engine.errors import Conflict
 from engine.cases import commands
 from engine.store import statements
@@ -10,7 +12,7 @@ from engine.store.models import db
 BATCH = 200
 
 
-def due_case_ids(now, limit=BATCH):
+def due_case_ids(now: datetime, limit: int = BATCH) -> list[int]:
     """Cases with at least one waiting timer due at `now`, earliest first (uses ix_timers_due)."""
     rows = db.session.execute(statements.DUE_TIMERS, {"_now": now, "_limit": limit * 4}).all()
     db.session.rollback()
@@ -22,7 +24,7 @@ def due_case_ids(now, limit=BATCH):
     return ids[:limit]
 
 
-def sweep(now, actor=SYSTEM, max_rounds=1000):
+def sweep(now: datetime, actor: Actor = SYSTEM, max_rounds: int = 1000) -> int:
     """Fire everything due at `now`; return the number of timers fired by this process."""
     fired = 0
     for _ in range(max_rounds):

@@ -5,6 +5,9 @@ area lies inside their own (a district administrator cannot touch a nationwide a
 """
 
 import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -30,18 +33,18 @@ def _require_admin(actor):
         raise Forbidden(N_("Hanya administrator yang boleh mengelola data ini"))
 
 
-def manages(actor, wilayah):
+def manages(actor: Actor, wilayah: str | None) -> bool:
     """True when an officer with this area code lies inside the administrator's area."""
     own, other = actor.wilayah or "", wilayah or ""
     return other.startswith(own) and len(other) >= len(own)
 
 
-def list_users(actor):
+def list_users(actor: Actor) -> list[dict[str, Any]]:
     """Officers the administrator manages, with how many open tasks each holds."""
     _require_admin(actor)
     users = [u for u in db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.username))
              if manages(actor, u.wilayah)]
-    held = {}
+    held: dict[int | None, int] = {}
     for task in db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.SIAP,
                                                           HumanTask.assignee_id.isnot(None))):
         held[task.assignee_id] = held.get(task.assignee_id, 0) + 1
@@ -50,7 +53,7 @@ def list_users(actor):
              "open_tasks": held.get(u.id, 0)} for u in users]
 
 
-def get_user(actor, user_id):
+def get_user(actor: Actor, user_id: int) -> User:
     _require_admin(actor)
     user = db.session.get(User, user_id)
     if user is None or not manages(actor, user.wilayah):
@@ -81,13 +84,13 @@ def _clean(actor, fields):
     return {k: (v or None) if k in ("sektor", "instansi", "email") else v for k, v in values.items()}
 
 
-def create_user(actor, fields, now):
+def create_user(actor: Actor, fields: Mapping[str, Any], now: datetime) -> int:
     _require_admin(actor)
     values = _clean(actor, fields)
     return auth.create_user((fields.get("username") or "").strip(), fields.get("password") or "", now=now, **values)
 
 
-def update_user(actor, user_id, fields, now):
+def update_user(actor: Actor, user_id: int, fields: Mapping[str, Any], now: datetime) -> int:
     """Change an officer's name, role, area, sector, agency or email (and password when given)."""
     values = _clean(actor, fields)
     with write_transaction():
@@ -99,7 +102,7 @@ def update_user(actor, user_id, fields, now):
     return user_id
 
 
-def deactivate(actor, user_id, replacement_id, now):
+def deactivate(actor: Actor, user_id: int, replacement_id: int | None, now: datetime) -> int:
     """Deactivate an officer, revoke their tokens and hand their claimed open tasks to a replacement.
 
     One transaction: the replacement must be an active officer allowed to act on every one of
@@ -123,17 +126,17 @@ def deactivate(actor, user_id, replacement_id, now):
     return moved
 
 
-def reactivate(actor, user_id):
+def reactivate(actor: Actor, user_id: int) -> None:
     with write_transaction():
         get_user(actor, user_id).active = True
 
 
-def list_programs(actor):
+def list_programs(actor: Actor) -> list[Program]:
     _require_admin(actor)
     return list(db.session.scalars(select(Program).order_by(Program.code)))
 
 
-def update_program(actor, code, fields):
+def update_program(actor: Actor, code: str, fields: Mapping[str, Any]) -> None:
     """Change a program's name, agency, SOP process, sector, texts or whether it is offered."""
     _require_admin(actor)
     values = _program_values(fields, {})
@@ -146,7 +149,7 @@ def update_program(actor, code, fields):
             setattr(program, key, value)
 
 
-def add_program(actor, fields):
+def add_program(actor: Actor, fields: Mapping[str, Any]) -> str:
     """Add a program to the catalogue; its SOP process must be published before complaints reach it."""
     _require_admin(actor)
     code = (fields.get("code") or "").strip().upper()
@@ -190,7 +193,7 @@ def _program_values(fields, errors):
             "criteria": (fields.get("criteria") or "").strip(), "active": bool(fields.get("active"))}
 
 
-def list_faq(actor, only_active=False):
+def list_faq(actor: Actor, only_active: bool = False) -> list[Faq]:
     if not (access.allowed(actor, access.FAQ) or access.allowed(actor, access.ADMIN)):
         raise Forbidden(N_("Anda tidak berwenang membaca FAQ"))
     query = select(Faq).order_by(Faq.urutan, Faq.id)
@@ -199,7 +202,7 @@ def list_faq(actor, only_active=False):
     return list(db.session.scalars(query))
 
 
-def save_faq(actor, faq_id, fields, now):
+def save_faq(actor: Actor, faq_id: int | None, fields: Mapping[str, Any], now: datetime) -> int:
     """Add (faq_id None) or change one FAQ entry; returns its id."""
     _require_admin(actor)
     question, answer = (fields.get("pertanyaan") or "").strip(), (fields.get("jawaban") or "").strip()

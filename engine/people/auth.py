@@ -2,11 +2,13 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import scoped_session
 
 from engine.domain.actor import Actor
 from engine.domain.roles import ALL_ROLES
@@ -21,7 +23,9 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("tidak-ada-pengguna")
 
 
-def create_user(username, password, full_name, role, wilayah="", sektor=None, instansi=None, now=None, email=None):
+def create_user(username: str, password: str, full_name: str, role: str, wilayah: str | None = "",
+                sektor: str | None = None, instansi: str | None = None, now: datetime | None = None,
+                email: str | None = None) -> int:
     errors = {}
     if not username or len(username) > 80:
         errors["username"] = N_("nama pengguna wajib diisi (maksimal 80 karakter)")
@@ -42,7 +46,7 @@ def create_user(username, password, full_name, role, wilayah="", sektor=None, in
         return user.id
 
 
-def authenticate(username, password):
+def authenticate(username: str | None, password: str | None) -> Actor:
     """The Actor for valid credentials of an active user, else AuthenticationFailed."""
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
     try:
@@ -54,7 +58,7 @@ def authenticate(username, password):
     return Actor.of(user)
 
 
-def issue_token(actor, now, ttl_hours, label="api"):
+def issue_token(actor: Actor, now: datetime, ttl_hours: float, label: str = "api") -> tuple[str, datetime]:
     """A new bearer token for the actor; only its hash is stored."""
     token = secrets.token_urlsafe(32)
     with write_transaction() as session:
@@ -63,7 +67,7 @@ def issue_token(actor, now, ttl_hours, label="api"):
     return token, now + timedelta(hours=ttl_hours)
 
 
-def actor_for_token(token, now):
+def actor_for_token(token: str | None, now: datetime) -> Actor:
     row = statements.TOKEN_USER.execute({"digest": _digest(token)}).one_or_none() if token else None
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise AuthenticationFailed(N_("Token tidak valid atau sudah kedaluwarsa"))
@@ -72,14 +76,14 @@ def actor_for_token(token, now):
     return Actor(row.id, row.username, row.role, row.wilayah or "", row.sektor, row.instansi, row.full_name)
 
 
-def actor_for_user_id(user_id):
+def actor_for_user_id(user_id: int | None) -> Actor:
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active:
         raise AuthenticationFailed(N_("Sesi tidak valid"))
     return Actor.of(user)
 
 
-def revoke_token(token, now):
+def revoke_token(token: str, now: datetime) -> None:
     with write_transaction() as session:
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
         if row is not None and row.revoked_at is None:
@@ -90,15 +94,15 @@ def _digest(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def list_tokens(actor, now):
+def list_tokens(actor: Actor, now: datetime) -> list[dict[str, Any]]:
     """The actor's own API tokens, newest first, with whether each still works."""
     rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == actor.id)
                               .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
     return [{"id": t.id, "label": t.label, "created_at": t.created_at, "expires_at": t.expires_at,
-             "revoked_at": t.revoked_at, "active": t.revoked_at is None and t.expires_at > now} for t in rows]
+             "revoked_at": t.revoked_at, "active": t.revoked_at is None and cast(datetime, t.expires_at) > now} for t in rows]
 
 
-def revoke_token_id(actor, token_id, now):
+def revoke_token_id(actor: Actor, token_id: int, now: datetime) -> None:
     """Revoke one of the actor's own tokens by its id (NotFound for anyone else's)."""
     with write_transaction() as session:
         row = session.get(ApiToken, token_id)
@@ -108,13 +112,13 @@ def revoke_token_id(actor, token_id, now):
             row.revoked_at = now
 
 
-def revoke_user_tokens(session, user_id, now):
+def revoke_user_tokens(session: scoped_session, user_id: int, now: datetime) -> None:
     """Revoke every live token of a user (inside the caller's transaction)."""
     for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
         row.revoked_at = now
 
 
-def set_password(user, password):
+def set_password(user: User, password: str) -> None:
     """Give a user row a new password (inside the caller's transaction)."""
     if not password or len(password) < 8:
         raise InvalidInput(N_("Data pengguna tidak valid"), errors={"password": N_("kata sandi minimal 8 karakter")})

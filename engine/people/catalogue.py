@@ -6,7 +6,9 @@ it. Its initial content is rules/program.yaml; administrators edit it at /admin/
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -23,7 +25,7 @@ CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
 
 
-def programs(active_only=True):
+def programs(active_only: bool = True) -> list[Program]:
     """The catalogue rows in display order."""
     query = select(Program).order_by(Program.urutan, Program.code)
     if active_only:
@@ -31,34 +33,34 @@ def programs(active_only=True):
     return list(db.session.scalars(query))
 
 
-def codes(active_only=True):
+def codes(active_only: bool = True) -> tuple[str, ...]:
     """The program codes in display order."""
     return tuple(p.code for p in programs(active_only))
 
 
-def options(active_only=True):
+def options(active_only: bool = True) -> tuple[tuple[str, str], ...]:
     """((code, label), ...) for a choice of program."""
     return tuple((p.code, f"{p.code} ({p.name})") for p in programs(active_only))
 
 
-def option_sources(active_only=False):
+def option_sources(active_only: bool = False) -> dict[str, tuple[tuple[str, str], ...]]:
     """{source: options} for the runner: a completion accepts every catalogued code (replay too)."""
     return {SOURCE: options(active_only)}
 
 
-def variables_for(code):
+def variables_for(code: Any) -> dict[str, str | None]:
     """{proses_sop, sektor_bawaan} of a program (None / the fallback sector when it is not catalogued)."""
     row = db.session.get(Program, code) if isinstance(code, str) else None
     return dict(zip(PROGRAM_VARIABLES, (row.proses_sop if row else None,
                                          (row.sektor if row else None) or FALLBACK_SECTOR)))
 
 
-def derive(values):
+def derive(values: Mapping[str, Any]) -> dict[str, str | None]:
     """The program's variables when submitted values name a program, else nothing."""
     return variables_for(values["program"]) if values.get("program") else {}
 
 
-def intake_error(code):
+def intake_error(code: Any) -> str | None:
     """The Indonesian message for a program intake must refuse, or None when it is offered."""
     if code in (None, ""):
         return N_("program wajib diisi")
@@ -68,12 +70,12 @@ def intake_error(code):
     return None
 
 
-def missing_sop_processes(process_ids):
+def missing_sop_processes(process_ids: Iterable[str]) -> list[tuple[str, str | None]]:
     """[(code, proses_sop)] of active programs whose SOP process is not among `process_ids`."""
     return [(p.code, p.proses_sop) for p in programs() if p.proses_sop not in set(process_ids)]
 
 
-def check_fields(fields, errors):
+def check_fields(fields: Mapping[str, Any], errors: dict[str, Any]) -> tuple[str, str]:
     """Validate an administrator's SOP process and sector entries into `errors`; return them."""
     proses = (fields.get("proses_sop") or "").strip()
     sektor = (fields.get("sektor") or "").strip()
@@ -84,7 +86,7 @@ def check_fields(fields, errors):
     return proses, sektor
 
 
-def initial_rows(path=INITIAL_FILE):
+def initial_rows(path: str | Path = INITIAL_FILE) -> list[Program]:
     """The catalogue's initial content as Program rows (not yet added to a session)."""
     rows = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     return [Program(code=r["kode"], name=r["nama"], agency=r["instansi"], level=r["tingkat"],

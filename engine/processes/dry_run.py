@@ -7,12 +7,15 @@ which scenarios end differently.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select
 
-from engine.bpmn.parser import load_bundle
+from engine.bpmn.parser import ProcessBundle, load_bundle
+from engine.config import Settings
 from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus
 from engine.errors import SlrtError
@@ -33,7 +36,7 @@ DEFAULT_INTAKE = {"kanal": "sekretariat", "wilayah": seed.DEMO_VILLAGE, "jenis_k
 COMPARED = ("peran", "selesai", "tujuan_rujukan", "saluran_rujukan", "hasil_akhir", "pesan_keluar", "gagal")
 
 
-def fill(value):
+def fill(value: Any) -> Any:
     """The scenario with its placeholders (KNOWN_NIK, DEMO_VILLAGE, ...) replaced by demo data."""
     if isinstance(value, str):
         return PLACEHOLDERS.get(value, value)
@@ -44,7 +47,7 @@ def fill(value):
     return value
 
 
-def load(path):
+def load(path: Path) -> dict[str, Any]:
     """One scenario file, filled in; ValueError names what is missing."""
     scenario = fill(yaml.safe_load(path.read_text(encoding="utf-8")))
     for key in REQUIRED:
@@ -53,12 +56,12 @@ def load(path):
     return scenario
 
 
-def suite(settings):
+def suite(settings: Settings) -> list[tuple[str, dict[str, Any]]]:
     """[(name, scenario)] of every scenario file, in name order."""
     return [(path.stem, load(path)) for path in sorted(settings.path(settings.scenarios_dir).glob("*.yaml"))]
 
 
-def intake_payload(scenario):
+def intake_payload(scenario: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """(officer username, intake payload) of a scenario."""
     spec = dict(scenario["pengaduan"])
     officer = spec.pop("oleh", "fo.cianjur")
@@ -77,10 +80,10 @@ class _Officers:
         return self.by_name[username]
 
 
-def play(bundle, scenario, start_data, now):
+def play(bundle: ProcessBundle, scenario: dict[str, Any], start_data: dict[str, Any], now: datetime) -> dict[str, Any]:
     """Play one scenario in memory on a bundle; return its outcome (nothing is stored)."""
     runner = commands.RUNNER
-    outcome = {"peran": [], "selesai": False, "tujuan_rujukan": None, "saluran_rujukan": None, "hasil_akhir": None,
+    outcome: dict[str, Any] = {"peran": [], "selesai": False, "tujuan_rujukan": None, "saluran_rujukan": None, "hasil_akhir": None,
                "pesan_keluar": [], "gagal": None}
     try:
         workflow = runner.start(bundle, start_data, now)
@@ -113,7 +116,7 @@ def _collect(runner, workflow, outcome):
                                         body.get("saluran_rujukan", variables.get("saluran_rujukan"))])
 
 
-def unmet(expected, outcome):
+def unmet(expected: dict[str, Any], outcome: dict[str, Any]) -> list[str]:
     """The expectations (harapan) of a scenario that an in-memory outcome does not meet."""
     missed = []
     for key, value in expected.items():
@@ -130,7 +133,7 @@ def unmet(expected, outcome):
     return missed
 
 
-def dry_run(actor, version_id, settings, now):
+def dry_run(actor: Actor, version_id: int, settings: Settings, now: datetime) -> dict[str, Any]:
     """Play the suite on the latest published version and on version `version_id`; report what changes."""
     require_reader(actor)
     candidate = versions.get_version(version_id)
@@ -138,7 +141,8 @@ def dry_run(actor, version_id, settings, now):
                           settings, now)
 
 
-def dry_run_files(actor, process_id, files, settings, now):
+def dry_run_files(actor: Actor, process_id: str, files: dict[str, str], settings: Settings,
+                  now: datetime) -> dict[str, Any]:
     """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate."""
     require_reader(actor)
     refuse_if_invalid(files, process_id)

@@ -4,13 +4,17 @@ is the access table's (engine/domain/access.py): analysts change things, auditor
 """
 
 
+from datetime import datetime
+from typing import Any, cast
+
 from sqlalchemy import func, select
 
 from engine.bpmn.diff import diff as diff_files
-from engine.bpmn.lint import has_errors, lint_files
-from engine.bpmn.parser import content_hash, load_bundle
+from engine.bpmn.lint import Finding, has_errors, lint_files
+from engine.bpmn.parser import ProcessBundle, content_hash, load_bundle
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
+from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, VersionStatus
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.people import catalogue
@@ -22,17 +26,17 @@ from engine.store.database import write_transaction
 from engine.store import statements
 from engine.store.models import Case, DiagramChange, DiagramVersion, db
 
-def require_reader(actor):
+def require_reader(actor: Actor) -> None:
     if not access.allowed(actor, access.DIAGRAMS_VIEW):
         raise Forbidden(N_("Peran Anda tidak berwenang melihat pengelolaan diagram"), action=access.DIAGRAMS_VIEW)
 
 
-def require_analyst(actor):
+def require_analyst(actor: Actor) -> None:
     if not access.allowed(actor, access.DIAGRAMS_EDIT):
         raise Forbidden(N_("Peran Anda tidak berwenang mengubah diagram"), action=access.DIAGRAMS_EDIT)
 
 
-def validate(actor, files, process_id):
+def validate(actor: Actor, files: dict[str, str], process_id: str | None) -> list[dict[str, Any]]:
     """Every finding for an unsaved set of files (nothing is stored)."""
     require_reader(actor)
     _check_names(files)
@@ -47,7 +51,7 @@ def _check_names(files):
             raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
 
 
-def upload(actor, process_id, files, now):
+def upload(actor: Actor, process_id: str, files: dict[str, str], now: datetime) -> int:
     """Check uploaded files and keep them as a draft version; DiagramError names what is wrong."""
     require_analyst(actor)
     _check_names(files)
@@ -63,7 +67,7 @@ def upload(actor, process_id, files, now):
         return version.id
 
 
-def refuse_if_invalid(files, process_id):
+def refuse_if_invalid(files: dict[str, str], process_id: str) -> list[Finding]:
     """Raise DiagramError naming the first error (and carrying every finding) if the set has errors."""
     findings = lint_files(files, process_id)
     if has_errors(findings):
@@ -73,7 +77,7 @@ def refuse_if_invalid(files, process_id):
     return findings
 
 
-def refuse_missing_sop(bundle):
+def refuse_missing_sop(bundle: ProcessBundle) -> None:
     """Raise DiagramError when the bundle routes by the catalogue and an active program's SOP is missing.
 
     A diagram whose call activity names its process by a variable (`${proses_sop}`) calls the
@@ -90,7 +94,7 @@ def refuse_missing_sop(bundle):
         raise DiagramError(findings[0]["message"], element_id=findings[0]["element_id"], findings=findings)
 
 
-def publish_draft(actor, version_id, now=None):
+def publish_draft(actor: Actor, version_id: int, now: datetime | None = None) -> int:
     """Make a draft version the one new cases start on; running cases keep theirs."""
     require_analyst(actor)
     with write_transaction():
@@ -99,11 +103,11 @@ def publish_draft(actor, version_id, now=None):
             raise Conflict(N_("Versi ini berstatus '{status}', bukan draf", status=version.status),
                            diagram_version_id=version_id)
         refuse_missing_sop(versions.bundle_for(version.id))
-        versions.make_latest(version, actor.username, now or version.created_at)
+        versions.make_latest(version, actor.username, now or cast(datetime, version.created_at))
         return version.id
 
 
-def describe(version, changes=None):
+def describe(version: DiagramVersion, changes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A version as a dict with its history (who did what, when)."""
     if changes is None:
         changes = history(version.id)
@@ -118,19 +122,19 @@ def describe(version, changes=None):
     }
 
 
-def history(version_id):
+def history(version_id: int) -> list[dict[str, Any]]:
     rows = db.session.scalars(select(DiagramChange).where(DiagramChange.diagram_version_id == version_id)
                               .order_by(DiagramChange.at, DiagramChange.id))
     return [{"action": c.action, "actor": c.actor, "at": c.at, "note": c.note} for c in rows]
 
 
-def overview(actor):
+def overview(actor: Actor) -> list[dict[str, Any]]:
     """Every version, newest first per process, each with its history and number of open cases.
 
     Callers hold ``access.DIAGRAMS_VIEW`` (checked here too, as every reader of this module does).
     """
     require_reader(actor)
-    changes = {}
+    changes: dict[int, list[dict[str, Any]]] = {}
     for c in db.session.scalars(select(DiagramChange).order_by(DiagramChange.at, DiagramChange.id)):
         changes.setdefault(c.diagram_version_id, []).append(
             {"action": c.action, "actor": c.actor, "at": c.at, "note": c.note})
@@ -144,7 +148,7 @@ def overview(actor):
     return result
 
 
-def detail(actor, version_id):
+def detail(actor: Actor, version_id: int) -> dict[str, Any]:
     """One version with its files' text."""
     require_reader(actor)
     version = versions.get_version(version_id)
@@ -153,7 +157,7 @@ def detail(actor, version_id):
     return item
 
 
-def source(actor, version_id, filename):
+def source(actor: Actor, version_id: int, filename: str) -> tuple[str, str]:
     """(filename, text) of one file of a version, for download."""
     require_reader(actor)
     version = versions.get_version(version_id)
@@ -162,18 +166,18 @@ def source(actor, version_id, filename):
     return filename, version.sources[filename]
 
 
-def diff(actor, version_id, other_id):
+def diff(actor: Actor, version_id: int, other_id: int | None) -> dict[str, Any]:
     """Elements added, removed and changed from version `other_id` to `version_id`."""
     require_reader(actor)
     if other_id is None:
         raise InvalidInput(N_("Versi pembanding wajib"), errors={"dari": N_("id versi pembanding wajib diisi")})
     new, old = versions.get_version(version_id), versions.get_version(other_id)
-    result = diff_files(old.sources, new.sources)
+    result: dict[str, Any] = diff_files(old.sources, new.sources)
     result.update({"dari": old.id, "ke": new.id, "dari_versi": old.version, "ke_versi": new.version})
     return result
 
 
-def retire(actor, version_id, now):
+def retire(actor: Actor, version_id: int, now: datetime) -> int:
     """Retire a draft (abandon it) or a published version that is not the only one new cases can take."""
     require_analyst(actor)
     with write_transaction() as session:
@@ -191,7 +195,7 @@ def retire(actor, version_id, now):
         return version.id
 
 
-def rollback(actor, version_id, now):
+def rollback(actor: Actor, version_id: int, now: datetime) -> int:
     """Publish an earlier version again, as a new latest version with the same files."""
     require_analyst(actor)
     with write_transaction():
@@ -205,7 +209,7 @@ def rollback(actor, version_id, now):
         return copy.id
 
 
-def migrate(actor, version_id, now):
+def migrate(actor: Actor, version_id: int, now: datetime) -> dict[str, Any]:
     """Move every open case of older versions of this process onto `version_id` where safe; report each."""
     require_analyst(actor)
     target = versions.get_version(version_id)
@@ -260,7 +264,7 @@ def _migrate_case(actor, case_id, target, new_bundle, now):
     return []
 
 
-def upload_over(actor, base_version_id, uploaded, now):
+def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, bytes], now: datetime) -> int:
     """A draft made of a version's files with uploaded files (from a desktop modeler) put over them.
 
     `uploaded` is {file name: bytes}; a .bpmn goes to the workflows folder and a .dmn to the rules
@@ -286,7 +290,7 @@ def upload_over(actor, base_version_id, uploaded, now):
     return upload(actor, base.process_id, files, now)
 
 
-def save_and_publish(actor, process_id, files, now):
+def save_and_publish(actor: Actor, process_id: str, files: dict[str, str], now: datetime) -> int:
     """Keep edited files as a draft (refused with findings if they have errors) and publish it at once."""
     version_id = upload(actor, process_id, files, now)
     publish_draft(actor, version_id, now)

@@ -4,20 +4,25 @@ What analysts do with versions (upload a draft, publish it, retire, roll back, m
 built on these in engine/processes/editing.py."""
 
 import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from engine import state
-from engine.bpmn.parser import content_hash, load_bundle
+from engine.bpmn.parser import ProcessBundle, content_hash, load_bundle
 from engine.bpmn.serializer import StateSerializer
+from engine.config import Settings
+from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus, VersionStatus
 from engine.errors import NotFound
 from engine.store import statements
 from engine.i18n import N_
 from engine.store.models import DiagramChange, DiagramVersion, db
 
-def read_diagram_files(settings):
+def read_diagram_files(settings: Settings) -> dict[str, str]:
     """{filename: text} of every workflows/*.bpmn and rules/*.dmn."""
     files = {}
     for folder, pattern in ((settings.workflows_dir, "*.bpmn"), (settings.rules_dir, "*.dmn")):
@@ -26,7 +31,7 @@ def read_diagram_files(settings):
     return files
 
 
-def publish(files, process_id, actor, now):
+def publish(files: dict[str, str], process_id: str, actor: str, now: datetime) -> DiagramVersion:
     """Check the files and store them as the newest published version of `process_id`.
 
     Publishing the same content twice returns the existing version.
@@ -43,18 +48,19 @@ def publish(files, process_id, actor, now):
     return version
 
 
-def find_by_content(process_id, digest):
+def find_by_content(process_id: str, digest: str) -> DiagramVersion | None:
     """The stored version of a process with exactly these files (by content hash), or None."""
     return db.session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
                                                           DiagramVersion.content_hash == digest))
 
 
-def add_version(process_id, files, bundle, actor, now, copy_of=None):
+def add_version(process_id: str, files: dict[str, str], bundle: ProcessBundle | None, actor: str, now: datetime,
+                copy_of: DiagramVersion | None = None) -> DiagramVersion:
     """Store files as the process's next version number, a draft; `copy_of`: a stored version whose
     files these are, whose name, hash and spec are reused (then `bundle` may be None)."""
     latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
     version = DiagramVersion(
-        process_id=process_id, version=(latest or 0) + 1, name=bundle.name if bundle else copy_of.name,
+        process_id=process_id, version=(latest or 0) + 1, name=bundle.name if bundle else cast(DiagramVersion, copy_of).name,
         status=VersionStatus.DRAFT, content_hash=copy_of.content_hash if copy_of else content_hash(files),
         sources=files, spec_json=copy_of.spec_json if copy_of else StateSerializer().spec_json(bundle),
         created_by=actor, created_at=now,
@@ -64,20 +70,20 @@ def add_version(process_id, files, bundle, actor, now, copy_of=None):
     return version
 
 
-def sync_from_disk(settings, now, actor="sistem"):
+def sync_from_disk(settings: Settings, now: datetime, actor: str = "sistem") -> DiagramVersion:
     """Publish the diagrams on disk for the main process if they changed; return the version."""
     version = publish(read_diagram_files(settings), settings.main_process, actor, now)
     db.session.commit()
     return version
 
 
-def latest_version(process_id):
+def latest_version(process_id: str) -> DiagramVersion:
     """The newest published version of a process (its large sources and spec load only if read)."""
-    return db.session.get(DiagramVersion, latest_version_id(process_id),
-                          options=[defer(DiagramVersion.sources), defer(DiagramVersion.spec_json)])
+    return db.session.get_one(DiagramVersion, latest_version_id(process_id),
+                              options=[defer(DiagramVersion.sources), defer(DiagramVersion.spec_json)])
 
 
-def latest_version_id(process_id):
+def latest_version_id(process_id: str) -> int:
     """The id of the newest published version of a process (what a new case starts on)."""
     version_id = statements.LATEST_VERSION_ID.execute({"_process": process_id}).scalar()
     if version_id is None:
@@ -85,7 +91,7 @@ def latest_version_id(process_id):
     return version_id
 
 
-def bundle_for(version_id):
+def bundle_for(version_id: int) -> ProcessBundle:
     """The parsed bundle of a stored version, parsed once per app."""
     current = state.current()
     bundle = current.bundles.get(version_id)
@@ -101,20 +107,20 @@ def bundle_for(version_id):
     return bundle
 
 
-def forget_cached_bundles():
+def forget_cached_bundles() -> None:
     """Drop the current app's parsed bundles (tests that recreate its database call this)."""
     current = state.current()
     with current.bundles_lock:
         current.bundles.clear()
 
 
-def list_versions(actor):
+def list_versions(actor: Actor) -> list[DiagramVersion]:
     """Every stored diagram version, newest first (any signed-in officer may read the list)."""
     return list(db.session.scalars(
         select(DiagramVersion).order_by(DiagramVersion.process_id, DiagramVersion.version.desc())))
 
 
-def make_latest(version, actor, now, note=""):
+def make_latest(version: DiagramVersion, actor: str, now: datetime, note: str = "") -> None:
     """Publish `version` and retire the versions published before it (their running cases carry on)."""
     for older in db.session.scalars(select(DiagramVersion).where(
             DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
@@ -124,7 +130,7 @@ def make_latest(version, actor, now, note=""):
     record_change(version, "diterbitkan", actor, now, note)
 
 
-def retire(version, actor, now, note=""):
+def retire(version: DiagramVersion, actor: str, now: datetime, note: str = "") -> None:
     """Take a version out of use: no new case starts on it (its running cases carry on)."""
     version.status = VersionStatus.RETIRED
     record_change(version, "dipensiunkan", actor, now, note)
@@ -134,18 +140,18 @@ def retire(version, actor, now, note=""):
 CHANGE_ACTIONS = (N_("diunggah"), N_("diterbitkan"), N_("dipulihkan"), N_("dipensiunkan"), N_("migrasi"))
 
 
-def record_change(version, action, actor, now, note=""):
+def record_change(version: DiagramVersion, action: str, actor: str, now: datetime, note: str = "") -> None:
     db.session.add(DiagramChange(diagram_version_id=version.id, action=action, actor=actor, at=now, note=note))
 
 
-def get_version(version_id):
+def get_version(version_id: int) -> DiagramVersion:
     version = db.session.get(DiagramVersion, version_id)
     if version is None:
         raise NotFound(N_("Versi diagram tidak ditemukan"), diagram_version_id=version_id)
     return version
 
 
-def drawings_for_case(view):
+def drawings_for_case(view: dict[str, Any]) -> list[dict[str, Any]]:
     """The process diagrams of a case's version that it has touched, with its completed and open steps."""
     from lxml import etree
 
@@ -164,7 +170,7 @@ def drawings_for_case(view):
 
 
 
-def drawings_for_elements(version_id, element_ids):
+def drawings_for_elements(version_id: int, element_ids: Iterable[str]) -> list[dict[str, Any]]:
     """The BPMN files of a version that contain any of these elements (the main process always)."""
     from lxml import etree
 

@@ -21,12 +21,13 @@ What each figure counts:
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
 from engine import state
 from engine.domain import access
+from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI
 from engine.errors import Forbidden, InvalidInput
@@ -52,15 +53,15 @@ class Scope:
     offset_hours: int
 
     @property
-    def level(self):
+    def level(self) -> str:
         return LEVELS.get(len(self.wilayah), "desa")
 
     @property
-    def sub_digits(self):
+    def sub_digits(self) -> int:
         return SUB_DIGITS.get(len(self.wilayah), 10)
 
 
-def current_month(now, offset_hours):
+def current_month(now: datetime, offset_hours: int) -> str:
     """The local month ('2026-11') an instant falls in."""
     return _month_of(now, offset_hours)
 
@@ -80,7 +81,8 @@ def _parse_month(value, name, errors):
     return f"{year:04d}-{number:02d}"
 
 
-def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None):
+def resolve_scope(actor: Actor, now: datetime, offset_hours: int, wilayah: str | None = None, dari: str | None = None,
+                  sampai: str | None = None) -> Scope:
     """The dashboard scope the actor asked for: their own area unless they narrowed it; by
     default the twelve months up to this one. Forbidden outside the actor's role or area."""
     area = (wilayah or "").strip() or (actor.wilayah or "")
@@ -88,7 +90,7 @@ def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None
         raise InvalidInput(N_("Kode wilayah tidak valid"), errors={"wilayah": N_("kode BPS 2, 4, 6 atau 10 angka")})
     if not access.may_view_dashboard(actor, area):
         raise Forbidden(N_("Anda tidak berwenang melihat dasbor wilayah ini"), wilayah=area)
-    errors = {}
+    errors: dict[str, str] = {}
     last = _parse_month(sampai, "sampai", errors) if sampai else _month_of(now, offset_hours)
     first = _parse_month(dari, "dari", errors) if dari else None
     if errors:
@@ -102,12 +104,13 @@ def resolve_scope(actor, now, offset_hours, wilayah=None, dari=None, sampai=None
     return Scope(area, tuple(months), int(offset_hours))
 
 
-def month_scope(actor, now, offset_hours, month, wilayah=None):
+def month_scope(actor: Actor, now: datetime, offset_hours: int, month: str, wilayah: str | None = None) -> Scope:
     """The monthly report's scope: one month."""
     return resolve_scope(actor, now, offset_hours, wilayah, month, month)
 
 
-def quarter_scope(actor, now, offset_hours, year, quarter, wilayah=None):
+def quarter_scope(actor: Actor, now: datetime, offset_hours: int, year: int, quarter: int,
+                  wilayah: str | None = None) -> Scope:
     """The quarterly monitoring report's scope: three months (quarter 1 to 4)."""
     if quarter not in (1, 2, 3, 4):
         raise InvalidInput(N_("Triwulan tidak valid"), errors={"triwulan": N_("1 sampai 4")})
@@ -122,11 +125,11 @@ class Dashboard:
     headline: list = field(default_factory=list)  # [(label, value, unit)]
     sections: list = field(default_factory=list)  # [(title, [Table, ...])]
 
-    def tables(self):
+    def tables(self) -> dict[str, tables.Table]:
         return {table.key: table for _title, tables in self.sections for table in tables}
 
 
-def dashboard(actor, scope, now):
+def dashboard(actor: Actor, scope: Scope, now: datetime) -> Dashboard:
     """Every indicator of the scope (the caller has resolved it with `resolve_scope`)."""
     if not access.may_view_dashboard(actor, scope.wilayah):
         raise Forbidden(N_("Anda tidak berwenang melihat dasbor wilayah ini"), wilayah=scope.wilayah)

@@ -24,7 +24,11 @@ counts are the printed values exactly.
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
 
 from engine import state
 from engine.domain import roles
@@ -36,10 +40,16 @@ from engine.store.models import db
 from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, TASK_COLUMNS  # noqa: F401 (used as rollups.*)
 from engine.i18n import N_
 
+if TYPE_CHECKING:  # figures imports this module
+    from engine.reports.figures import Scope
+
 _ZONE = statements.ROLLUP_ZONE
+# A fact: ((jenis, bulan, wilayah, dims, ember), (n, tepat)); a change or a table: {key: (n, tepat)}.
+Fact = tuple[tuple[Any, ...], tuple[int, int]]
+Delta = dict[tuple[Any, ...], tuple[int, ...]]
 
 
-def current_offset():
+def current_offset() -> int:
     """The UTC offset this installation counts months in (config.yaml, sla.utc_offset_jam)."""
     return state.current().offset_hours
 
@@ -49,7 +59,7 @@ def _month(instant, offset):
     return f"{local.year:04d}-{local.month:02d}"  # strftime("%Y-%m"), without its format parsing
 
 
-def bucket(later, earlier):
+def bucket(later: datetime, earlier: datetime) -> int:
     """Tenths of a day from `earlier` to `later`, rounded half up from whole seconds."""
     seconds = round((later - earlier).total_seconds())
     return (seconds + 4320) // 8640
@@ -69,12 +79,12 @@ def _at_every_level(facts):
             for (jenis, month, area, dims, ember), counts in facts for digits in LEVELS if digits <= len(area)]
 
 
-def case_facts(row, offset):
+def case_facts(row: Mapping[Any, Any], offset: int) -> list[Fact]:
     """The facts one case row contributes: [((jenis, bulan, wilayah, dims, ember), (n, tepat))]."""
     return _at_every_level(_case_facts(row, offset))
 
 
-def task_facts(row, offset):
+def task_facts(row: Mapping[Any, Any], offset: int) -> list[Fact]:
     """The facts one human-task row contributes."""
     return _at_every_level(_task_facts(row, offset))
 
@@ -122,7 +132,7 @@ def _task_facts(row, offset):
 
 # --- the write path -----------------------------------------------------------------------------
 
-def case_change(case_id, values, old=None):
+def case_change(case_id: int, values: Mapping[str, Any], old: Mapping[Any, Any] | None = None) -> Delta:
     """Before a case row is updated with `values`: the change that moves its village facts from the
     old row to the new one (give it to `apply`). `old`: the row's CASE_COLUMNS as they are, when the caller
     has just read them (else read here)."""
@@ -134,7 +144,8 @@ def case_change(case_id, values, old=None):
     return _difference(_case_facts(old, offset), _case_facts(new, offset))
 
 
-def task_changes(closed_ids, added_ids, known=None):
+def task_changes(closed_ids: Iterable[str], added_ids: Iterable[str],
+                 known: dict[str, Mapping[Any, Any]] | None = None) -> Delta:
     """After tasks open until this change were finished or cancelled (`closed_ids`) and new ones
     added (`added_ids`): the change that moves the closed ones' facts from their open state to their
     final one (give it to `apply`). `known`: {task id: its row as written now} for rows the caller
@@ -155,7 +166,7 @@ def task_changes(closed_ids, added_ids, known=None):
     return _difference(before, after)
 
 
-def apply(*changes):
+def apply(*changes: Delta) -> None:
     """Add changes (from case_change and task_changes) to the summary rows: one statement.
 
     The changes are of the villages' facts; each is added to every area above its village here,
@@ -199,9 +210,9 @@ def _apply(delta):
 
 # --- from scratch -------------------------------------------------------------------------------
 
-def computed_from_scratch(connection, offset):
+def computed_from_scratch(connection: Connection, offset: int) -> Delta:
     """{key: (n, tepat)} derived from every case and task row, the same way the write path does."""
-    totals = defaultdict(lambda: [0, 0])
+    totals: defaultdict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     for query, facts in ((statements.ROLLUP_CASE_SOURCE, case_facts), (statements.ROLLUP_TASK_SOURCE, task_facts)):
         for row in connection.execute(query).mappings():
             for key, (n, on_time) in facts(row, offset):
@@ -210,9 +221,9 @@ def computed_from_scratch(connection, offset):
     return {key: tuple(v) for key, v in totals.items() if v != [0, 0]}
 
 
-def stored(connection):
+def stored(connection: Connection) -> Delta:
     """{key: (n, tepat)} as the table holds them (rows summed to zero left out)."""
-    result = {}
+    result: Delta = {}
     for row in connection.execute(statements.ROLLUP_ROWS).mappings():
         if row["n"] or row["tepat"]:
             dims = tuple(row[name] for name in DIMENSIONS)
@@ -223,7 +234,7 @@ def stored(connection):
     return result
 
 
-def rebuild(connection, offset=None):
+def rebuild(connection: Connection, offset: int | None = None) -> int:
     """Replace the table's rows with those derived from scratch (migration, bulk loads, a new offset)."""
     offset = current_offset() if offset is None else int(offset)
     facts = computed_from_scratch(connection, offset)
@@ -237,12 +248,12 @@ def rebuild(connection, offset=None):
 
 # --- the read side -------------------------------------------------------------------------------
 
-def counted_in(offset_hours, connection=None):
+def counted_in(offset_hours: int, connection: Connection | None = None) -> bool:
     """Whether the table's months are local months of this UTC offset."""
     return (connection or db.session).scalar(statements.ROLLUP_OFFSET) == int(offset_hours)
 
 
-def require_counted_in(offset_hours):
+def require_counted_in(offset_hours: int) -> None:
     """Refuse to read figures from rows counted in another UTC offset (or never counted)."""
     if not counted_in(offset_hours):
         raise Unavailable(N_("Ringkasan dasbor belum dihitung dengan zona waktu yang berlaku (UTC{selisih}). Operator "
@@ -250,7 +261,7 @@ def require_counted_in(offset_hours):
                              selisih=f"{int(offset_hours):+d}"), utc_offset_jam=int(offset_hours))
 
 
-def rebuild_if_stale(connection):
+def rebuild_if_stale(connection: Connection) -> int | None:
     """Rebuild the rows when they were counted in another UTC offset than configured: the row count,
     or None when they were current."""
     if counted_in(current_offset(), connection):
@@ -258,7 +269,8 @@ def rebuild_if_stale(connection):
     return rebuild(connection)
 
 
-def read(jenis, scope, width, with_bucket=False, by_month=False, sub_areas=False):
+def read(jenis: str, scope: "Scope", width: int, with_bucket: bool = False, by_month: bool = False,
+         sub_areas: bool = False) -> list[tuple[Any, ...]]:
     """[(…, dims…, [ember], n, tepat)] of the scope's area summed over its months, grouped by the
     figure's first `width` dimensions (and the bucket, the month when asked); with `sub_areas`,
     of each area one level below the scope's instead, grouped by that area first."""
@@ -272,10 +284,10 @@ def read(jenis, scope, width, with_bucket=False, by_month=False, sub_areas=False
 ALL = "semua"  # the key of a percentile figure over every group together
 
 
-def percentiles(jenis, scope, percents=(50, 90)):
+def percentiles(jenis: str, scope: "Scope", percents: Iterable[int] = (50, 90)) -> dict[Any, tuple[Any, ...]]:
     """{group: (count, *nearest-rank percentiles in hours)}, and {ALL: ...} over every group, of a
     duration histogram ('selesai' or 'jawaban') in the scope: exact at a tenth of a day."""
-    days = defaultdict(lambda: defaultdict(int))
+    days: defaultdict[Any, defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))
     for group, day, n, _ok in read(jenis, scope, 1, with_bucket=True):
         days[group][day] += n
         days[ALL][day] += n
@@ -289,7 +301,7 @@ def percentiles(jenis, scope, percents=(50, 90)):
                     wanted[(group, percent)] = (day, rank - seen)
                     break
                 seen += counts[day]
-    tenths = defaultdict(lambda: defaultdict(int))
+    tenths: defaultdict[tuple[Any, int], defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))
     needed = sorted({f"{jenis}:{day}" for day, _rank in wanted.values()})
     if needed:
         for name, group, ember, n in db.session.execute(statements.rollup_buckets(needed, scope.wilayah,

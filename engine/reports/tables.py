@@ -7,7 +7,9 @@ nothing to divide by). Titles and generated labels are Indonesian; the web layer
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.i18n import N_
@@ -23,7 +25,7 @@ class Table:
     series: tuple = (1,)  # the numeric columns the chart draws
     label_column: int = 0
 
-    def column(self, name):
+    def column(self, name: str) -> dict[Any, Any]:
         """{row label: value} of one column (tests and exports read tables this way)."""
         index = self.columns.index(name)
         return {row[self.label_column]: row[index] for row in self.rows}
@@ -32,12 +34,18 @@ class Table:
 NOT_SET = N_("(belum ditentukan)")
 SEX = {"L": N_("Laki-laki"), "P": N_("Perempuan"), None: N_("Tidak diisi")}
 
+# The shapes figures.py hands over: cases as [(dimensions, count)], the registry's grouped rows,
+# and duration figures as {group: (count, median hours, 90th percentile hours)}.
+Cases = Sequence[tuple[dict[str, Any], int]]
+Registry = Mapping[str, Sequence[tuple[Any, ...]]]
+Durations = Mapping[Any, tuple[Any, ...]]
 
-def pct(part, whole):
+
+def pct(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def days(hours):
+def days(hours: float | None) -> float | None:
     return round(hours / 24.0, 1) if hours is not None else None
 
 
@@ -70,8 +78,8 @@ def _verification(dims):
     return "proses"
 
 
-def proposals(cases):
-    counts = defaultdict(Counter)
+def proposals(cases: Cases) -> Table:
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for dims, n in cases:
         kind = _proposal_kind(dims)
         if kind:
@@ -92,9 +100,10 @@ def _programs_of(stored, programs):
     return tuple(_ordered(set(values or ()), programs))
 
 
-def participation(registry, cases, programs):
+def participation(registry: Registry, cases: Cases, programs: Sequence[str]) -> Table:
     """Households, members and needs per program; `programs` are the catalogue's codes in its order."""
-    households, members = Counter(), defaultdict(Counter)
+    households: Counter[Any] = Counter()
+    members: defaultdict[Any, Counter[str]] = defaultdict(Counter)
     for stored, _desil, n in registry["households"]:
         for program in _programs_of(stored, programs):
             households[program] += n
@@ -103,7 +112,7 @@ def participation(registry, cases, programs):
             members[program]["jiwa"] += n
             members[program]["perempuan"] += n if sex == "P" else 0
             members[program]["disabilitas"] += n if disabled else 0
-    needs = Counter()
+    needs: Counter[Any] = Counter()
     for dims, n in cases:
         if _proposal_kind(dims):
             needs[dims["program"]] += n
@@ -115,8 +124,8 @@ def participation(registry, cases, programs):
                   N_("Kebutuhan: pengaduan kepesertaan")), rows, "bar", (1, 5))
 
 
-def combinations(registry, programs):
-    counts = Counter()
+def combinations(registry: Registry, programs: Sequence[str]) -> Table:
+    counts: Counter[tuple[str, ...]] = Counter()
     for stored, _desil, n in registry["households"]:
         counts[_programs_of(stored, programs)] += n
     total = sum(counts.values())
@@ -126,8 +135,8 @@ def combinations(registry, programs):
                  (N_("Kombinasi program"), N_("Jumlah program"), N_("Rumah tangga"), N_("% rumah tangga")), rows, "hbar", (2,))
 
 
-def gaps(registry, programs):
-    counts = defaultdict(Counter)
+def gaps(registry: Registry, programs: Sequence[str]) -> Table:
+    counts: defaultdict[Any, Counter[str]] = defaultdict(Counter)
     for stored, desil, n in registry["households"]:
         counts[desil]["semua"] += n
         counts[desil]["menerima" if _programs_of(stored, programs) else "belum"] += n
@@ -146,8 +155,8 @@ def _profile_rows(counts):
     return [(SEX[k], by_sex[k]["ya"] + by_sex[k]["tidak"], by_sex[k]["ya"], by_sex[k]["tidak"]) for k in keys]
 
 
-def registry_profile(registry):
-    counts = Counter()
+def registry_profile(registry: Registry) -> Table:
+    counts: Counter[tuple[Any, bool]] = Counter()
     for _stored, sex, disabled, n in registry["members"]:
         counts[(sex, bool(disabled))] += n
     return Table("profil_dtks", N_("Profil warga DTKS menurut jenis kelamin dan disabilitas"),
@@ -155,7 +164,7 @@ def registry_profile(registry):
                  _profile_rows(counts), "bar", (2, 3))
 
 
-def complainant_profile(profile):
+def complainant_profile(profile: Mapping[tuple[Any, Any], int]) -> Table:
     return Table("profil_pelapor", N_("Pelapor menurut jenis kelamin dan disabilitas"),
                  (N_("Jenis kelamin"), N_("Pelapor"), N_("Penyandang disabilitas"), N_("Bukan penyandang disabilitas")),
                  _profile_rows(profile), "bar", (2, 3))
@@ -171,8 +180,8 @@ _DIMENSION_TITLES = {
 }
 
 
-def by_dimension(cases, name, order):
-    counts = defaultdict(Counter)
+def by_dimension(cases: Cases, name: str, order: Sequence[str]) -> Table:
+    counts: defaultdict[Any, Counter[str]] = defaultdict(Counter)
     for dims, n in cases:
         counts[dims[name]][dims["status"]] += n
     title, heading, chart = _DIMENSION_TITLES[name]
@@ -181,7 +190,7 @@ def by_dimension(cases, name, order):
     return Table(name, title, (heading, N_("Diterima"), N_("Selesai"), N_("Masih diproses")), rows, chart, (1,))
 
 
-def by_area(areas, names):
+def by_area(areas: Mapping[str, Counter[str]], names: Mapping[str, str]) -> Table:
     rows = [(code, names.get(code, ""), sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for code, c in sorted(areas.items())]
     return Table("wilayah", N_("Pengaduan menurut wilayah"), ("Kode wilayah", N_("Wilayah"), N_("Diterima"), N_("Selesai"),
@@ -189,7 +198,7 @@ def by_area(areas, names):
                  if all(names.get(code) for code in areas) else 0)
 
 
-def trend(months, covered):
+def trend(months: Mapping[str, Counter[str]], covered: Iterable[str]) -> Table:
     rows = [(month, months[month]["diterima"], months[month]["selesai"]) for month in covered]
     return Table("tren", N_("Tren bulanan"), ("Bulan", N_("Diterima"), N_("Selesai")), rows, "line", (1, 2))
 
@@ -208,8 +217,8 @@ def _resolution(dims):
     return "ditolak_manajer" if dims["hasil_akhir"] == "ditolak_manajer" else "lokal"
 
 
-def resolution(cases):
-    counts = Counter()
+def resolution(cases: Cases) -> Table:
+    counts: Counter[str] = Counter()
     for dims, n in cases:
         counts[_resolution(dims)] += n
     total = sum(counts.values())
@@ -218,8 +227,8 @@ def resolution(cases):
                  rows, "doughnut", (1,))
 
 
-def final_results(cases):
-    counts = Counter()
+def final_results(cases: Cases) -> Table:
+    counts: Counter[Any] = Counter()
     for dims, n in cases:
         if dims["status"] == CaseStatus.SELESAI:
             counts[dims["hasil_akhir"] or NOT_SET] += n
@@ -231,8 +240,8 @@ _ANSWERS = {"diterima": "diterima", "layak": "diterima", "ditolak": "ditolak", "
             "ditelaah": "ditelaah", "bukan_wewenang": "bukan_wewenang"}
 
 
-def agencies(rows, answer_times):
-    counts = defaultdict(Counter)
+def agencies(rows: Iterable[tuple[Any, ...]], answer_times: Durations) -> Table:
+    counts: defaultdict[Any, Counter[str]] = defaultdict(Counter)
     for agency, status, outcome, n, on_time in rows:
         c = counts[agency]
         c["dikirim"] += n
@@ -255,7 +264,7 @@ def agencies(rows, answer_times):
                   N_("Median hari menjawab"), N_("Persentil 90 hari menjawab")), table_rows, "bar", (2, 3))
 
 
-def on_time(sla):
+def on_time(sla: Iterable[tuple[str, int, Any]]) -> Table:
     rows = [(name, n, int(ok or 0), pct(int(ok or 0), n)) for name, n, ok in sorted(sla)]
     done, ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
     return Table("tepat_waktu", N_("Ketepatan waktu menurut tahap (batas waktu SLA)"),
@@ -263,13 +272,13 @@ def on_time(sla):
                  [(N_("Semua tahap"), done, ok, pct(ok, done))] + rows, "hbar", (3,))
 
 
-def open_stages(rows):
+def open_stages(rows: Iterable[tuple[Any, ...]]) -> Table:
     table_rows = sorted(((name, n, int(late or 0)) for name, n, late in rows), key=lambda r: (-r[2], -r[1], r[0]))
     return Table("tahap_terbuka", N_("Tugas terbuka dan terlambat menurut tahap (saat ini)"),
                  (N_("Tahap"), N_("Terbuka"), N_("Terlambat")), table_rows, "hbar", (1, 2))
 
 
-def closing_times(figures, programs):
+def closing_times(figures: Durations, programs: Sequence[str]) -> Table:
     keys = ["semua"] + _ordered({k for k in figures if k != "semua"}, programs)
     rows = []
     for key in keys:
@@ -285,8 +294,8 @@ def _bounced(agency_rows):
     return sum(n for _agency, status, outcome, n, _ok in agency_rows if status == TaskStatus.SELESAI and outcome == "bukan_wewenang")
 
 
-def appeals(rows, agency_rows):
-    counts = Counter()
+def appeals(rows: Iterable[tuple[Any, ...]], agency_rows: Iterable[tuple[Any, ...]]) -> Table:
+    counts: Counter[Any] = Counter()
     for status, outcome, n in rows:
         counts["diajukan"] += n
         counts[outcome if status == TaskStatus.SELESAI else "menunggu"] += n
@@ -298,7 +307,7 @@ def appeals(rows, agency_rows):
                  table_rows, "bar", (1,))
 
 
-def headline(cases, tasks, closing):
+def headline(cases: Cases, tasks: Mapping[str, Any], closing: Durations) -> list[tuple[str, Any, str]]:
     received = sum(n for _dims, n in cases)
     closed = _total(cases, status=CaseStatus.SELESAI)
     done = sum(n for _name, n, _ok in tasks["sla"])

@@ -7,7 +7,10 @@ depends on the call. Services build no driver statement of their own; what they 
 through the ORM session (loading entities to change them) stays with them.
 """
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,7 +27,7 @@ CASES, TASKS, TIMERS, EVENTS = Case.__table__, HumanTask.__table__, Timer.__tabl
 OUTBOX, COUNTERS, VERSIONS = OutboxMessage.__table__, TicketCounter.__table__, DiagramVersion.__table__
 
 
-def run(statement, params):
+def run(statement: Any, params: Any) -> Any:
     """Run a statement in the session's transaction (a direct Statement on the driver)."""
     if isinstance(statement, Statement):
         return statement.execute(params)
@@ -118,10 +121,10 @@ def _dialect_insert(dialect):
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
-_OPEN_COUNTERS: dict[str, Statement] = {}
+_OPEN_COUNTERS: dict[str, Insert] = {}
 
 
-def open_ticket_counter(dialect):
+def open_ticket_counter(dialect: str) -> Insert:
     """Create a district's counter row for a year at 0, unless another transaction just did."""
     if dialect not in _OPEN_COUNTERS:
         _OPEN_COUNTERS[dialect] = (_dialect_insert(dialect)(COUNTERS)
@@ -160,7 +163,7 @@ ROLLUP_TASKS = (select(*(TASKS.c[name] for name in rollup_table.TASK_COLUMNS))
 _ROLLUP_ADDS: dict[str, Statement] = {}
 
 
-def add_to_rollups(dialect):
+def add_to_rollups(dialect: str) -> Statement:
     """The statement that adds rows' counts to the summary rows with the same key (or inserts them)."""
     if dialect not in _ROLLUP_ADDS:
         statement = _dialect_insert(dialect)(ROLLUPS)
@@ -170,7 +173,7 @@ def add_to_rollups(dialect):
     return _ROLLUP_ADDS[dialect]
 
 
-def in_area(column, prefix):
+def in_area(column: Any, prefix: str | None) -> ColumnElement[bool]:
     """`column` starts with the BPS code prefix, as a range both databases answer from an index."""
     if not prefix:
         return column.isnot(None)
@@ -178,10 +181,12 @@ def in_area(column, prefix):
     return and_(column >= prefix, column < upper)
 
 
-def rollup_sums(jenis, wilayah, months, groups, sub_digits=None):
+def rollup_sums(jenis: str, wilayah: str, months: Sequence[str], groups: Sequence[str],
+                sub_digits: int | None = None) -> Select[Any]:
     """(groups…, sum n, sum tepat) of one figure's rows of an area over months, grouped by the named
     columns (bulan, wilayah, d1…, ember); with `sub_digits`, of the areas of that code length inside it."""
     columns = [ROLLUPS.c[name] for name in groups]
+    area: tuple[ColumnElement[bool], ...]
     if sub_digits is None:
         area = (ROLLUPS.c.wilayah == wilayah,)
     else:
@@ -191,7 +196,7 @@ def rollup_sums(jenis, wilayah, months, groups, sub_digits=None):
     return query.group_by(*columns) if columns else query
 
 
-def rollup_buckets(names, wilayah, months):
+def rollup_buckets(names: Sequence[str], wilayah: str, months: Sequence[str]) -> Select[Any]:
     """(jenis, d1, ember, sum n) of the duration rows of these figures ('selesai:3', …) of an area."""
     return (select(ROLLUPS.c.jenis, ROLLUPS.c.d1, ROLLUPS.c.ember, func.sum(ROLLUPS.c.n))
             .where(ROLLUPS.c.jenis.in_(names), ROLLUPS.c.bulan.in_(months), ROLLUPS.c.wilayah == wilayah)
