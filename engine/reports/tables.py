@@ -193,7 +193,7 @@ def by_dimension(cases: Cases, name: str, order: Sequence[str]) -> Table:
 def by_area(areas: Mapping[str, Counter[str]], names: Mapping[str, str]) -> Table:
     rows = [(code, names.get(code, ""), sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
             for code, c in sorted(areas.items())]
-    return Table("wilayah", N_("Pengaduan menurut wilayah"), ("Kode wilayah", N_("Wilayah"), N_("Diterima"), N_("Selesai"),
+    return Table("wilayah", N_("Pengaduan menurut wilayah"), (N_("Kode wilayah"), N_("Wilayah"), N_("Diterima"), N_("Selesai"),
                                                           N_("Masih diproses")), rows, "bar", (2,), label_column=1
                  if all(names.get(code) for code in areas) else 0)
 
@@ -233,7 +233,7 @@ def final_results(cases: Cases) -> Table:
         if dims["status"] == CaseStatus.SELESAI:
             counts[dims["hasil_akhir"] or NOT_SET] += n
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return Table("hasil_akhir", N_("Hasil akhir kasus yang selesai"), ("Hasil akhir", N_("Kasus")), rows, "hbar", (1,))
+    return Table("hasil_akhir", N_("Hasil akhir kasus yang selesai"), (N_("Hasil akhir"), N_("Kasus")), rows, "hbar", (1,))
 
 
 _ANSWERS = {"diterima": "diterima", "layak": "diterima", "ditolak": "ditolak", "tidak_layak": "ditolak",
@@ -317,8 +317,8 @@ def headline(cases: Cases, tasks: Mapping[str, Any], closing: Durations) -> list
     appeal_count = sum(n for _status, _outcome, n in tasks["appeals"])
     bounced = _bounced(tasks["agencies"])
     return [
-        (N_("Pengaduan diterima"), received, ""), ("Selesai", closed, ""), ("Masih diproses", received - closed, ""),
-        (N_("Tugas terlambat saat ini"), overdue, ""), ("Tugas tepat waktu", pct(ok, done), "%"),
+        (N_("Pengaduan diterima"), received, ""), (N_("Selesai"), closed, ""), (N_("Masih diproses"), received - closed, ""),
+        (N_("Tugas terlambat saat ini"), overdue, ""), (N_("Tugas tepat waktu"), pct(ok, done), "%"),
         (N_("Median waktu penyelesaian"), days(median), N_("hari")), (N_("Persentil 90 waktu penyelesaian"), days(p90), N_("hari")),
-        (N_("Banding diajukan"), appeal_count, ""), ("Dikembalikan: bukan wewenang", bounced, ""),
+        (N_("Banding diajukan"), appeal_count, ""), (N_("Dikembalikan: bukan wewenang"), bounced, ""),
     ]
