@@ -11,6 +11,8 @@ from a diagram, say) is translated too; any other part is data and stays as it i
 ``pybabel extract`` finds every ``N_("...")`` (it is one of gettext's default keywords).
 """
 
+import re
+
 
 class Message(str):
     """An Indonesian sentence that remembers its msgid and named parts for later translation."""
@@ -38,6 +40,22 @@ class Message(str):
 
 def _message(msgid, params):
     return Message(msgid, **params)
+
+
+def recognise(text, messages):
+    """The ``Message`` among ``messages`` that ``text`` reads as, its parts taken back; else ``text`` itself.
+
+    For a sentence stored as plain text (an outbox delivery error, say) and translated only when shown;
+    ``messages`` are ``N_("...")`` without parts.
+    """
+    if not text:
+        return text
+    for message in messages:
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*)", re.escape(message.msgid))
+        found = re.fullmatch(pattern, text, re.S)
+        if found:
+            return Message(message.msgid, **found.groupdict())
+    return text
 
 
 def N_(msgid, /, **params):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus
+from engine.i18n import N_
 from engine.store.models import HumanTask, User, db
 
 
@@ -64,11 +65,15 @@ def deadline_messages(ticket, fired, opened, local_time):
     return messages
 
 
+NO_SMTP_SERVER = N_("belum ada server SMTP di konfigurasi")
+SMTP_FAILED = N_("SMTP gagal: {sebab}")
+
+
 def send_email(settings, message_id, payload):
     """Send one notification over SMTP; None when sent, else why not."""
     smtp = settings.smtp or {}
     if not smtp.get("host"):
-        return "belum ada server SMTP di konfigurasi"
+        return NO_SMTP_SERVER
     email = EmailMessage()
     email["From"] = smtp.get("pengirim", "slrt@localhost")
     email["To"] = ", ".join(payload["kepada"])
@@ -79,6 +84,6 @@ def send_email(settings, message_id, payload):
         with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
             server.send_message(email)
     except (OSError, smtplib.SMTPException) as exc:
-        return f"SMTP gagal: {exc}"
+        return N_(SMTP_FAILED, sebab=str(exc))
     return None
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import and_, case as sql_case, func, or_, select
 
 from engine.bpmn.forms import with_options
+from engine.cases import outbox
 from engine.domain import access, roles
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Forbidden, NotFound
@@ -174,7 +175,8 @@ def case_view(actor, key, now, case=None):
     view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
                                    case.jenis_keluhan, now)
                      for t in statements.CASE_TASKS.execute({"_id": case.id})]
-    view["rujukan"] = [m._mapping for m in statements.CASE_MESSAGES.execute({"_id": case.id})]
+    view["rujukan"] = [{**m._mapping, "last_error": outbox.delivery_error(m.last_error)}
+                       for m in statements.CASE_MESSAGES.execute({"_id": case.id})]
     view["timers"] = [t._mapping for t in statements.CASE_TIMERS.execute({"_id": case.id})]
     return view
 

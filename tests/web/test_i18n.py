@@ -2,12 +2,13 @@
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from flask import g
 
 from tests.conftest import PASSWORD, sql
-from tests.journeys import intake
+from tests.journeys import approve_pkh_referral, intake
 from web.i18n import lang_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,3 +303,18 @@ def test_engine_raises_no_message_a_person_sees_without_marking_it():
                 if keyword.arg == "errors" and isinstance(keyword.value, ast.Dict):
                     found += [f"{path.relative_to(ROOT)}:{v.lineno}" for v in keyword.value.values if _unmarked(v)]
     assert not found, f"wrap these messages in N_() (named parts instead of f-strings): {found}"
+
+
+def test_a_delivery_error_is_stored_as_plain_text_and_shown_in_the_readers_language(app, api, clock):
+    from engine.cases import outbox
+
+    case = approve_pkh_referral(api, intake(api, uraian="Bantuan belum diterima."))
+    assert outbox.deliver_due(clock(), replace(app.config["SLRT_SETTINGS"], outbox_endpoints={})) == (0, 1)
+    (stored,) = sql("SELECT last_error FROM outbox WHERE case_id = :id", id=case["id"])[0]
+    assert stored == "belum ada endpoint untuk saluran 'langsung'"
+    client = app.test_client()
+    _sign_in(client)
+    assert "belum ada endpoint untuk saluran &#39;langsung&#39;" in _text(client.get(f"/kasus/{case['id']}"))
+    page = _text(client.get(f"/kasus/{case['id']}?lang=en"))
+    assert "no endpoint yet for channel &#39;langsung&#39;" in page and "belum ada endpoint" not in page
+    assert outbox.delivery_error("HTTP 503") == "HTTP 503"  # not a sentence: shown as stored
