@@ -318,3 +318,30 @@ def test_a_delivery_error_is_stored_as_plain_text_and_shown_in_the_readers_langu
     page = _text(client.get(f"/kasus/{case['id']}?lang=en"))
     assert "no endpoint yet for channel &#39;langsung&#39;" in page and "belum ada endpoint" not in page
     assert outbox.delivery_error("HTTP 503") == "HTTP 503"  # not a sentence: shown as stored
+
+
+def test_dashboard_programme_catalogue_and_api_errors_in_english_on_request_and_indonesian_by_default(app, api):
+    manager = app.test_client()
+    _sign_in(manager, "manajer.cianjur")
+    page = _text(manager.get("/dasbor"))
+    assert "<h1>Dasbor Kabupaten/Kota: Kabupaten Cianjur</h1>" in page and "<h2>Ringkasan</h2>" in page
+    page = _text(manager.get("/dasbor?lang=en"))
+    assert '<html lang="en">' in page and "<h1>District dashboard: Kabupaten Cianjur</h1>" in page
+    assert "<h2>Summary</h2>" in page and "Monthly report" in page and "Ringkasan" not in page
+
+    admin = app.test_client()
+    g.pop("csrf_token", None)  # the manager's form token, cached in the shared `g`
+    _sign_in(admin, "admin.cianjur")
+    page = _text(admin.get("/admin/program"))
+    assert "<h1>Katalog program</h1>" in page and "Nama program" in page and "Tambah program" in page
+    page = _text(admin.get("/admin/program?lang=en"))
+    assert "<h1>Programme catalogue</h1>" in page and "Programme name" in page and "Add program" in page
+    assert "Nama program" not in page and "Katalog program" not in page
+
+    client = api("fo.cianjur")
+    missing = {"kanal": "sekretariat", "wilayah": "3203010001", "uraian": "Bantuan belum diterima."}
+    body = client.post("/cases", json=missing).get_json()
+    assert body["message"] == "Data tidak valid" and body["errors"]["pelapor"] == "wajib diisi"
+    refused = client.post("/cases?lang=en", json=missing)
+    assert refused.status_code == 422 and refused.get_json()["message"] == "Invalid data"
+    assert refused.get_json()["errors"] == {"pelapor": "required", "jenis_keluhan": "required", "program": "required"}
