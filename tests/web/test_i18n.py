@@ -345,3 +345,19 @@ def test_dashboard_programme_catalogue_and_api_errors_in_english_on_request_and_
     refused = client.post("/cases?lang=en", json=missing)
     assert refused.status_code == 422 and refused.get_json()["message"] == "Invalid data"
     assert refused.get_json()["errors"] == {"pelapor": "required", "jenis_keluhan": "required", "program": "required"}
+
+
+def test_a_refused_upload_lists_its_diagram_diagnostics_in_english(app):
+    import io
+
+    client = app.test_client()
+    _sign_in(client, "analis.cianjur")
+    token = _csrf(client, "/alur-kerja?lang=en")
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'
+    refused = client.post("/alur-kerja/unggah", data={"csrf_token": token, "dasar": "1",
+                                                      "berkas": (io.BytesIO(doctype), "sop_pkh.bpmn")},
+                          content_type="multipart/form-data")
+    page = _text(refused)
+    assert refused.status_code == 422 and "DOCTYPE dan ENTITY" not in page
+    summary, listed = page.split('class="temuan"', 1)
+    assert "DOCTYPE and ENTITY" in summary and "DOCTYPE and ENTITY" in listed  # the finding itself too
