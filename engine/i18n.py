@@ -11,6 +11,8 @@ from a diagram, say) is translated too; any other part is data and stays as it i
 ``pybabel extract`` finds every ``N_("...")`` (it is one of gettext's default keywords).
 """
 
+import re
+from collections.abc import Iterable
 from gettext import NullTranslations
 from typing import Any
 
@@ -41,6 +43,22 @@ class Message(str):
 
 def _message(msgid: str, params: dict[str, Any]) -> "Message":
     return Message(msgid, **params)
+
+
+def recognise(text: str | None, messages: Iterable[Message]) -> str | None:
+    """The ``Message`` among ``messages`` that ``text`` reads as, its parts taken back; else ``text`` itself.
+
+    For a sentence stored as plain text (an outbox delivery error, say) and translated only when shown;
+    ``messages`` are ``N_("...")`` without parts.
+    """
+    if not text:
+        return text
+    for message in messages:
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.*)", re.escape(message.msgid))
+        found = re.fullmatch(pattern, text, re.S)
+        if found:
+            return Message(message.msgid, **found.groupdict())
+    return text
 
 
 def N_(msgid: str, /, **params: Any) -> Message:

@@ -60,20 +60,22 @@ def form_of(task_spec: Any) -> list[FormField]:
     seen = set()
     for raw in form.fields:
         if not raw.id or not _FIELD_ID.match(raw.id):
-            raise DiagramError(f"id kolom formulir '{raw.id}' tidak valid")
+            raise DiagramError(N_("id kolom formulir '{kolom}' tidak valid", kolom=raw.id))
         if raw.id in seen:
-            raise DiagramError(f"kolom formulir '{raw.id}' muncul dua kali")
+            raise DiagramError(N_("kolom formulir '{kolom}' muncul dua kali", kolom=raw.id))
         seen.add(raw.id)
         if raw.type not in FIELD_TYPES:
-            raise DiagramError(f"tipe kolom '{raw.type}' pada '{raw.id}' tidak didukung ({', '.join(FIELD_TYPES)})")
+            raise DiagramError(N_("tipe kolom '{tipe}' pada '{kolom}' tidak didukung ({pilihan})",
+                                  tipe=raw.type, kolom=raw.id, pilihan=", ".join(FIELD_TYPES)))
         constraints = {v.name: v.config for v in raw.validation}
         options = tuple((o.id, o.name or o.id) for o in getattr(raw, "options", []))
         properties = {p.id: p.value for p in raw.properties}
         source = properties.get(OPTIONS_PROPERTY) if raw.type == "enum" else None
         if source is not None and source not in OPTION_SOURCES:
-            raise DiagramError(f"sumber pilihan '{source}' pada '{raw.id}' tidak dikenal ({', '.join(OPTION_SOURCES)})")
+            raise DiagramError(N_("sumber pilihan '{sumber}' pada '{kolom}' tidak dikenal ({pilihan})",
+                                  sumber=source, kolom=raw.id, pilihan=", ".join(OPTION_SOURCES)))
         if raw.type == "enum" and not options and source is None:
-            raise DiagramError(f"kolom pilihan '{raw.id}' tidak punya nilai")
+            raise DiagramError(N_("kolom pilihan '{kolom}' tidak punya nilai", kolom=raw.id))
         fields.append(FormField(
             id=raw.id, label=raw.label or raw.id, type=raw.type,
             required="required" in constraints, readonly="readonly" in constraints,
@@ -101,7 +103,7 @@ def _default(raw):
         try:
             return int(value)
         except ValueError:
-            raise DiagramError(f"nilai bawaan '{value}' pada '{raw.id}' bukan bilangan bulat")
+            raise DiagramError(N_("nilai bawaan '{nilai}' pada '{kolom}' bukan bilangan bulat", nilai=value, kolom=raw.id))
     return value
 
 
@@ -111,7 +113,7 @@ def _int_config(field_id, constraints, name):
     try:
         return int(constraints[name])
     except (TypeError, ValueError):
-        raise DiagramError(f"batasan {name} pada '{field_id}' harus bilangan bulat")
+        raise DiagramError(N_("batasan {batasan} pada '{kolom}' harus bilangan bulat", batasan=name, kolom=field_id))
 
 
 def validate_submission(fields: list[FormField], submitted: Any, current: dict[str, Any]) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def safe_xml(content: str | bytes, filename: str) -> Any:
     if isinstance(content, str):
         content = content.encode("utf-8")
     if len(content) > MAX_FILE_BYTES:
-        raise DiagramError(f"berkas terlalu besar (maksimum {MAX_FILE_BYTES // 1024} KB)", file=filename)
+        raise DiagramError(N_("berkas terlalu besar (maksimum {kb} KB)", kb=MAX_FILE_BYTES // 1024), file=filename)
     upper = content.upper()
     if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
         raise DiagramError(N_("DOCTYPE dan ENTITY tidak diizinkan dalam berkas diagram"), file=filename)
@@ -96,7 +96,7 @@ def safe_xml(content: str | bytes, filename: str) -> Any:
     try:
         root = etree.fromstring(content, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise DiagramError(f"XML tidak valid: {exc.msg}", file=filename, line=exc.lineno)
+        raise DiagramError(N_("XML tidak valid: {sebab}", sebab=exc.msg), file=filename, line=exc.lineno)
     if root is None:
         raise DiagramError(N_("berkas kosong"), file=filename)
     info = root.getroottree().docinfo
@@ -176,7 +176,7 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
     except SpiffWorkflowException as exc:
         raise DiagramError(str(exc), file=getattr(exc, "file_name", None)) from exc
     except KeyError as exc:
-        raise DiagramError(f"proses '{process_id}' tidak ditemukan", element_id=process_id) from exc
+        raise DiagramError(N_("proses '{proses}' tidak ditemukan", proses=process_id), element_id=process_id) from exc
     user_tasks = {}
     for process_spec in [spec, *subprocess_specs.values()]:
         _normalise(process_spec)
@@ -185,7 +185,7 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
         for name, info in _user_tasks(process_spec, roots).items():
             if name in user_tasks:
                 file, line = locate(roots, name)
-                raise DiagramError(f"id tugas '{name}' dipakai di lebih dari satu proses; id harus unik",
+                raise DiagramError(N_("id tugas '{tugas}' dipakai di lebih dari satu proses; id harus unik", tugas=name),
                                    element_id=name, file=file, line=line)
             user_tasks[name] = info
     return ProcessBundle(
@@ -238,7 +238,8 @@ def _check_expressions(process_spec, roots, functions):
         except ExpressionRejected as exc:
             file, line = locate(roots, element_id)
             raise ExpressionRejected(
-                f"{exc.message} — ekspresi: {source.strip()[:200]}", element_id=element_id, file=file, line=line
+                N_("{sebab} — ekspresi: {ekspresi}", sebab=exc.message, ekspresi=source.strip()[:200]),
+                element_id=element_id, file=file, line=line
             ) from exc
 
 
@@ -251,8 +252,8 @@ def _user_tasks(process_spec, roots):
         if role is None:
             file, line = locate(roots, task_spec.bpmn_id)
             raise DiagramError(
-                f"tugas '{task_spec.bpmn_name or task_spec.bpmn_id}' berada di lajur '{task_spec.lane}' "
-                "yang bukan nama peran yang dikenal",
+                N_("tugas '{tugas}' berada di lajur '{lajur}' yang bukan nama peran yang dikenal",
+                   tugas=task_spec.bpmn_name or task_spec.bpmn_id, lajur=task_spec.lane),
                 element_id=task_spec.bpmn_id, file=file, line=line,
             )
         try:

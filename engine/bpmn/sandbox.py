@@ -106,17 +106,18 @@ def check_source(source: str, mode: str = "eval", functions: Iterable[str] = ())
 @lru_cache(maxsize=4096)
 def _compile_checked(source, mode, functions):
     if not isinstance(source, str):
-        raise ExpressionRejected(f"ekspresi harus berupa teks, bukan {type(source).__name__}")
+        raise ExpressionRejected(N_("ekspresi harus berupa teks, bukan {tipe}", tipe=type(source).__name__))
     if len(source) > MAX_SOURCE_LENGTH:
-        raise ExpressionRejected(f"ekspresi terlalu panjang (lebih dari {MAX_SOURCE_LENGTH} karakter)")
+        raise ExpressionRejected(N_("ekspresi terlalu panjang (lebih dari {n} karakter)", n=MAX_SOURCE_LENGTH))
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        raise ExpressionRejected(f"sintaks tidak valid: {exc.msg} (baris {exc.lineno})", expression=source)
+        raise ExpressionRejected(N_("sintaks tidak valid: {sebab} (baris {baris})", sebab=exc.msg, baris=exc.lineno),
+                                 expression=source)
     try:
         _Checker(set(SAFE_BUILTINS) | functions).visit(tree)
     except _Refused as exc:
-        raise ExpressionRejected(f"ekspresi ditolak oleh sandbox: {exc}", expression=source)
+        raise ExpressionRejected(N_("ekspresi ditolak oleh sandbox: {sebab}", sebab=str(exc)), expression=source)
     return compile(tree, "<diagram>", mode)
 
 

@@ -12,6 +12,7 @@ from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
 from engine.bpmn.sandbox import SandboxEnvironment
 from engine.bpmn.timers import _parse_cycle, quote_iso_literal
 from engine.errors import ExpressionRejected
+from engine.i18n import N_
 
 JUEL = re.compile(r"[$#]\{")  # a Camunda (JUEL) expression, which this engine does not run
 _EVAL_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
@@ -20,15 +21,15 @@ _EVAL_NOW = datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
 def timer_problem(kind: str, text: str | None, functions: Iterable[str] = CLOCK_FUNCTION_NAMES) -> str | None:
     """Why a timer value would not run (Indonesian), or None when it works."""
     if not text:
-        return "timer tanpa ekspresi waktu (nilainya kosong)"
+        return N_("timer tanpa ekspresi waktu (nilainya kosong)")
     if JUEL.search(text):
-        return f"ekspresi timer JUEL '{text}' tidak didukung"
+        return N_("ekspresi timer JUEL '{nilai}' tidak didukung", nilai=text)
     source = quote_iso_literal(text)
     try:
         expressions.check(source, "eval", frozenset(functions))
     except ExpressionRejected as exc:
-        return (f"nilai timer '{text}' tidak dapat dibaca: bukan durasi/tanggal ISO-8601 (mis. P3D, PT4H, "
-                f"2026-12-31T09:00:00+07:00) dan bukan ekspresi yang diizinkan ({exc.message})")
+        return N_("nilai timer '{nilai}' tidak dapat dibaca: bukan durasi/tanggal ISO-8601 (mis. P3D, PT4H, "
+                  "2026-12-31T09:00:00+07:00) dan bukan ekspresi yang diizinkan ({sebab})", nilai=text, sebab=exc.message)
     from engine.bpmn.runner import default_clock_functions
 
     bound = {name: (lambda f: lambda *args: f(_EVAL_NOW, *args))(f) for name, f in default_clock_functions().items()}
@@ -37,10 +38,10 @@ def timer_problem(kind: str, text: str | None, functions: Iterable[str] = CLOCK_
     except NameError as exc:
         name = str(exc).split("'")[1] if "'" in str(exc) else str(exc)
         if re.match(r"^[PR]\d|^P?T\d", name, re.IGNORECASE):
-            return f"nilai timer '{text}' bukan durasi ISO-8601 yang valid (contoh: P3D, PT4H, P1DT12H)"
+            return N_("nilai timer '{nilai}' bukan durasi ISO-8601 yang valid (contoh: P3D, PT4H, P1DT12H)", nilai=text)
         return None  # depends on case data; checked when it runs
     except Exception as exc:
-        return f"nilai timer '{text}' tidak dapat dihitung: {exc}"
+        return N_("nilai timer '{nilai}' tidak dapat dihitung: {sebab}", nilai=text, sebab=str(exc))
     try:
         if kind == "timeDuration" and not isinstance(value, datetime):
             TimerEventDefinition.parse_iso_duration(value)
@@ -49,6 +50,6 @@ def timer_problem(kind: str, text: str | None, functions: Iterable[str] = CLOCK_
         elif kind == "timeCycle":
             _parse_cycle(value, _EVAL_NOW)
     except Exception:
-        names = {"timeDuration": "durasi", "timeDate": "tanggal", "timeCycle": "siklus"}
-        return f"nilai timer '{text}' bukan {names[kind]} ISO-8601 yang valid"
+        names = {"timeDuration": N_("durasi"), "timeDate": N_("tanggal"), "timeCycle": N_("siklus")}
+        return N_("nilai timer '{nilai}' bukan {jenis} ISO-8601 yang valid", nilai=text, jenis=names[kind])
     return None

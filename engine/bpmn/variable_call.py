@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.camunda.parser.task_spec import CallActivityParser
 
 from engine.errors import WorkflowFailure
+from engine.i18n import N_
 
 _VARIABLE = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
@@ -45,7 +46,8 @@ class VariableCallActivity(CallActivity):
         if not isinstance(target, str) or target not in top.subprocess_specs:
             my_task.error()
             raise WorkflowFailure(
-                f"proses yang dipanggil lewat variabel '{name}' ({target!r}) tidak ada di diagram terbit",
+                N_("proses yang dipanggil lewat variabel '{variabel}' ({proses}) tidak ada di diagram terbit",
+                   variabel=name, proses=repr(target)),
                 element_id=self.bpmn_id)
         subworkflow = top.create_subprocess(my_task, target)
         subworkflow.completed_event.connect(self._on_subworkflow_completed, my_task)

@@ -14,6 +14,7 @@ from engine.config import Settings
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus
+from engine.i18n import N_
 from engine.store.models import HumanTask, User, db
 
 
@@ -69,11 +70,15 @@ def deadline_messages(ticket: str, fired: Iterable[WaitingTimer], opened: Sequen
     return messages
 
 
+NO_SMTP_SERVER = N_("belum ada server SMTP di konfigurasi")
+SMTP_FAILED = N_("SMTP gagal: {sebab}")
+
+
 def send_email(settings: Settings, message_id: str, payload: dict[str, Any]) -> str | None:
     """Send one notification over SMTP; None when sent, else why not."""
     smtp = settings.smtp or {}
     if not smtp.get("host"):
-        return "belum ada server SMTP di konfigurasi"
+        return NO_SMTP_SERVER
     email = EmailMessage()
     email["From"] = smtp.get("pengirim", "slrt@localhost")
     email["To"] = ", ".join(payload["kepada"])
@@ -84,6 +89,6 @@ def send_email(settings: Settings, message_id: str, payload: dict[str, Any]) -> 
         with smtplib.SMTP(smtp["host"], int(smtp.get("port", 25)), timeout=10) as server:
             server.send_message(email)
     except (OSError, smtplib.SMTPException) as exc:
-        return f"SMTP gagal: {exc}"
+        return N_(SMTP_FAILED, sebab=str(exc))
     return None
 

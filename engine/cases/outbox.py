@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine.config import Settings
 from engine.domain.statuses import OutboxStatus
+from engine.i18n import N_, recognise
 from engine.store import statements
 from engine.store.database import write_transaction
 from engine.store.models import Case, OutboxMessage, db
@@ -97,11 +98,23 @@ def _lease(message_id, now, settings):
                 "payload": json.loads(message.payload), "key": message.idempotency_key}
 
 
+# Why a delivery failed: stored in `last_error` as the plain Indonesian sentence, translated when shown.
+NO_ENDPOINT = N_("belum ada endpoint untuk saluran '{saluran}'")
+NOT_CONNECTED = N_("tidak terhubung: {sebab}")
+
+
+def delivery_error(text: str | None) -> str | None:
+    """The stored `last_error` as a Message the reader's language can be given to (plain text if unknown)."""
+    from engine.cases.notify import NO_SMTP_SERVER, SMTP_FAILED
+
+    return recognise(text, (NO_ENDPOINT, NOT_CONNECTED, NO_SMTP_SERVER, SMTP_FAILED))
+
+
 def _post(message, settings):
     """POST the message; None on a 2xx answer, else the reason it failed."""
     url = (settings.outbox_endpoints or {}).get(message["saluran"])
     if not url:
-        return f"belum ada endpoint untuk saluran '{message['saluran']}'"
+        return N_(NO_ENDPOINT, saluran=message["saluran"])
     body = json.dumps({"jenis": message["kind"], "tiket": message["ticket"], "tujuan": message["tujuan"],
                        "saluran": message["saluran"], "isi": message["payload"]}, ensure_ascii=False)
     request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={
@@ -114,4 +127,4 @@ def _post(message, settings):
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
-        return f"tidak terhubung: {getattr(exc, 'reason', exc)}"
+        return N_(NOT_CONNECTED, sebab=str(getattr(exc, "reason", exc)))

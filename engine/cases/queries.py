@@ -7,6 +7,7 @@ from typing import Any, Collection
 from sqlalchemy import ColumnElement, and_, case as sql_case, func, or_, select
 
 from engine.bpmn.forms import with_options
+from engine.cases import outbox
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, TaskStatus
@@ -178,7 +179,8 @@ def case_view(actor: Actor, key: int | str, now: datetime, case: Any = None) -> 
     view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
                                    case.jenis_keluhan, now)
                      for t in statements.CASE_TASKS.execute({"_id": case.id})]
-    view["rujukan"] = [m._mapping for m in statements.CASE_MESSAGES.execute({"_id": case.id})]
+    view["rujukan"] = [{**m._mapping, "last_error": outbox.delivery_error(m.last_error)}
+                       for m in statements.CASE_MESSAGES.execute({"_id": case.id})]
     view["timers"] = [t._mapping for t in statements.CASE_TIMERS.execute({"_id": case.id})]
     return view
 

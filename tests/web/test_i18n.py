@@ -2,12 +2,13 @@
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from flask import g
 
 from tests.conftest import PASSWORD, sql
-from tests.journeys import intake
+from tests.journeys import approve_pkh_referral, intake
 from web.i18n import lang_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,8 +281,8 @@ def _unmarked(node):
                                                and bool(node.value))
 
 
-# Diagram diagnostics for analysts (parser, forms, sandbox): still plain sentences, to be marked next.
-NOT_YET_MARKED = {"DiagramError", "ExpressionRejected", "WorkflowFailure"}
+# Every SlrtError subclass is scanned, diagram diagnostics included.
+NOT_YET_MARKED: set[str] = set()
 
 
 def _unmarked_field_errors(path):
@@ -325,3 +326,61 @@ def test_engine_raises_no_message_a_person_sees_without_marking_it():
                     found += [f"{path.relative_to(ROOT)}:{v.lineno}" for v in keyword.value.values if _unmarked(v)]
         found += [f"{path.relative_to(ROOT)}:{line}" for line in _unmarked_field_errors(path)]
     assert not found, f"wrap these messages in N_() (named parts instead of f-strings): {found}"
+
+
+def test_a_delivery_error_is_stored_as_plain_text_and_shown_in_the_readers_language(app, api, clock):
+    from engine.cases import outbox
+
+    case = approve_pkh_referral(api, intake(api, uraian="Bantuan belum diterima."))
+    assert outbox.deliver_due(clock(), replace(app.config["SLRT_SETTINGS"], outbox_endpoints={})) == (0, 1)
+    (stored,) = sql("SELECT last_error FROM outbox WHERE case_id = :id", id=case["id"])[0]
+    assert stored == "belum ada endpoint untuk saluran 'langsung'"
+    client = app.test_client()
+    _sign_in(client)
+    assert "belum ada endpoint untuk saluran &#39;langsung&#39;" in _text(client.get(f"/kasus/{case['id']}"))
+    page = _text(client.get(f"/kasus/{case['id']}?lang=en"))
+    assert "no endpoint yet for channel &#39;langsung&#39;" in page and "belum ada endpoint" not in page
+    assert outbox.delivery_error("HTTP 503") == "HTTP 503"  # not a sentence: shown as stored
+
+
+def test_dashboard_programme_catalogue_and_api_errors_in_english_on_request_and_indonesian_by_default(app, api):
+    manager = app.test_client()
+    _sign_in(manager, "manajer.cianjur")
+    page = _text(manager.get("/dasbor"))
+    assert "<h1>Dasbor Kabupaten/Kota: Kabupaten Cianjur</h1>" in page and "<h2>Ringkasan</h2>" in page
+    page = _text(manager.get("/dasbor?lang=en"))
+    assert '<html lang="en">' in page and "<h1>District dashboard: Kabupaten Cianjur</h1>" in page
+    assert "<h2>Summary</h2>" in page and "Monthly report" in page and "Ringkasan" not in page
+
+    admin = app.test_client()
+    g.pop("csrf_token", None)  # the manager's form token, cached in the shared `g`
+    _sign_in(admin, "admin.cianjur")
+    page = _text(admin.get("/admin/program"))
+    assert "<h1>Katalog program</h1>" in page and "Nama program" in page and "Tambah program" in page
+    page = _text(admin.get("/admin/program?lang=en"))
+    assert "<h1>Programme catalogue</h1>" in page and "Programme name" in page and "Add program" in page
+    assert "Nama program" not in page and "Katalog program" not in page
+
+    client = api("fo.cianjur")
+    missing = {"kanal": "sekretariat", "wilayah": "3203010001", "uraian": "Bantuan belum diterima."}
+    body = client.post("/cases", json=missing).get_json()
+    assert body["message"] == "Data tidak valid" and body["errors"]["pelapor"] == "wajib diisi"
+    refused = client.post("/cases?lang=en", json=missing)
+    assert refused.status_code == 422 and refused.get_json()["message"] == "Invalid data"
+    assert refused.get_json()["errors"] == {"pelapor": "required", "jenis_keluhan": "required", "program": "required"}
+
+
+def test_a_refused_upload_lists_its_diagram_diagnostics_in_english(app):
+    import io
+
+    client = app.test_client()
+    _sign_in(client, "analis.cianjur")
+    token = _csrf(client, "/alur-kerja?lang=en")
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'
+    refused = client.post("/alur-kerja/unggah", data={"csrf_token": token, "dasar": "1",
+                                                      "berkas": (io.BytesIO(doctype), "sop_pkh.bpmn")},
+                          content_type="multipart/form-data")
+    page = _text(refused)
+    assert refused.status_code == 422 and "DOCTYPE dan ENTITY" not in page
+    summary, listed = page.split('class="temuan"', 1)
+    assert "DOCTYPE and ENTITY" in summary and "DOCTYPE and ENTITY" in listed  # the finding itself too
