@@ -108,7 +108,14 @@ def translate_body(body):
         body["message"] = gettext(message)
     if isinstance(body.get("errors"), dict):
         body["errors"] = {key: gettext(value) for key, value in body["errors"].items()}
+    if isinstance(body.get("findings"), list):
+        body["findings"] = translate_findings(body["findings"])
     return body
+
+
+def translate_findings(findings):
+    """A diagram check's findings (dicts with a `message`) in the chosen language."""
+    return [dict(finding, message=gettext(finding.get("message"))) for finding in findings]
 
 
 def lang_url(code):

@@ -18,6 +18,7 @@ from lxml import etree
 
 from engine.bpmn import expressions
 from engine.errors import ExpressionRejected
+from engine.i18n import N_
 
 SUPPORTED_HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
 MAX_COMBINATIONS = 50_000
@@ -40,21 +41,22 @@ def lint_dmn(root: Any, file: str, finding: Callable[..., Any], functions: Itera
     found = []
     decisions = _children(root, "decision")
     if not decisions:
-        return [finding(root, "error", "berkas DMN tidak berisi keputusan (decision)")]
+        return [finding(root, "error", N_("berkas DMN tidak berisi keputusan (decision)"))]
     if len(decisions) > 1:
         names = ", ".join(d.get("id", "?") for d in decisions)
         found.append(finding(decisions[1], "error",
-                             f"berkas DMN berisi {len(decisions)} keputusan ({names}); mesin hanya menjalankan "
-                             "satu keputusan per berkas — pisahkan menjadi satu berkas per keputusan"))
+                             N_("berkas DMN berisi {jumlah} keputusan ({nama}); mesin hanya menjalankan satu keputusan "
+                                "per berkas — pisahkan menjadi satu berkas per keputusan", jumlah=len(decisions),
+                                nama=names)))
     for decision in decisions:
         tables = _children(decision, "decisionTable")
         if not tables:
-            found.append(finding(decision, "error", "keputusan ini bukan tabel keputusan (mis. ekspresi literal "
-                                 "atau BKM); mesin hanya menjalankan decisionTable"))
+            found.append(finding(decision, "error", N_("keputusan ini bukan tabel keputusan (mis. ekspresi literal atau BKM); "
+                                    "mesin hanya menjalankan decisionTable")))
             continue
         for required in _descendants(decision, "informationRequirement"):
-            found.append(finding(decision, "error", "keputusan bergantung pada keputusan/masukan lain "
-                                 "(informationRequirement); rantai keputusan (DRG) tidak dijalankan mesin ini"))
+            found.append(finding(decision, "error", N_("keputusan bergantung pada keputusan/masukan lain (informationRequirement); "
+                                    "rantai keputusan (DRG) tidak dijalankan mesin ini")))
             break
         for table in tables:
             found.extend(_lint_table(decision, table, finding, functions))
@@ -65,28 +67,29 @@ def _lint_table(decision, table, finding, functions):
     found = []
     for node in table.iter():
         if isinstance(node, etree._Comment):
-            found.append(finding(table, "error", "komentar XML di dalam decisionTable membuat parser gagal; hapus"))
+            found.append(finding(table, "error", N_("komentar XML di dalam decisionTable membuat parser gagal; hapus")))
             break
     policy = (table.get("hitPolicy") or "UNIQUE").upper()
     if policy not in SUPPORTED_HIT_POLICIES or (policy == "COLLECT" and table.get("aggregation")):
         shown = policy + (f" {table.get('aggregation')}" if table.get("aggregation") else "")
-        found.append(finding(table, "error", f"hit policy {shown} tidak dijalankan dengan benar oleh mesin ini "
-                             f"(didukung: {', '.join(SUPPORTED_HIT_POLICIES)} tanpa agregasi)"))
+        found.append(finding(table, "error", N_("hit policy {kebijakan} tidak dijalankan dengan benar oleh mesin ini (didukung: "
+                                "{didukung} tanpa agregasi)", kebijakan=shown,
+                                didukung=", ".join(SUPPORTED_HIT_POLICIES))))
     inputs = _children(table, "input")
     outputs = _children(table, "output")
     rules = _children(table, "rule")
     if not outputs:
-        found.append(finding(table, "error", "tabel keputusan tidak punya kolom keluaran"))
+        found.append(finding(table, "error", N_("tabel keputusan tidak punya kolom keluaran")))
     for column in outputs:
         if not column.get("name"):
-            found.append(finding(column, "error", "kolom keluaran tanpa nama variabel (name)"))
+            found.append(finding(column, "error", N_("kolom keluaran tanpa nama variabel (name)")))
     columns, booleans = [], []
     for column in inputs:
         expression = _first(column, "inputExpression")
         booleans.append(expression is not None and (expression.get("typeRef") or "").lower() == "boolean")
         text = _text(expression)
         if not text:
-            found.append(finding(column, "error", "kolom masukan tanpa ekspresi masukan"))
+            found.append(finding(column, "error", N_("kolom masukan tanpa ekspresi masukan")))
         else:
             found.extend(_check(column, text, "dmn-input", finding, functions))
         columns.append(column.get("label") or text or column.get("id"))
@@ -95,7 +98,7 @@ def _lint_table(decision, table, finding, functions):
         entries = _children(rule, "inputEntry")
         outs = _children(rule, "outputEntry")
         if len(entries) != len(inputs) or len(outs) != len(outputs):
-            found.append(finding(rule, "error", "jumlah sel aturan tidak sama dengan jumlah kolom tabel"))
+            found.append(finding(rule, "error", N_("jumlah sel aturan tidak sama dengan jumlah kolom tabel")))
             continue
         row = []
         for entry in entries:
@@ -117,9 +120,10 @@ def _check(element, source, mode, finding, functions, rule=None):
     try:
         expressions.check(source, mode, functions)
     except ExpressionRejected as exc:
-        hint = " — tampaknya FEEL; mesin ini menjalankan Python" if _FEEL_HINTS.search(source) else ""
-        return [finding(rule if rule is not None else element, "error",
-                        f"sel '{source.strip()[:80]}': {exc.message}{hint}")]
+        message = (N_("sel '{sel}': {pesan} — tampaknya FEEL; mesin ini menjalankan Python",
+                      sel=source.strip()[:80], pesan=exc.message) if _FEEL_HINTS.search(source)
+                   else N_("sel '{sel}': {pesan}", sel=source.strip()[:80], pesan=exc.message))
+        return [finding(rule if rule is not None else element, "error", message)]
     return []
 
 
@@ -137,8 +141,8 @@ def _completeness(table, policy, columns, booleans, cells, finding):
         predicates.append((rule, parsed))
     if opaque:
         names = ", ".join(str(columns[i]) for i in sorted(opaque))
-        return [finding(table, "info", f"kelengkapan dan tumpang-tindih aturan tidak dapat diperiksa otomatis: "
-                        f"kolom {names} memakai sel selain daftar literal, kesamaan atau '-'")]
+        return [finding(table, "info", N_("kelengkapan dan tumpang-tindih aturan tidak dapat diperiksa otomatis: kolom "
+                           "{kolom} memakai sel selain daftar literal, kesamaan atau '-'", kolom=names))]
     domains = []
     for index in range(len(columns)):
         values = []
@@ -154,7 +158,8 @@ def _completeness(table, policy, columns, booleans, cells, finding):
     for domain in domains:
         total *= len(domain)
     if total > MAX_COMBINATIONS:
-        return [finding(table, "info", f"terlalu banyak kombinasi masukan ({total}) untuk diperiksa otomatis")]
+        return [finding(table, "info", N_("terlalu banyak kombinasi masukan ({jumlah}) untuk diperiksa otomatis",
+                                                  jumlah=total))]
     overlaps, gaps = {}, []
     for combination in itertools.product(*domains):
         matched = [rule for rule, parsed in predicates
@@ -166,14 +171,15 @@ def _completeness(table, policy, columns, booleans, cells, finding):
             overlaps.setdefault(key, (matched, combination))
     found = []
     for matched, combination in list(overlaps.values())[:5]:
-        found.append(finding(matched[1], "error", "aturan tumpang-tindih pada hit policy UNIQUE: aturan "
-                             f"{', '.join(_rule_label(r, cells) for r in matched)} sama-sama cocok untuk "
-                             f"{_describe(columns, combination)}"))
+        found.append(finding(matched[1], "error", N_("aturan tumpang-tindih pada hit policy UNIQUE: aturan {aturan} sama-sama cocok "
+                                "untuk {data}", aturan=", ".join(_rule_label(r, cells) for r in matched),
+                                data=_describe(columns, combination))))
     if gaps:
         shown = "; ".join(_describe(columns, c) for c in gaps[:3])
-        more = f" (dan {len(gaps) - 3} kombinasi lain)" if len(gaps) > 3 else ""
-        found.append(finding(table, "error", f"tidak ada aturan yang cocok untuk {shown}{more}; kasus dengan data "
-                             "ini akan gagal — tambahkan aturan atau aturan 'selain itu'"))
+        if len(gaps) > 3:
+            shown = N_("{data} (dan {jumlah} kombinasi lain)", data=shown, jumlah=len(gaps) - 3)
+        found.append(finding(table, "error", N_("tidak ada aturan yang cocok untuk {data}; kasus dengan data ini "
+                                                "akan gagal — tambahkan aturan atau aturan 'selain itu'", data=shown)))
     return found
 
 

@@ -23,6 +23,7 @@ from engine.bpmn.parser import BPMN_NS, called_variable, file_kind, load_bundle,
 from engine.bpmn.timer_lint import JUEL as _JUEL, timer_problem
 from engine.domain.roles import role_for_lane
 from engine.errors import DiagramError, ExpressionRejected
+from engine.i18n import N_
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
@@ -30,12 +31,12 @@ _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 _FORM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Elements the engine has no (correct) execution for, with the reason shown to the analyst.
 UNSUPPORTED = {
-    "linkEventDefinition": "event link diabaikan oleh mesin (alur akan terputus); gunakan alur urutan biasa",
-    "compensateEventDefinition": "event kompensasi tidak dijalankan dengan benar oleh mesin ini",
-    "cancelEventDefinition": "event pembatalan transaksi tidak didukung mesin ini",
-    "complexGateway": "gateway kompleks tidak didukung mesin ini",
-    "adHocSubProcess": "subproses ad-hoc tidak didukung mesin ini",
-    "transaction": "subproses transaksi tidak didukung mesin ini",
+    "linkEventDefinition": N_("event link diabaikan oleh mesin (alur akan terputus); gunakan alur urutan biasa"),
+    "compensateEventDefinition": N_("event kompensasi tidak dijalankan dengan benar oleh mesin ini"),
+    "cancelEventDefinition": N_("event pembatalan transaksi tidak didukung mesin ini"),
+    "complexGateway": N_("gateway kompleks tidak didukung mesin ini"),
+    "adHocSubProcess": N_("subproses ad-hoc tidak didukung mesin ini"),
+    "transaction": N_("subproses transaksi tidak didukung mesin ini"),
 }
 SERVICE_ATTRIBUTES = ("class", "delegateExpression", "expression", "type")
 
@@ -71,11 +72,11 @@ def lint_files(files: Mapping[str, str | bytes], process_id: str | None = None,
             found.append(Finding(None, name, exc.line or 1, name, "error", exc.message))
             continue
         except Exception as exc:  # lxml can raise more than XMLSyntaxError on hostile input
-            found.append(Finding(None, name, 1, name, "error", f"berkas tidak dapat dibaca: {exc}"))
+            found.append(Finding(None, name, 1, name, "error", N_("berkas tidak dapat dibaca: {sebab}", sebab=str(exc))))
             continue
         if file_kind(root) is None:
-            found.append(_finding(name, root, "error", f"elemen akar '{etree.QName(root).localname}' bukan "
-                                  "bpmn:definitions atau dmn:definitions (namespace tidak dikenal)"))
+            found.append(_finding(name, root, "error", N_("elemen akar '{elemen}' bukan bpmn:definitions atau dmn:definitions (namespace tidak "
+                                     "dikenal)", elemen=etree.QName(root).localname)))
             continue
         roots[name] = root
     decisions = _decision_ids(roots)
@@ -87,7 +88,7 @@ def lint_files(files: Mapping[str, str | bytes], process_id: str | None = None,
             else:
                 found.extend(_lint_bpmn(name, root, decisions, processes, functions))
         except Exception as exc:  # a bug here must not crash the upload; report it against the file
-            found.append(Finding(None, name, None, name, "error", f"pemeriksaan gagal: {type(exc).__name__}: {exc}"))
+            found.append(Finding(None, name, None, name, "error", N_("pemeriksaan gagal: {sebab}", sebab=f"{type(exc).__name__}: {exc}")))
     if not has_errors(found):
         found.extend(_build(files, roots, process_id, functions))
     return found
@@ -141,13 +142,13 @@ def _structure(root, say):
         if element_id is None:
             continue
         if element_id in seen:
-            found.append(say(node, "error", f"id '{element_id}' dipakai lebih dari sekali (juga di baris "
-                             f"{seen[element_id]}); id harus unik"))
+            found.append(say(node, "error", N_("id '{id}' dipakai lebih dari sekali (juga di baris {baris}); id harus unik",
+                                id=element_id, baris=seen[element_id])))
         else:
             seen[element_id] = node.sourceline
         if not _NCNAME.match(element_id):
-            found.append(say(node, "error", f"id '{element_id[:60]}' tidak valid (harus diawali huruf atau garis "
-                             "bawah, lalu huruf, angka, '-', '_' atau '.')"))
+            found.append(say(node, "error", N_("id '{id}' tidak valid (harus diawali huruf atau garis bawah, lalu huruf, angka, "
+                                "'-', '_' atau '.')", id=element_id[:60])))
     ids = set(seen)
     for node in root.iter():
         if not isinstance(node.tag, str) or etree.QName(node).namespace != BPMN_NS:
@@ -155,15 +156,15 @@ def _structure(root, say):
         for attr in ("sourceRef", "targetRef", "attachedToRef", "default", "processRef"):
             ref = node.get(attr)
             if ref and ref not in ids:
-                found.append(say(node, "error", f"{attr} merujuk '{ref}' yang tidak ada dalam berkas"))
+                found.append(say(node, "error", N_("{atribut} merujuk '{ref}' yang tidak ada dalam berkas", atribut=attr, ref=ref)))
     processes = _bpmn(root, "process")
     if not processes:
-        found.append(say(root, "error", "berkas BPMN tidak berisi proses"))
+        found.append(say(root, "error", N_("berkas BPMN tidak berisi proses")))
     for process in processes:
         nodes = [n for n in process if _local(n) not in ("laneSet", "documentation", "extensionElements")]
         if process.get("isExecutable") == "false" and nodes:
-            found.append(say(process, "error", "proses ditandai tidak dapat dijalankan (isExecutable=false); "
-                             "centang 'Executable' di modeler bila proses ini memang untuk mesin"))
+            found.append(say(process, "error", N_("proses ditandai tidak dapat dijalankan (isExecutable=false); centang 'Executable' "
+                                "di modeler bila proses ini memang untuk mesin")))
     return found
 
 
@@ -176,7 +177,8 @@ def _unsupported(root, say):
             found.append(say(owner, "error", reason))
         if isinstance(node.tag, str) and etree.QName(node).namespace == ZEEBE_NS:
             owner = _flow_owner(node)
-            found.append(say(owner, "error", f"ekstensi Camunda 8 (zeebe:{_local(node)}) tidak dijalankan mesin ini"))
+            found.append(say(owner, "error", N_("ekstensi Camunda 8 (zeebe:{unsur}) tidak dijalankan mesin ini",
+                                                unsur=_local(node))))
     return _unique(found)
 
 
@@ -203,30 +205,31 @@ def _tasks(root, say, decisions, processes):
     for task in _bpmn(root, "businessRuleTask"):
         ref = task.get(f"{{{CAMUNDA_NS}}}decisionRef")
         if not ref:
-            found.append(say(task, "error", "tugas aturan bisnis tanpa camunda:decisionRef (tabel keputusan)"))
+            found.append(say(task, "error", N_("tugas aturan bisnis tanpa camunda:decisionRef (tabel keputusan)")))
         elif ref not in decisions:
-            found.append(say(task, "error", f"tabel keputusan '{ref}' tidak ada di antara berkas DMN yang diunggah"))
+            found.append(say(task, "error", N_("tabel keputusan '{ref}' tidak ada di antara berkas DMN yang diunggah",
+                                                            ref=ref)))
     for call in _bpmn(root, "callActivity"):
         called = call.get("calledElement")
         if not called:
-            found.append(say(call, "error", "call activity tanpa calledElement (proses yang dipanggil)"))
+            found.append(say(call, "error", N_("call activity tanpa calledElement (proses yang dipanggil)")))
         elif called not in processes and not called_variable(called):  # `${var}`: variable_call.py
-            found.append(say(call, "error", f"proses '{called}' yang dipanggil tidak ada di antara berkas yang "
-                             "diunggah"))
+            found.append(say(call, "error", N_("proses '{proses}' yang dipanggil tidak ada di antara berkas yang diunggah",
+                                proses=called)))
     for kind in ("serviceTask", "sendTask", "businessRuleTask"):
         for task in _bpmn(root, kind):
             used = [a for a in SERVICE_ATTRIBUTES if task.get(f"{{{CAMUNDA_NS}}}{a}")]
             if used or any(_local(n) == "connector" for n in task.iter()):
-                found.append(say(task, "error", "implementasi Java/eksternal/konektor Camunda "
-                                 f"({', '.join(used) or 'connector'}) tidak dijalankan mesin ini; tugas ini akan "
-                                 "dilewati tanpa berbuat apa-apa"))
+                found.append(say(task, "error", N_("implementasi Java/eksternal/konektor Camunda ({atribut}) tidak dijalankan mesin "
+                                    "ini; tugas ini akan dilewati tanpa berbuat apa-apa",
+                                    atribut=", ".join(used) or "connector")))
     for task in _bpmn(root, "scriptTask"):
         language = (task.get("scriptFormat") or "python").lower()
         if language not in ("python", "text/python", "py"):
-            found.append(say(task, "error", f"bahasa skrip '{language}' tidak didukung; mesin hanya menjalankan "
-                             "Python"))
+            found.append(say(task, "error", N_("bahasa skrip '{bahasa}' tidak didukung; mesin hanya menjalankan Python",
+                                bahasa=language)))
         elif task.get(f"{{{CAMUNDA_NS}}}resource"):
-            found.append(say(task, "error", "skrip dari berkas luar (camunda:resource) tidak didukung"))
+            found.append(say(task, "error", N_("skrip dari berkas luar (camunda:resource) tidak didukung")))
     return found
 
 
@@ -241,11 +244,11 @@ def _lanes(root, say):
         for task in _bpmn(root, kind):
             lane = lane_of.get(task.get("id"))
             if lane is None:
-                found.append(say(task, "error", "tugas manusia tidak berada di lajur (lane); lajur menentukan "
-                                 "peran yang mengerjakannya"))
+                found.append(say(task, "error", N_("tugas manusia tidak berada di lajur (lane); lajur menentukan peran yang "
+                                    "mengerjakannya")))
             elif role_for_lane(lane.get("name")) is None:
-                found.append(say(lane, "error", f"lajur '{lane.get('name') or ''}' bukan nama peran yang dikenal "
-                                 f"(berisi tugas '{task.get('name') or task.get('id')}')"))
+                found.append(say(lane, "error", N_("lajur '{lajur}' bukan nama peran yang dikenal (berisi tugas '{tugas}')",
+                                    lajur=lane.get("name") or "", tugas=task.get("name") or task.get("id"))))
     return _unique(found)
 
 
@@ -254,24 +257,30 @@ def _forms(root, say):
     for task in _bpmn(root, "userTask"):
         external = task.get(f"{{{CAMUNDA_NS}}}formKey") or task.get(f"{{{CAMUNDA_NS}}}formRef")
         if external and not list(task.iter(f"{{{CAMUNDA_NS}}}formData")):
-            found.append(say(task, "error", "formulir eksternal (camunda:formKey/formRef) tidak didukung; gunakan "
-                             "formulir tertanam (camunda:formData)"))
+            found.append(say(task, "error", N_("formulir eksternal (camunda:formKey/formRef) tidak didukung; gunakan formulir "
+                                "tertanam (camunda:formData)")))
         seen = set()
         for field in task.iter(f"{{{CAMUNDA_NS}}}formField"):
             field_id, kind = field.get("id") or "", field.get("type") or "string"
-            where = f"kolom formulir '{field_id}' pada tugas '{task.get('name') or task.get('id')}'"
+            where = {"kolom": field_id, "tugas": task.get("name") or task.get("id")}
             if not _FORM_ID.match(field_id):
-                found.append(say(task, "error", f"{where}: id tidak valid (huruf, angka, garis bawah)"))
+                found.append(say(task, "error", N_("kolom formulir '{kolom}' pada tugas '{tugas}': id tidak valid (huruf, angka, "
+                                                    "garis bawah)", **where)))
             elif field_id in seen:
-                found.append(say(task, "error", f"{where} muncul dua kali"))
+                found.append(say(task, "error", N_("kolom formulir '{kolom}' pada tugas '{tugas}' muncul dua kali",
+                                                    **where)))
             seen.add(field_id)
             if kind not in FIELD_TYPES:
-                found.append(say(task, "error", f"{where}: tipe '{kind}' tidak didukung ({', '.join(FIELD_TYPES)})"))
+                found.append(say(task, "error", N_("kolom formulir '{kolom}' pada tugas '{tugas}': tipe '{tipe}' "
+                                                    "tidak didukung ({pilihan})", tipe=kind,
+                                                    pilihan=", ".join(FIELD_TYPES), **where)))
             sourced = any(p.get("id") == OPTIONS_PROPERTY for p in field.iter(f"{{{CAMUNDA_NS}}}property"))
             if kind == "enum" and not sourced and not list(field.iter(f"{{{CAMUNDA_NS}}}value")):
-                found.append(say(task, "error", f"{where}: kolom pilihan tanpa nilai"))
+                found.append(say(task, "error", N_("kolom formulir '{kolom}' pada tugas '{tugas}': kolom pilihan tanpa nilai",
+                                                    **where)))
             if _JUEL.search(field.get("defaultValue") or ""):
-                found.append(say(task, "error", f"{where}: nilai bawaan JUEL ${{...}} tidak didukung"))
+                found.append(say(task, "error", N_("kolom formulir '{kolom}' pada tugas '{tugas}': nilai bawaan JUEL "
+                                                    "${{...}} tidak didukung", **where)))
     return found
 
 
@@ -281,8 +290,8 @@ def _conditions_and_scripts(root, say, functions):
         if isinstance(node.tag, str) and etree.QName(node).namespace == CAMUNDA_NS and _local(node) != "script":
             values = [node.text or "", *node.attrib.values()]
             if any(_JUEL.search(v) for v in values):
-                found.append(say(_flow_owner(node), "error", f"ekspresi JUEL pada camunda:{_local(node)} tidak "
-                                 "didukung; mesin ini menjalankan Python"))
+                found.append(say(_flow_owner(node), "error", N_("ekspresi JUEL pada camunda:{unsur} tidak didukung; mesin ini "
+                                    "menjalankan Python", unsur=_local(node))))
         if _local(node) == "messageEventDefinition" and node.get(f"{{{CAMUNDA_NS}}}expression"):
             found.extend(_expression(say, _flow_owner(node.getparent()), node.get(f"{{{CAMUNDA_NS}}}expression"),
                                      "eval", functions))
@@ -303,16 +312,18 @@ def _conditions_and_scripts(root, say, functions):
 
 def _expression(say, owner, text, mode, functions, language=None):
     if _JUEL.search(text):
-        return [say(owner, "error", f"ekspresi JUEL '{text[:80]}' tidak didukung; tulis ekspresi Python, mis. "
-                    "status == \"setuju\"")]
+        return [say(owner, "error", N_("ekspresi JUEL '{ekspresi}' tidak didukung; tulis ekspresi Python, mis. "
+                       "status == \"setuju\"", ekspresi=text[:80]))]
     if text.startswith("=") or (language or "").lower() == "feel":
-        return [say(owner, "error", f"ekspresi FEEL '{text[:80]}' tidak didukung; tulis ekspresi Python")]
+        return [say(owner, "error", N_("ekspresi FEEL '{ekspresi}' tidak didukung; tulis ekspresi Python",
+                                          ekspresi=text[:80]))]
     if language and language.lower() not in ("python", "text/python"):
-        return [say(owner, "error", f"bahasa ekspresi '{language}' tidak didukung; mesin hanya menjalankan Python")]
+        return [say(owner, "error", N_("bahasa ekspresi '{bahasa}' tidak didukung; mesin hanya menjalankan Python",
+                                          bahasa=language))]
     try:
         expressions.check(text, mode, functions)
     except ExpressionRejected as exc:
-        return [say(owner, "error", f"{exc.message} — ekspresi: {text[:120]}")]
+        return [say(owner, "error", N_("{pesan} — ekspresi: {ekspresi}", pesan=exc.message, ekspresi=text[:120]))]
     return []
 
 
@@ -322,7 +333,7 @@ def _timers(root, say, functions):
         owner = definition.getparent()
         values = [(k, n) for n in definition if (k := _local(n)) in ("timeDuration", "timeDate", "timeCycle")]
         if not values:
-            found.append(say(owner, "error", "timer tanpa ekspresi waktu (durasi, tanggal atau siklus)"))
+            found.append(say(owner, "error", N_("timer tanpa ekspresi waktu (durasi, tanggal atau siklus)")))
             continue
         for kind, node in values:
             text = (node.text or "").strip()
@@ -356,7 +367,8 @@ def _build(files, roots, process_id, functions):
             element = _by_id(roots, target)
             found.append(Finding(target, element.get("name") if element is not None else None,
                                  element.sourceline if element is not None else None, None, "error",
-                                 f"mesin gagal membangun proses: {type(exc).__name__}: {str(exc)[:200]}"))
+                                 N_("mesin gagal membangun proses: {sebab}",
+                                    sebab=f"{type(exc).__name__}: {str(exc)[:200]}")))
     return found
 
 

@@ -37,28 +37,10 @@ from engine.reports import rollups
 from engine.store.models import Household, HouseholdMember, HumanTask, Region, db
 from engine.store.statements import in_area
 from engine.i18n import N_
+from engine.reports.scope import LEVELS, SUB_DIGITS, Scope  # noqa: F401 (figures.Scope, figures.LEVELS)
 
-LEVELS = {0: "nasional", 2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
-SUB_DIGITS = {0: 2, 2: 4, 4: 6, 6: 10, 10: 10}
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The area (BPS code prefix, "" nationwide) and the local months a dashboard covers."""
-
-    wilayah: str
-    months: tuple  # ("2026-01", ...), local calendar months, in order
-    offset_hours: int
-
-    @property
-    def level(self) -> str:
-        return LEVELS.get(len(self.wilayah), "desa")
-
-    @property
-    def sub_digits(self) -> int:
-        return SUB_DIGITS.get(len(self.wilayah), 10)
 
 
 def current_month(now: datetime, offset_hours: int) -> str:

@@ -26,7 +26,7 @@ counts are the printed values exactly.
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -35,13 +35,12 @@ from engine.domain import roles
 from engine.domain.statuses import TaskStatus
 from engine.domain.vocabulary import APPEAL_TASK
 from engine.errors import Unavailable
+from engine.reports.scope import Scope
 from engine.store import statements
 from engine.store.models import db
 from engine.store.rollup_table import CASE_COLUMNS, CASE_DIMENSIONS, DIMENSIONS, TASK_COLUMNS  # noqa: F401 (used as rollups.*)
 from engine.i18n import N_
 
-if TYPE_CHECKING:  # figures imports this module
-    from engine.reports.figures import Scope
 
 _ZONE = statements.ROLLUP_ZONE
 # A fact: ((jenis, bulan, wilayah, dims, ember), (n, tepat)); a change or a table: {key: (n, tepat)}.
@@ -269,7 +268,7 @@ def rebuild_if_stale(connection: Connection) -> int | None:
     return rebuild(connection)
 
 
-def read(jenis: str, scope: "Scope", width: int, with_bucket: bool = False, by_month: bool = False,
+def read(jenis: str, scope: Scope, width: int, with_bucket: bool = False, by_month: bool = False,
          sub_areas: bool = False) -> list[tuple[Any, ...]]:
     """[(…, dims…, [ember], n, tepat)] of the scope's area summed over its months, grouped by the
     figure's first `width` dimensions (and the bucket, the month when asked); with `sub_areas`,
@@ -284,7 +283,7 @@ def read(jenis: str, scope: "Scope", width: int, with_bucket: bool = False, by_m
 ALL = "semua"  # the key of a percentile figure over every group together
 
 
-def percentiles(jenis: str, scope: "Scope", percents: Iterable[int] = (50, 90)) -> dict[Any, tuple[Any, ...]]:
+def percentiles(jenis: str, scope: Scope, percents: Iterable[int] = (50, 90)) -> dict[Any, tuple[Any, ...]]:
     """{group: (count, *nearest-rank percentiles in hours)}, and {ALL: ...} over every group, of a
     duration histogram ('selesai' or 'jawaban') in the scope: exact at a tenth of a day."""
     days: defaultdict[Any, defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))

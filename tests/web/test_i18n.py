@@ -384,3 +384,18 @@ def test_a_refused_upload_lists_its_diagram_diagnostics_in_english(app):
     assert refused.status_code == 422 and "DOCTYPE dan ENTITY" not in page
     summary, listed = page.split('class="temuan"', 1)
     assert "DOCTYPE and ENTITY" in summary and "DOCTYPE and ENTITY" in listed  # the finding itself too
+
+
+def test_diagram_findings_are_given_in_the_analysts_language(api):
+    """The publish checks' findings (a link event, a lane that is no role) read in English on request."""
+    minimal = (ROOT / "tests" / "fixtures" / "minimal.bpmn").read_text(encoding="utf-8")
+    broken = minimal.replace("<bpmn:endEvent", '<bpmn:intermediateThrowEvent id="Lompat"><bpmn:linkEventDefinition '
+                             'id="Lompat_Def" name="x" /></bpmn:intermediateThrowEvent><bpmn:endEvent', 1)
+    request = {"process_id": "minimal", "files": {"workflows/minimal.bpmn": broken}}
+    indonesian = api("analis.cianjur").post("/workflows/validate", json=request).get_json()
+    english = api("analis.cianjur").post("/workflows/validate?lang=en", json=request).get_json()
+    assert not indonesian["ok"] and not english["ok"]
+    assert any(f["message"].startswith("event link diabaikan oleh mesin") for f in indonesian["findings"])
+    assert any(f["message"].startswith("link events are ignored by the engine") for f in english["findings"])
+    assert len(english["findings"]) == len(indonesian["findings"])
+    assert all(f["message"] != g["message"] for f, g in zip(english["findings"], indonesian["findings"]))

@@ -14,6 +14,7 @@ from web.api import bp
 from web.api.declare import api_doc
 from web.api.parameters import DiffQuerySchema
 from web.auth import api_requires, now
+from web.i18n import translate_findings
 
 
 @bp.post("/workflows/validate")
@@ -23,7 +24,7 @@ from web.auth import api_requires, now
 def validate_workflow(body):
     findings = editing.validate(g.actor, body["files"], body["process_id"])
     ok = not any(f["severity"] == "error" for f in findings)
-    return {"ok": ok, "findings": findings}
+    return {"ok": ok, "findings": translate_findings(findings)}
 
 
 @bp.get("/workflows/<id:version_id>")

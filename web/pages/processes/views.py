@@ -13,7 +13,7 @@ from engine.processes import versions
 from engine.processes import editing
 from web.downloads import attachment
 from web.auth import now, requires
-from web.i18n import gettext as _
+from web.i18n import gettext as _, translate_body, translate_findings
 from web.pages.processes import bp
 
 
@@ -23,7 +23,7 @@ def _analyst():
 
 
 def _json_error(exc, status):
-    return jsonify(exc.to_dict()), status
+    return jsonify(translate_body(exc.to_dict())), status
 
 
 @bp.get("/alur-kerja")
@@ -53,7 +53,8 @@ def validate():
         findings = editing.validate(g.actor, body.get("files") or {}, body.get("process_id"))
     except (Forbidden, InvalidInput) as exc:
         return _json_error(exc, 403 if isinstance(exc, Forbidden) else 422)
-    return jsonify({"ok": not any(f["severity"] == "error" for f in findings), "findings": findings})
+    return jsonify({"ok": not any(f["severity"] == "error" for f in findings),
+                    "findings": translate_findings(findings)})
 
 
 @bp.post("/alur-kerja/terbitkan")
