@@ -17,13 +17,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-
 from werkzeug.local import LocalProxy
 
 from engine import state
 from engine.bpmn.parser import ProcessBundle
-from engine.bpmn.runner import ReadyTask, Runner
+from engine.bpmn.runner import BpmnWorkflow, ReadyTask, Runner
 from engine.domain.actor import Actor
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
