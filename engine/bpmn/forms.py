@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from engine.errors import DiagramError, InvalidInput
@@ -88,9 +88,15 @@ def form_of(task_spec: Any) -> list[FormField]:
     return fields
 
 
-def with_options(fields: Iterable[FormField], sources: Mapping[str, Iterable[tuple[str, str]]]) -> list[FormField]:
-    """The fields with the options of each engine-sourced enum taken from {source: ((id, label), ...)}."""
-    return [replace(f, options=tuple(sources.get(f.source, ()))) if f.source else f for f in fields]
+def with_options(fields: Iterable[FormField],
+                 sources: Callable[[], Mapping[str, Iterable[tuple[str, str]]]]) -> list[FormField]:
+    """The fields with the options of each engine-sourced enum taken from `sources()`, {source: ((id, label),
+    ...)}, asked only when a field has such options (most forms have none: no catalogue read)."""
+    fields = list(fields)
+    if not any(f.source for f in fields):
+        return fields
+    found = sources()
+    return [replace(f, options=tuple(found.get(f.source, ()))) if f.source else f for f in fields]
 
 
 def _default(raw):

@@ -111,7 +111,7 @@ class Runner:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict(N_("Tugas ini sudah tidak menunggu penyelesaian"), task_id=task_id)
         info = bundle.user_tasks.get(task.task_spec.name)
-        fields = with_options(info.form, self.option_sources()) if info else []
+        fields = with_options(info.form, self.option_sources) if info else []
         values = validate_submission(fields, submitted, task.data)
         derive = derive or self.derive
         if derive is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from engine.bpmn.forms import OPTION_SOURCES
 from engine.domain.vocabulary import PROGRAM_VARIABLES, SEKTOR
 from engine.i18n import N_
+from engine.store import statements
 from engine.store.models import Program, db
 
 INITIAL_FILE = Path(__file__).resolve().parents[2] / "rules" / "program.yaml"
@@ -34,7 +35,9 @@ def programs(active_only: bool = True) -> list[Program]:
 
 
 def codes(active_only: bool = True) -> tuple[str, ...]:
-    """The program codes in display order."""
+    """The program codes in display order (the active ones read straight on the driver: every intake asks)."""
+    if active_only:
+        return tuple(row.code for row in statements.ACTIVE_PROGRAM_CODES.execute({}).all())
     return tuple(p.code for p in programs(active_only))
 
 
@@ -50,7 +53,7 @@ def option_sources(active_only: bool = False) -> dict[str, tuple[tuple[str, str]
 
 def variables_for(code: Any) -> dict[str, str | None]:
     """{proses_sop, sektor_bawaan} of a program (None / the fallback sector when it is not catalogued)."""
-    row = db.session.get(Program, code) if isinstance(code, str) else None
+    row = statements.PROGRAM_ROUTING.execute({"_code": code}).first() if isinstance(code, str) else None
     return dict(zip(PROGRAM_VARIABLES, (row.proses_sop if row else None,
                                          (row.sektor if row else None) or FALLBACK_SECTOR)))
 

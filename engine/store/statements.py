@@ -19,7 +19,7 @@ from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES
 from engine.store import rollup_table
 from engine.store.direct import Statement
 from engine.store.models import (
-    ApiToken, Case, DiagramVersion, Event, HumanTask, OutboxMessage, Region, TicketCounter, Timer, User, db,
+    ApiToken, Case, DiagramVersion, Event, HumanTask, OutboxMessage, Program, Region, TicketCounter, Timer, User, db,
 )
 from engine.store.rollup_table import ROLLUPS
 
@@ -135,6 +135,12 @@ def open_ticket_counter(dialect: str) -> Insert:
 
 # --- diagram versions (engine/processes/versions.py) ------------------------------------------
 
+# The program catalogue as intake and forms read it: codes in display order, a program's routing.
+_PROGRAMS = Program.__table__
+ACTIVE_PROGRAM_CODES = Statement(select(_PROGRAMS.c.code).where(_PROGRAMS.c.active.is_(True))
+                                 .order_by(_PROGRAMS.c.urutan, _PROGRAMS.c.code))
+PROGRAM_ROUTING = Statement(select(_PROGRAMS.c.proses_sop, _PROGRAMS.c.sektor)
+                            .where(_PROGRAMS.c.code == bindparam("_code")))
 LATEST_VERSION_ID = Statement(select(VERSIONS.c.id)
                               .where(VERSIONS.c.process_id == bindparam("_process"), VERSIONS.c.status == VersionStatus.PUBLISHED)
                               .order_by(VERSIONS.c.version.desc()).limit(1))
