@@ -15,6 +15,7 @@ of the URL map declares one; views that are public on purpose are listed in PUBL
 """
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
@@ -36,10 +37,20 @@ def now():
 
 
 def local_path(target, fallback):
-    """`target` if it is a path on this site, else `fallback` (no open redirects, also not via '/\\')."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+    """`target` if it is a path on this site, else `fallback`.
+
+    No open redirects: not '//host', not '/\\host', and no control character or space anywhere,
+    since browsers drop tabs and newlines from a URL ('/\t/evil.example' becomes '//evil.example')
+    and CR/LF would not fit in a Location header at all.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
 
 
 def api_actor():

@@ -74,10 +74,12 @@ def prepare(actor: Actor, payload: dict[str, Any], now: datetime) -> dict[str, A
         raise Forbidden(N_("Anda tidak berwenang mencatat pengaduan untuk wilayah ini"), wilayah=wilayah)
     data["wilayah"] = wilayah
     data["tingkat"] = STARTING_LEVEL[data["kanal"]]
-    status = dtks.lookup(nik=data["pelapor"].get("nik"), no_kk=data["pelapor"].get("no_kk"))
+    # The same area rule as the officer's own registry search: another district's household
+    # gives neither its KK nor its programs to this case.
+    status = dtks.within_area(actor, dtks.lookup(nik=data["pelapor"].get("nik"), no_kk=data["pelapor"].get("no_kk")))
     data["terdaftar_dtks"] = status["terdaftar"]
     data["program_dtks"] = status["program"]
-    if status["terdaftar"] and not data["pelapor"].get("no_kk"):
+    if status["no_kk"] and not data["pelapor"].get("no_kk"):
         data["pelapor"]["no_kk"] = status["no_kk"]
     return data
 

@@ -54,8 +54,13 @@ def lookup_for(actor: Any, nik: str | None = None, no_kk: str | None = None) -> 
         errors["nik"] = N_("isi NIK atau No. KK")
     if errors:
         raise InvalidInput(N_("Permintaan pencarian tidak valid"), errors=errors)
-    status = lookup(nik=nik, no_kk=no_kk)
-    if status["terdaftar"] and not status["wilayah"].startswith(actor.wilayah or ""):
+    return within_area(actor, lookup(nik=nik, no_kk=no_kk))
+
+
+def within_area(actor: Any, status: dict) -> dict:
+    """The registry status as the officer may see it: a household outside the officer's area is
+    reported only as registered, without its KK, area, programs, members or decile."""
+    if status["terdaftar"] and not access.in_area(actor, status["wilayah"]):
         status.update(no_kk=None, wilayah=None, program=[], anggota=0, desil=None)
     return status
 
