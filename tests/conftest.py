@@ -31,7 +31,7 @@ CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdi
 def pg_database_name(purpose="test"):
     """A PostgreSQL database name of this checkout and xdist worker (slrt_<purpose>_<hash>_<worker>)."""
     return f"slrt_{purpose}_{CHECKOUT}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-CASE_TABLES = ("diagram_changes", "antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
+CASE_TABLES = ("diagram_changes", "intake_keys", "antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
 
 
 class Clock:
@@ -140,8 +140,8 @@ class Api:
     def get(self, path, **kwargs):
         return self.client.get(f"/api/v1{path}", headers=self.headers, **kwargs)
 
-    def post(self, path, json=None, **kwargs):
-        return self.client.post(f"/api/v1{path}", json=json, headers=self.headers, **kwargs)
+    def post(self, path, json=None, headers=None, **kwargs):
+        return self.client.post(f"/api/v1{path}", json=json, headers={**self.headers, **(headers or {})}, **kwargs)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from engine.config import Settings
 from engine.domain import access
 from engine.domain.actor import Actor
@@ -16,6 +18,7 @@ from engine.i18n import N_
 from engine.cases import persistence
 from engine.processes import versions
 from engine.cases import intake
+from engine.cases import once
 from engine.cases import notify
 from engine.reports import rollups
 from engine.cases.persistence import (  # the runner, its set-up and the cache, used through here
@@ -29,33 +32,55 @@ from engine.store.models import User, db
 _ATTEMPTS = 4  # tries of a completion that finds its case changed by another officer in between
 
 
-def start_case(actor: Actor, payload: dict[str, Any], now: datetime, settings: Settings) -> Change:
+def start_case(actor: Actor, payload: dict[str, Any], now: datetime, settings: Settings, key: str | None = None,
+               same_body: bool = True) -> Change:
     """Register a complaint and run its process to the first human task.
 
     The complaint is checked, looked up in DTKS and run to its first wait before the write
-    transaction; the transaction allocates the ticket and writes.
+    transaction; the transaction allocates the ticket and writes. With a `key` (an API
+    Idempotency-Key, or the intake page's one-time form token with `same_body` False) a key this
+    officer already used answers with the case it registered (`repeated`) and writes nothing.
     """
+    digest = once.fingerprint(payload) if same_body else None
+    if key is not None:
+        earlier = once.earlier_case(actor, once.check_key(key), digest)
+        if earlier is not None:
+            return Change(earlier, 0, (), False, repeated=True)
     version_id = versions.latest_version_id(settings.main_process)
     bundle = versions.bundle_for(version_id)
     data = intake.prepare(actor, payload, now)
     workflow = RUNNER.start(bundle, data, now)
-    with write_transaction():
-        meta = intake.new_ticket(data["wilayah"], now)
-        row = dict(
-            ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
-            wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
-            rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status=CaseStatus.TERBUKA, tahap="",
-            state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
-            updated_at=now,
-        )
-        case_id = statements.ADD_CASE.execute(row).scalar_one()
-        row["id"] = case_id
-        case = persistence.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
-                             {name: row.get(name) for name in rollups.CASE_COLUMNS})
-        change, after = persistence.persist(case, bundle, workflow, persistence.Snapshot({}, {}, {}), now, actor, "kasus_dibuat",
-                                      data=data)
+    try:
+        with write_transaction():
+            if key is not None and (earlier := once.earlier_case(actor, key, digest)) is not None:
+                return Change(earlier, 0, (), False, repeated=True)
+            change, after = _write_new_case(actor, data, bundle, version_id, workflow, now)
+            if key is not None:
+                once.record(actor, key, digest, change.case_id, now)
+    except IntegrityError:
+        earlier = once.earlier_case(actor, key, digest) if key is not None else None
+        if earlier is None:
+            raise
+        return Change(earlier, 0, (), False, repeated=True)  # a request with the same key won the race
     persistence.keep_workflow(change, workflow, after)
     return change
+
+
+def _write_new_case(actor, data, bundle, version_id, workflow, now):
+    meta = intake.new_ticket(data["wilayah"], now)
+    row = dict(
+        ticket=meta["ticket"], tracking_code=meta["tracking_code"], diagram_version_id=version_id,
+        wilayah=data["wilayah"], kanal=data["kanal"], jenis_keluhan=data["jenis_keluhan"],
+        rahasia=data["rahasia"], aparat_desa=data.get("aparat_desa", False), status=CaseStatus.TERBUKA, tahap="",
+        state="", data="", revision=0, event_count=0, last_event_hash="", created_by=actor.id, created_at=now,
+        updated_at=now,
+    )
+    case_id = statements.ADD_CASE.execute(row).scalar_one()
+    row["id"] = case_id
+    case = persistence.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
+                               {name: row.get(name) for name in rollups.CASE_COLUMNS})
+    return persistence.persist(case, bundle, workflow, persistence.Snapshot({}, {}, {}), now, actor, "kasus_dibuat",
+                               data=data)
 
 
 def complete_task(actor: Actor, task_id: str, submitted: Any, now: datetime) -> Change:

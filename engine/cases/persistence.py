@@ -45,6 +45,7 @@ class Change:
     revision: int
     ready: tuple  # ((task id, element id), ...)
     completed: bool
+    repeated: bool = False  # an intake with a key already used: the case registered the first time
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class QueueStatus(StrEnum):
 
     MENUNGGU = "menunggu"
     DIPANGGIL = "dipanggil"
+    DILAYANI = "dilayani"  # a case was registered with it
 
 
 class VersionStatus(StrEnum):

@@ -264,10 +264,24 @@ class QueueTicket(db.Model):
     created_at: Mapped[object] = mapped_column(UtcDateTime)
     called_at: Mapped[object | None] = mapped_column(UtcDateTime)
     called_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", name="fk_antrian_case_id"))  # used by
 
     @property
     def kode(self) -> str:
         return f"A-{self.nomor:03d}"
+
+
+class IntakeKey(db.Model):
+    """A key that may register one case only: an API Idempotency-Key or an intake page's one-time form token."""
+
+    __tablename__ = "intake_keys"
+    __table_args__ = (UniqueConstraint("user_id", "kunci"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kunci: Mapped[str] = mapped_column(String(200))
+    isi_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the request body it was first used with
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    created_at: Mapped[object] = mapped_column(UtcDateTime)
 
 
 class OutboxMessage(db.Model):

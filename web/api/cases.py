@@ -1,6 +1,6 @@
 """v1 endpoints: each declares its request and answer schemas (web/api/declare.py) and calls one service."""
 
-from flask import current_app, g, request
+from flask import current_app, g, jsonify, request
 
 from engine.errors import AuthenticationFailed
 from engine.audit import verify
@@ -13,9 +13,13 @@ from web import security
 from web.api import bp, schemas
 from web.api import parameters as params
 from web.api.declare import api_doc
+from web.api.dumping import dumper
 from web.api.workflow_schemas import WorkflowVersionSchema
 from engine.domain import access
 from web.auth import api_requires, now
+
+
+_CASE_DETAIL = dumper(schemas.CaseDetailSchema())
 
 
 def _settings():
@@ -47,12 +51,19 @@ def revoke_token():
 @bp.post("/cases")
 @api_requires(access.INTAKE)
 @api_doc("Catat pengaduan baru", body=schemas.IntakeSchema, response=schemas.CaseDetailSchema, fast=True,
-         status=201)
+         status=201, errors=(409,), description=(
+             "Header `Idempotency-Key` (opsional, maks. 200 karakter): permintaan ulang dengan kunci yang sama dari "
+             "petugas yang sama menjawab kasus yang sudah tercatat dengan status 200, tanpa kasus kedua; kunci yang "
+             "sama dengan isi berbeda dijawab 409."))
 def create_case(body):
-    case_id = commands.start_case(g.actor, body, now(), _settings()).case_id
-    case = queries.find_case(case_id)
-    view = queries.case_view(g.actor, case_id, now(), case=case)
+    change = commands.start_case(g.actor, body, now(), _settings(), key=request.headers.get("Idempotency-Key"))
+    case = queries.find_case(change.case_id)
+    view = queries.case_view(g.actor, change.case_id, now(), case=case)
     view["tracking_code"] = case.tracking_code
+    if change.repeated:
+        answer = jsonify(_CASE_DETAIL(view))
+        answer.headers["Idempotent-Replayed"] = "true"
+        return answer  # 200: the case the first request with this key registered
     return view
 
 
