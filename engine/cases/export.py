@@ -1,7 +1,9 @@
 """Case lists for download: the actor's scope, the case columns, never the complainant's identity.
 
 Only indexed case columns are exported; the case variables (which hold `pelapor` and the free
-text `uraian`, where people often write names) are not, whatever `rahasia` says.
+text `uraian`, where people often write names) are not, whatever `rahasia` says. A cell that would
+start a formula in a spreadsheet program gets a leading apostrophe: the step name and the
+destination come from diagrams, and diagrams are untrusted.
 """
 
 import csv
@@ -10,6 +12,7 @@ import io
 from sqlalchemy import select
 
 from engine.domain import access
+from engine.domain.cells import neutralised
 from engine.domain.actor import Actor
 from engine.errors import Forbidden
 from engine.cases.queries import case_scope
@@ -29,5 +32,6 @@ def cases_csv(actor: Actor) -> str:
     writer.writerow(COLUMNS)
     query = select(*[getattr(Case, c) for c in COLUMNS]).where(case_scope(actor)).order_by(Case.created_at, Case.id)
     for row in db.session.execute(query):
-        writer.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+        writer.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else neutralised(v))
+                         for v in row])
     return out.getvalue()

@@ -7,17 +7,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from engine.domain.cells import neutralised
 from engine.i18n import N_
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value, translate):
     """A cell as text: generated labels translated; a leading formula character neutralised."""
-    if isinstance(value, str):
-        text = translate(value)
-        return "'" + text if text.startswith(_FORMULA_START) else text
-    return value
+    return neutralised(translate(value)) if isinstance(value, str) else value
 
 
 def to_csv(table, translate):
