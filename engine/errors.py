@@ -68,3 +68,7 @@ class WorkflowFailure(SlrtError):
 
 class Unavailable(SlrtError):
     """The answer cannot be given until an operator acts (e.g. the dashboards' summary rows are stale)."""
+
+
+class ExpressionBudgetExceeded(WorkflowFailure):
+    """A diagram expression ran past its bound in steps, size or time, and was stopped."""

@@ -242,9 +242,23 @@ def _diagram_step(action):
 
 
 def _failure(exc):
-    cause = exc.__cause__ or getattr(exc, "exception", None)
-    if isinstance(cause, SlrtError):
-        return cause
+    cause = _slrt_cause(exc)
     task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
     element = getattr(task_spec, "bpmn_id", None) or getattr(exc, "task_id", None)
+    if isinstance(cause, SlrtError):
+        if element and not cause.context.get("element_id"):
+            cause.context["element_id"] = element  # e.g. which script ran past its budget
+        return cause
     return WorkflowFailure(N_("Diagram gagal dijalankan: {sebab}", sebab=str(exc)), element_id=element)
+
+
+def _slrt_cause(exc):
+    """The product's own error somewhere under SpiffWorkflow's wrappers, else the first cause."""
+    first = exc.__cause__ or getattr(exc, "exception", None)
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SlrtError):
+            return current
+        current = current.__cause__ or getattr(current, "exception", None) or current.__context__
+    return first

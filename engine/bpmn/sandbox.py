@@ -15,6 +15,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from engine.bpmn import budget
 from engine.errors import ExpressionRejected
 from engine.i18n import N_
 
@@ -53,6 +54,8 @@ SAFE_BUILTINS = {
     "floor": math.floor, "ceil": math.ceil,
 }
 
+_METERED_BUILTINS = budget.metered_builtins(SAFE_BUILTINS)
+
 
 class _Checker(ast.NodeVisitor):
     """Refuse any node, name, attribute or call outside the allow-list."""
@@ -89,6 +92,12 @@ class _Checker(ast.NodeVisitor):
             raise _Refused("pemanggilan tidak langsung tidak diizinkan")
         self.generic_visit(node)
 
+    def visit_FormattedValue(self, node):
+        problem = budget.format_spec_problem(node.format_spec)
+        if problem:
+            raise _Refused(problem)
+        self.generic_visit(node)
+
     def visit_Constant(self, node):
         if isinstance(node.value, bytes):
             raise _Refused("literal bytes tidak diizinkan")
@@ -114,11 +123,15 @@ def _compile_checked(source, mode, functions):
     except SyntaxError as exc:
         raise ExpressionRejected(N_("sintaks tidak valid: {sebab} (baris {baris})", sebab=exc.msg, baris=exc.lineno),
                                  expression=source)
+    except (RecursionError, MemoryError):
+        raise ExpressionRejected(N_("ekspresi terlalu dalam bersarang"), expression=source[:200])
     try:
         _Checker(set(SAFE_BUILTINS) | functions).visit(tree)
+        return compile(budget.instrument(tree), "<diagram>", mode)
     except _Refused as exc:
         raise ExpressionRejected(N_("ekspresi ditolak oleh sandbox: {sebab}", sebab=str(exc)), expression=source)
-    return compile(tree, "<diagram>", mode)
+    except (RecursionError, MemoryError):
+        raise ExpressionRejected(N_("ekspresi terlalu dalam bersarang"), expression=source[:200])
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -134,18 +147,21 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         if external_context:
             scope.update(external_context)
         scope.update(self.functions)
-        scope["__builtins__"] = SAFE_BUILTINS
+        scope.update(budget.HELPERS)
+        scope["__builtins__"] = _METERED_BUILTINS
         return scope
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile_checked(expression, "eval", self._function_names)
-        return eval(code, self._globals(context, external_context))  # noqa: S307 - checked above
+        with budget.metered():
+            return eval(code, self._globals(context, external_context))  # noqa: S307 - checked above
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile_checked(script, "exec", self._function_names)
         scope = self._globals(context, external_context)
-        exec(code, scope)  # noqa: S102 - checked above
-        hidden = set(self.functions) | set(external_context or ()) | {"__builtins__"}
+        with budget.metered():
+            exec(code, scope)  # noqa: S102 - checked above
+        hidden = set(self.functions) | set(external_context or ()) | set(budget.HELPERS) | {"__builtins__"}
         for key in list(context):
             if key not in scope:
                 del context[key]
