@@ -18,6 +18,7 @@ from engine.errors import Forbidden
 from engine.processes import versions
 from engine.audit.eventlog import GENESIS, event_hash, hashed_fields
 from engine.cases.queries import case_scope, find_case, mask_identity
+from engine.audit.masking import masked_report
 from engine.audit.replay import MIGRATION, Replay, problem
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
 from engine.i18n import N_
@@ -79,8 +80,10 @@ def verify(actor: Any, key: int | str, upto: int | None = None) -> dict[str, Any
     _require_audit(actor, case)
     (record,) = _records([case.id])
     report, result = _check(record, upto, frames=upto is not None)
+    hide = not access.may_see_identity(actor, case)
+    if hide:
+        report = masked_report(report, record)
     if upto is not None:
-        hide = not access.may_see_identity(actor, case)
         report["state"] = (_frame_view(result.frames[-1], record.events[len(result.frames) - 1], hide)
                            if result.frames else None)
     return report
@@ -190,7 +193,8 @@ def step_through(actor: Any, key: int | str) -> dict[str, Any]:
     report, result = _check(record, frames=True)
     hide = not access.may_see_identity(actor, case)
     frames = [_frame_view(f, record.events[i], hide) for i, f in enumerate(result.frames)]
-    return {"case": _case_view(case, hide), "frames": frames, "report": report}
+    return {"case": _case_view(case, hide), "frames": frames,
+            "report": masked_report(report, record) if hide else report}
 
 
 def history(actor: Any, key: int | str) -> dict[str, Any]:
