@@ -25,6 +25,8 @@ _ENV_PREFIX = "SLRT_"
 PROCESS_VARIABLES = frozenset({"SLRT_CONFIG", "SLRT_WEB_JOBS", "SLRT_TEST_WORKERS", "SLRT_TEST_PG_ADMIN",
                                "SLRT_BENCH_LOG"})
 _INVALID = "Konfigurasi tidak valid"
+# The complainant's identity fields (what `identitas_saluran` may name per channel).
+IDENTITY_FIELDS = ("nik", "no_kk", "nama", "telepon", "alamat")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Settings:
     language: str = "id"
     outbox_endpoints: dict[str, str] = field(default_factory=dict)  # saluran -> URL
     outbox_timeout_seconds: int = 10
+    # saluran -> the complainant's identity fields a message on it may carry (none for a confidential case)
+    identitas_saluran: dict[str, list[str]] = field(default_factory=dict)
     sla: dict[str, Any] = field(default_factory=dict)  # shape: SlaSettings
     smtp: dict[str, Any] = field(default_factory=dict)  # shape: SmtpSettings
     batas_permintaan: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (requests, seconds)
@@ -211,5 +215,15 @@ def load_settings(path: str | Path | None = None, overrides: Mapping[str, Any] |
         raise _refuse(str(path), "berkas konfigurasi harus berupa mapping kunci: nilai")
     merged = {**_check_values(values, ""), **_from_environment(environ),
               **_check_values(overrides or {}, "")}
+    _check_identity_channels(merged.get("identitas_saluran") or {})
     return replace(Settings(), **merged)
+
+
+def _check_identity_channels(channels: Mapping[str, list[str]]) -> None:
+    """Refuse a field in `identitas_saluran` that is not an identity field (a typo would send nothing)."""
+    for channel, names in channels.items():
+        for i, name in enumerate(names):
+            if name not in IDENTITY_FIELDS:
+                raise _refuse(f"identitas_saluran.{channel}[{i}]",
+                              f"bukan kolom identitas; yang dikenal: {', '.join(IDENTITY_FIELDS)}")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.cases import identity_out
 from engine.config import Settings
 from engine.domain.statuses import OutboxStatus
 from engine.i18n import N_, recognise
@@ -93,9 +94,19 @@ def _lease(message_id, now, settings):
             return None
         message.attempts += 1
         message.next_attempt_at = now + timedelta(seconds=settings.outbox_timeout_seconds + 30)
-        ticket = session.scalar(select(Case.ticket).where(Case.id == message.case_id))
+        ticket, rahasia, data = session.execute(select(Case.ticket, Case.rahasia, Case.data)
+                                                .where(Case.id == message.case_id)).one()
+        payload = _without_identity(json.loads(message.payload), message.saluran, rahasia, data, settings)
         return {"kind": message.kind, "ticket": ticket, "tujuan": message.tujuan, "saluran": message.saluran,
-                "payload": json.loads(message.payload), "key": message.idempotency_key}
+                "payload": payload, "key": message.idempotency_key}
+
+
+def _without_identity(payload, saluran, rahasia, data, settings):
+    """The payload with the complainant's identity withheld unless the channel may carry it."""
+    pelapor = (json.loads(data) if data else {}).get("pelapor")
+    allowed = identity_out.allowed_fields(saluran, bool(rahasia), settings.identitas_saluran)
+    redacted, _withheld = identity_out.redact(payload, pelapor if isinstance(pelapor, dict) else None, allowed)
+    return redacted
 
 
 # Why a delivery failed: stored in `last_error` as the plain Indonesian sentence, translated when shown.
