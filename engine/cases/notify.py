@@ -1,6 +1,10 @@
 """Deadline notifications: when a task's timer fires, email whoever holds the task (or may take
 it) and, as the diagram says, the manager above them. Emails go through the outbox (channel "email") in the same
-transaction as the firing, and are delivered with retries like any referral."""
+transaction as the firing, and are delivered with retries like any referral.
+
+Every recipient passes the same rules as viewing the case (``access.may_view_case``): a complaint
+about a village official is never emailed to that village's officers, a program manager is told
+only once the referral reached their agency."""
 
 import smtplib
 from collections.abc import Callable, Iterable, Sequence
@@ -15,11 +19,26 @@ from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus
 from engine.i18n import N_
-from engine.store.models import HumanTask, User, db
+from engine.store.models import Case, HumanTask, User, db
 
 
-def recipients(task: Any, managers: bool = True) -> list[str]:
-    """Email addresses: the assignee, else every officer who may act on the task; plus the managers above."""
+class Audience:
+    """Who may read about one case: its access columns and the agencies its referral reached."""
+
+    def __init__(self, case_id: int, opened: Sequence[Any] = ()):
+        self.case = db.session.execute(select(Case.id, Case.wilayah, Case.aparat_desa, Case.tujuan_rujukan)
+                                       .where(Case.id == case_id)).one()
+        stored = db.session.scalars(select(HumanTask.instansi).where(HumanTask.case_id == case_id,
+                                                                     HumanTask.role == roles.PENGELOLA_PROGRAM))
+        self.referred_to = {*stored, *(row.instansi for row in opened if row.role == roles.PENGELOLA_PROGRAM)}
+
+    def may_read(self, user: Any) -> bool:
+        return access.may_view_case(Actor.of(user), self.case, self.referred_to)
+
+
+def recipients(task: Any, audience: Audience, managers: bool = True) -> list[str]:
+    """Email addresses: the assignee, else every officer who may act on the task; plus the managers above;
+    of those, only who may view the case."""
     users = list(db.session.scalars(select(User).where(User.active.is_(True), User.email.isnot(None))))
     if task.assignee_id is not None:
         holders = [u for u in users if u.id == task.assignee_id]
@@ -27,7 +46,8 @@ def recipients(task: Any, managers: bool = True) -> list[str]:
         holders = [u for u in users if access.may_act_on_task(Actor.of(u), task)]
     above = [u for u in users if managers and u.role == roles.MANAJER and access.in_area(u, task.wilayah)
              and len(u.wilayah or "") >= 4]
-    return sorted({u.email for u in holders + above if u.email is not None})  # the query kept only those with one
+    # the query kept only users with an address
+    return sorted({u.email for u in holders + above if u.email is not None and audience.may_read(u)})
 
 
 def deadline_messages(ticket: str, fired: Iterable[WaitingTimer], opened: Sequence[Any],
@@ -40,12 +60,14 @@ def deadline_messages(ticket: str, fired: Iterable[WaitingTimer], opened: Sequen
     limit goes to the holders and the manager above. `opened` are the task rows (not yet
     stored) the firing opened; `local_time` formats an instant in the district's time zone.
     """
-    messages = []
+    messages: list[tuple[str, dict[str, Any]]] = []
+    audience = None
     for timer in fired:
         task = db.session.get(HumanTask, timer.attached_to) if timer.attached_to else None
         if task is None or task.status != TaskStatus.SIAP:
             continue
-        holders = recipients(task, managers=False)
+        audience = audience or Audience(task.case_id, opened)
+        holders = recipients(task, audience, managers=False)
         if timer.notice == "pengingat":
             to = holders
             subject = f"[SLRT] Pengingat: {task.name} — tiket {ticket}"
@@ -54,13 +76,13 @@ def deadline_messages(ticket: str, fired: Iterable[WaitingTimer], opened: Sequen
                     f"/tugas/{task.id}\n")
         elif timer.interrupting and opened:
             names = ", ".join(row.name for row in opened)
-            to = sorted(set(holders).union(*(recipients(row) for row in opened)))
+            to = sorted(set(holders).union(*(recipients(row, audience) for row in opened)))
             subject = f"[SLRT] Eskalasi: {task.name} — tiket {ticket}"
             body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} melewati batas waktu "
                     f"({timer.name}, {local_time(timer.due)}) dan dialihkan menjadi: {names}.\n"
                     + "".join(f"Tugas baru: /tugas/{row.id}\n" for row in opened))
         else:
-            to = recipients(task)
+            to = recipients(task, audience)
             subject = f"[SLRT] Batas waktu tercapai: {task.name} — tiket {ticket}"
             body = (f"Tugas \"{task.name}\" pada pengaduan bertiket {ticket} telah mencapai batas waktu "
                     f"({timer.name}, {local_time(timer.due)}).\nMohon segera ditindaklanjuti: /tugas/{task.id}\n")
