@@ -29,6 +29,7 @@ WORKFLOW_EVENTS = ("kasus_dibuat", "tugas_selesai", "timer_terpicu")
 CLAIM_EVENTS = ("tugas_diklaim", "tugas_dilepas")
 HANDOVER = "tugas_dialihkan"    # an administrator handed a claimed task to a replacement
 MIGRATION = "kasus_dimigrasi"   # an analyst moved the case onto a newer diagram version
+INCIDENT = "insiden_diagram"    # a diagram expression was stopped at its bound; the step did not happen
 
 
 @dataclass
@@ -113,6 +114,8 @@ class Replay:
             task["assignee"] = (data.get("kepada") if event.type == HANDOVER
                                 else event.actor if event.type == "tugas_diklaim" else None)
             task["assignee_seq"] = event.seq
+        elif event.type == INCIDENT:
+            pass
         elif event.type == MIGRATION:
             try:
                 self.bundle = versions.bundle_for(event.diagram_version_id)

@@ -13,7 +13,7 @@ from engine.config import Settings
 from engine.domain import access
 from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, TaskStatus
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, ExpressionBudgetExceeded, Forbidden, NotFound
 from engine.i18n import N_
 from engine.cases import persistence
 from engine.processes import versions
@@ -99,7 +99,15 @@ def complete_task(actor: Actor, task_id: str, submitted: Any, now: datetime) -> 
         task, case = _task_for_update(actor, task_id)
         bundle = versions.bundle_for(case.diagram_version_id)
         workflow, before = persistence.take_workflow(case, bundle, now)
-        values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
+        try:
+            values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
+        except ExpressionBudgetExceeded as exc:
+            try:
+                with write_transaction():
+                    record_incident(case, exc, now, actor, task.id)
+            except persistence.Stale:
+                pass  # the case moved on meanwhile; the officer still gets the error
+            raise
         pending = persistence.prepare(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
         try:
             with write_transaction():
@@ -152,7 +160,11 @@ def fire_due_timers(case_id: int, now: datetime, actor: Actor, skip_locked: bool
         case = persistence.case_ref(row)
         bundle = versions.bundle_for(case.diagram_version_id)
         workflow, before = persistence.take_workflow(case, bundle, now)
-        fired = RUNNER.fire_due_timers(workflow, now)
+        try:
+            fired = RUNNER.fire_due_timers(workflow, now)
+        except ExpressionBudgetExceeded as exc:  # the timer stays due; the case shows why it does not move
+            record_incident(case, exc, now, actor, None, once=True)
+            return 0
         if not fired:
             persistence.keep_workflow(Change(case.id, case.revision, (), False), workflow, before)
             return 0
@@ -165,6 +177,22 @@ def fire_due_timers(case_id: int, now: datetime, actor: Actor, skip_locked: bool
                                       notices=notices)
     persistence.keep_workflow(change, workflow, after)
     return len(fired)
+
+
+def record_incident(case: persistence.CaseRef, error: ExpressionBudgetExceeded, now: datetime, actor: Actor,
+                    task_id: str | None, once: bool = False) -> None:
+    """Put a diagram expression that was stopped on the case's record (`insiden_diagram`), inside the
+    caller's write transaction. With `once`, not again while the case's last event is the same incident."""
+    element = error.context.get("element_id")
+    if once and case.event_count:
+        last = statements.LAST_EVENT.execute({"_case": case.id, "_seq": case.event_count}).one_or_none()
+        if last is not None and last.type == INCIDENT and last.element_id == element:
+            return
+    persistence.record_event(case, now, actor.username, INCIDENT, task_id=task_id, element_id=element,
+                             data={"batas": error.context.get("limit"), "pesan": str(error.message)})
+
+
+INCIDENT = "insiden_diagram"
 
 
 def _task_for_update(actor, task_id):

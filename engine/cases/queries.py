@@ -276,6 +276,12 @@ EVENT_LABELS = {
     "tugas_dilepas": N_("Tugas dilepas"),
     "timer_terpicu": N_("Batas waktu tercapai"),
     "kasus_dimigrasi": N_("Dipindahkan ke versi diagram yang lebih baru"),
+    "insiden_diagram": N_("Insiden diagram: langkah dihentikan"),
+}
+INCIDENT_CAUSES = {
+    "langkah": N_("melebihi batas langkah"),
+    "ukuran": N_("membangun nilai terlalu besar"),
+    "waktu": N_("melebihi batas waktu"),
 }
 # the same, naming the task: "Tugas diselesaikan: Telaah dan analisis keluhan"
 EVENT_TASK_LABELS = {
@@ -301,8 +307,13 @@ def timeline(actor: Actor, key: int | str) -> list[dict[str, Any]]:
         task_name, with_task = task_names.get(e["task_id"]), EVENT_TASK_LABELS.get(e["type"])
         if task_name and with_task:  # the task's name is a diagram text, translated as well
             what = N_(with_task, tugas=N_(task_name))
+        incident = e["type"] == "insiden_diagram"
+        if incident:
+            cause = INCIDENT_CAUSES.get(e["data"].get("batas") or "", N_("ekspresi gagal"))
+            what = N_("Insiden diagram: langkah {elemen} dihentikan karena ekspresinya {sebab}; data kasus tidak "
+                      "berubah — hubungi analis diagram", elemen=e["element_id"] or "?", sebab=cause)
         out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,
-                    "data": e["data"] if e["type"] == "tugas_selesai" else {}})
+                    "incident": incident, "data": e["data"] if e["type"] == "tugas_selesai" else {}})
     return out
 
 

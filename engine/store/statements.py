@@ -56,6 +56,8 @@ CASE_STATE = Statement(select(CASES.c.state).where(CASES.c.id == bindparam("_id"
 CASE_FOR_TIMERS = (select(*CASE_COLUMNS, *DASHBOARD_COLUMNS, CASES.c.ticket)
                    .where(CASES.c.id == bindparam("_id")))
 ADD_EVENT = Statement(insert(EVENTS))
+LAST_EVENT = Statement(select(EVENTS.c.type, EVENTS.c.element_id)
+                       .where(EVENTS.c.case_id == bindparam("_case"), EVENTS.c.seq == bindparam("_seq")))
 # moving a running case onto another diagram version (engine/processes/editing.py)
 CASE_REF = select(*CASE_COLUMNS).where(CASES.c.id == bindparam("_id"))
 MOVE_CASE_TO_VERSION = (update(CASES).where(*_SAME_REVISION)
