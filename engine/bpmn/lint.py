@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from lxml import etree
 
 from engine.bpmn import expressions
+from engine.bpmn.construct_lint import lint_constructs, lint_set
 from engine.bpmn.dmn_lint import lint_dmn
 from engine.bpmn.forms import FIELD_TYPES, OPTIONS_PROPERTY
 from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
@@ -89,6 +90,7 @@ def lint_files(files: Mapping[str, str | bytes], process_id: str | None = None,
                 found.extend(_lint_bpmn(name, root, decisions, processes, functions))
         except Exception as exc:  # a bug here must not crash the upload; report it against the file
             found.append(Finding(None, name, None, name, "error", N_("pemeriksaan gagal: {sebab}", sebab=f"{type(exc).__name__}: {exc}")))
+    found.extend(lint_set(roots, lambda n: lambda el, sev, msg: _finding(n, el, sev, msg)))
     if not has_errors(found):
         found.extend(_build(files, roots, process_id, functions))
     return found
@@ -124,6 +126,7 @@ def _lint_bpmn(file, root, decisions, processes, functions):
     found = []
     found += _structure(root, say)
     found += _unsupported(root, say)
+    found += lint_constructs(root, say)
     found += _tasks(root, say, decisions, processes)
     found += _lanes(root, say)
     found += _forms(root, say)

@@ -1,0 +1,208 @@
+"""Constructs a diagram may use only if the engine runs them to completion.
+
+Every BPMN construct here is either driven by a test to its end (user, script and business-rule
+tasks, call activities, embedded and event subprocesses, exclusive/parallel/inclusive and
+event-based gateways, timer and message catches, error and terminate events, loops and
+multi-instance) or refused at validation, naming the construct and what to use instead. A case
+never waits on something nothing can trigger.
+
+Also across the whole set of files: call cycles (a process that calls itself, directly or through
+others) and a decision id defined by two DMN files (the last one loaded would silently win).
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from lxml import etree
+
+from engine.bpmn.parser import BPMN_NS, called_variable, file_kind
+from engine.i18n import N_
+
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+# Flow elements with no execution here that ends, with what to use instead.
+REFUSED_ELEMENTS = {
+    "task": N_("tugas tanpa jenis (task) tidak dikerjakan siapa pun dan kasus akan berhenti di sini; gunakan "
+               "userTask di lajur peran, scriptTask atau businessRuleTask"),
+    "manualTask": N_("tugas manual (manualTask) tidak muncul di kotak masuk siapa pun; gunakan userTask "
+                     "(tugas pengguna) di lajur peran"),
+    "serviceTask": N_("tugas layanan (serviceTask) tidak dijalankan mesin ini; gunakan scriptTask, atau event "
+                      "pesan (intermediateThrowEvent) untuk mengirim lewat outbox"),
+    "sendTask": N_("tugas kirim (sendTask) tidak didukung; gunakan event lempar pesan (intermediateThrowEvent "
+                   "dengan messageEventDefinition)"),
+    "receiveTask": N_("tugas terima (receiveTask) tidak didukung; gunakan event tangkap pesan "
+                      "(intermediateCatchEvent dengan messageEventDefinition)"),
+    "dataStoreReference": N_("penyimpanan data (dataStore) tidak didukung; simpan data sebagai variabel kasus"),
+}
+# Event definitions nothing here can trigger, with what to use instead.
+REFUSED_EVENTS = {
+    "signalEventDefinition": N_("event sinyal (signal) tidak dapat dipicu di mesin ini; gunakan event pesan "
+                                "(dikirim ke kasus lewat API pesan) atau timer"),
+    "conditionalEventDefinition": N_("event bersyarat (conditional) tidak pernah dievaluasi di mesin ini; gunakan "
+                                     "gateway eksklusif dengan kondisi"),
+    "escalationEventDefinition": N_("event eskalasi (escalation) tidak didukung; gunakan event error "
+                                    "(errorEventDefinition)"),
+}
+# camunda: extensions that change behaviour but that the engine would silently ignore.
+REFUSED_CAMUNDA = {
+    "inputOutput": N_("pemetaan camunda:inputOutput diabaikan mesin ini; tulis pemetaan variabel di scriptTask"),
+    "executionListener": N_("camunda:executionListener tidak dijalankan mesin ini; gunakan scriptTask sebelum "
+                            "atau sesudah langkah ini"),
+    "taskListener": N_("camunda:taskListener tidak dijalankan mesin ini; gunakan scriptTask sebelum atau sesudah "
+                       "tugas ini"),
+    "failedJobRetryTimeCycle": N_("camunda:failedJobRetryTimeCycle tidak didukung; langkah yang gagal menjadi "
+                                  "insiden pada kasus"),
+}
+SPIFF_DIALECT = N_("dialek SpiffArena: ekstensi spiffworkflow:{ekstensi} tidak didukung mesin ini")
+
+Say = Callable[[Any, str, str], Any]
+
+
+def _local(node):
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def _ns(node):
+    return etree.QName(node).namespace if isinstance(node.tag, str) else None
+
+
+def _owner(node):
+    """The nearest BPMN element with an id at or above `node`."""
+    while node is not None and not (_ns(node) == BPMN_NS and node.get("id")):
+        node = node.getparent()
+    return node
+
+
+def lint_constructs(root: Any, say: Say, supported_spiff: frozenset[str] = frozenset()) -> list[Any]:
+    """Findings for the constructs of one BPMN file that the engine does not run to completion."""
+    found, seen = [], set()
+
+    def refuse(node, message):
+        key = (node.get("id"), node.sourceline, message)
+        if key not in seen:
+            seen.add(key)
+            found.append(say(node, "error", message))
+
+    for node in root.iter():
+        local, ns = _local(node), _ns(node)
+        if ns == BPMN_NS:
+            if local in REFUSED_ELEMENTS:
+                refuse(node, REFUSED_ELEMENTS[local])
+            elif local in REFUSED_EVENTS:
+                refuse(_owner(node.getparent()), REFUSED_EVENTS[local])
+            elif local == "startEvent":
+                _start_event(node, refuse)
+            elif local in ("subProcess", "transaction"):
+                starts = [c for c in node if _local(c) == "startEvent"]
+                if len(starts) != 1:
+                    refuse(node, N_("subproses harus berisi tepat satu start event (ditemukan {jumlah}); buka "
+                                    "subproses dan gambar alurnya", jumlah=len(starts)))
+            elif local == "messageEventDefinition" and not node.get("messageRef") and \
+                    _local(node.getparent()) in ("intermediateCatchEvent", "boundaryEvent", "startEvent"):
+                refuse(node.getparent(), N_("event pesan tanpa pesan (messageRef); pilih pesan agar kasus dapat "
+                                            "menerimanya"))
+        elif ns == CAMUNDA_NS and local in REFUSED_CAMUNDA:
+            refuse(_owner(node), REFUSED_CAMUNDA[local])
+        elif ns == SPIFF_NS and local not in supported_spiff and _top_spiff(node):
+            refuse(_owner(node), N_(SPIFF_DIALECT, ekstensi=local))
+    return found
+
+
+def _top_spiff(node):
+    """Only the outermost spiffworkflow: element is named (its children belong to it)."""
+    parent = node.getparent()
+    return parent is None or _ns(parent) != SPIFF_NS
+
+
+def _start_event(node, refuse):
+    definitions = [c for c in node if _local(c).endswith("EventDefinition")]
+    if not definitions:
+        return
+    container = node.getparent()
+    in_event_subprocess = _local(container) == "subProcess" and container.get("triggeredByEvent") == "true"
+    if not in_event_subprocess:
+        refuse(node, N_("start event dengan pemicu ({pemicu}) tidak didukung: kasus dimulai dari penerimaan "
+                        "pengaduan; gunakan start event biasa (atau letakkan pemicu di subproses event)",
+                        pemicu=", ".join(_local(d).removesuffix("EventDefinition") for d in definitions)))
+
+
+def lint_set(roots: Mapping[str, Any], say_in: Callable[[str], Say]) -> list[Any]:
+    """Findings across the whole set: call cycles and decision ids defined twice."""
+    return _call_cycles(roots, say_in) + _duplicate_decisions(roots, say_in)
+
+
+def _call_cycles(roots, say_in):
+    processes = {}  # id -> (file, element)
+    for name, root in roots.items():
+        if file_kind(root) == "bpmn":
+            for node in root.iter(f"{{{BPMN_NS}}}process"):
+                processes.setdefault(node.get("id"), (name, node))
+    calls = {}  # process id -> [(call element, called process id)]
+    for process_id, (_name, process) in processes.items():
+        edges = calls.setdefault(process_id, [])
+        for call in process.iter(f"{{{BPMN_NS}}}callActivity"):
+            target = call.get("calledElement") or ""
+            if called_variable(target):  # may name any other process of the set
+                edges.extend((call, other) for other in processes if other != process_id)
+            elif target in processes:
+                edges.append((call, target))
+    found, reported = [], set()
+    for start in processes:
+        path = _cycle_from(start, calls)
+        if path is None:
+            continue
+        cycle = frozenset(p for p, _call in path)
+        if cycle in reported:
+            continue
+        reported.add(cycle)
+        process_id, call = path[-1]
+        file = processes[process_id][0]
+        route = " → ".join([p for p, _call in path] + [path[0][0]])
+        found.append(say_in(file)(call, "error", N_(
+            "pemanggilan berputar: {jalur}; proses tidak boleh memanggil dirinya sendiri, langsung atau lewat "
+            "proses lain (kasus akan berputar tanpa akhir)", jalur=route)))
+    return found
+
+
+def _cycle_from(start, calls):
+    """[(process, call element)] of a call path from `start` back to `start`, else None (iterative DFS)."""
+    stack = [(start, iter(calls.get(start, ())))]
+    path: list[tuple[str, Any]] = []
+    visited = {start}
+    while stack:
+        process_id, edges = stack[-1]
+        edge = next(edges, None)
+        if edge is None:
+            stack.pop()
+            if path:
+                path.pop()
+            continue
+        call, target = edge
+        if target == start:
+            return [*path, (process_id, call)]
+        if target in visited:
+            continue
+        visited.add(target)
+        path.append((process_id, call))
+        stack.append((target, iter(calls.get(target, ()))))
+    return None
+
+
+def _duplicate_decisions(roots, say_in):
+    found, first = [], {}
+    for name, root in roots.items():
+        if file_kind(root) != "dmn":
+            continue
+        for node in root.iter():
+            if _local(node) != "decision" or not node.get("id"):
+                continue
+            decision_id = node.get("id")
+            if decision_id in first and first[decision_id] != name:
+                found.append(say_in(name)(node, "error", N_(
+                    "id keputusan '{id}' sudah didefinisikan di berkas {berkas}; id keputusan harus unik di antara "
+                    "berkas DMN (yang dimuat terakhir akan menang diam-diam)", id=decision_id,
+                    berkas=first[decision_id])))
+            else:
+                first.setdefault(decision_id, name)
+    return found
