@@ -1,28 +1,47 @@
-"""Template filters that show instants the way the district reads them (its own time zone)."""
+"""Template filters that show instants the way the district reads them: its own zone, labelled.
 
-from datetime import timezone
+One rule for every page: `{{ instant | waktu(case.wilayah) }}` shows the instant in the zone of
+the case's province (WIB, WITA or WIT) with the zone's label. Without an area it uses the area of
+the page (`g.zona_wilayah`, set by views that show one area, such as a report) or else the signed-in
+officer's area, and for an officer without an area the configured zone (`sla.utc_offset_jam`).
+"""
 
-ZONE_NAMES = {7: "WIB", 8: "WITA", 9: "WIT"}
+from flask import current_app, g
+
+from engine.domain.timezones import ZONE_LABELS, local_text, offset_hours
+
+
+def default_offset() -> int:
+    return int((current_app.config["SLRT_SETTINGS"].sla or {}).get("utc_offset_jam", 7))
+
+
+def page_area() -> str:
+    """The area whose zone the current page speaks in when an instant has none of its own."""
+    area = g.get("zona_wilayah")
+    if area:
+        return area
+    actor = g.get("actor")
+    return getattr(actor, "wilayah", "") or ""
+
+
+def waktu(instant, wilayah=None, seconds=False):
+    """'31-03-2026 10:00 WIB' for a stored UTC instant (naive values from SQLite and ISO text are UTC)."""
+    pattern = "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M"
+    return local_text(instant, wilayah or page_area(), default_offset(), pattern)
+
+
+def tanggal(instant, wilayah=None):
+    """'31-03-2026': the local date of an instant in the area's zone."""
+    return local_text(instant, wilayah or page_area(), default_offset(), "%d-%m-%Y").rsplit(" ", 1)[0]
+
+
+def zona(wilayah=None):
+    """{'hours': 8, 'label': 'WITA'}: the area's zone, for scripts that format instants in the page."""
+    hours = offset_hours(wilayah or page_area(), default_offset())
+    return {"hours": hours, "label": ZONE_LABELS.get(hours, f"UTC{hours:+d}")}
 
 
 def init_app(app):
-    calendar = _calendar(app)
-
-    def waktu(instant, with_zone=True):
-        """'31-03-2026 10:00 WIB' for a stored UTC instant (naive values from SQLite are UTC)."""
-        if instant is None:
-            return "-"
-        if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=timezone.utc)
-        local = instant.astimezone(calendar.tz)
-        hours = int(local.utcoffset().total_seconds() // 3600)
-        zone = ZONE_NAMES.get(hours, f"UTC{hours:+d}")
-        return f"{local:%d-%m-%Y %H:%M}" + (f" {zone}" if with_zone else "")
-
     app.jinja_env.filters["waktu"] = waktu
-
-
-def _calendar(app):
-    from engine.domain.workdays import calendar_from
-
-    return calendar_from(app.config["SLRT_SETTINGS"].sla)
+    app.jinja_env.filters["tanggal"] = tanggal
+    app.jinja_env.filters["zona"] = zona

@@ -181,7 +181,7 @@ def search(actor: Any, text: str | None = None, status: str | None = None, limit
     counts = dict(db.session.execute(select(Event.case_id, func.count()).where(Event.case_id.in_([c.id for c in rows]))
                                      .group_by(Event.case_id)).all())
     return [{"id": c.id, "ticket": c.ticket, "status": c.status, "program": c.program, "tahap": c.tahap,
-             "tujuan_rujukan": c.tujuan_rujukan, "created_at": c.created_at, "updated_at": c.updated_at,
+             "tujuan_rujukan": c.tujuan_rujukan, "wilayah": c.wilayah, "created_at": c.created_at, "updated_at": c.updated_at,
              "events": counts.get(c.id, 0)} for c in rows]
 
 

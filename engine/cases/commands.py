@@ -171,7 +171,7 @@ def fire_due_timers(case_id: int, now: datetime, actor: Actor, skip_locked: bool
         variables = RUNNER.case_data(workflow)
         opened = [SimpleNamespace(**task_row) for task_row in persistence.task_rows(
             case, variables, [t for t in RUNNER.ready_tasks(bundle, workflow) if t.id not in before.ready], now)]
-        notices = notify.deadline_messages(row.ticket, fired, opened, persistence.local_time)
+        notices = notify.deadline_messages(row.ticket, fired, opened, persistence.local_time_in(row.wilayah))
         change, after = persistence.persist(case, bundle, workflow, before, now, actor, "timer_terpicu",
                                       data={"timer": [t.element_id for t in fired]}, fired={t.task_id for t in fired},
                                       notices=notices)

@@ -13,7 +13,7 @@ they run are named in engine/store/statements.py.
 
 import json
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -23,6 +23,7 @@ from engine import state
 from engine.bpmn.parser import ProcessBundle
 from engine.bpmn.runner import BpmnWorkflow, ReadyTask, Runner
 from engine.domain.actor import Actor
+from engine.domain.timezones import local_text
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES, TASK_OUTCOME_VARIABLES
 from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.errors import Conflict
@@ -270,6 +271,12 @@ def task_rows(case: CaseRef, variables: dict[str, Any], infos: Iterable[ReadyTas
         tingkat=variables.get("tingkat"), status=TaskStatus.SIAP, created_at=now, due_at=task_due(info, now),
         assignee_id=None, claimed_at=None, completed_at=None, completed_by=None,
     ) for info in infos]
+
+
+def local_time_in(wilayah: str | None) -> Callable[[datetime], str]:
+    """Formats instants in the zone of the area's province, labelled: '31-03-2026 10:00 WITA'."""
+    default = int(state.current().calendar.tz.utcoffset(None).total_seconds() // 3600)
+    return lambda instant: local_text(instant, wilayah, default)
 
 
 def local_time(instant: datetime) -> str:

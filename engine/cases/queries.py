@@ -266,6 +266,7 @@ def public_status(ticket: str, code: str | None) -> dict[str, Any]:
         "tahap": PUBLIC_STAGES.get(case.status, ""),
         "hasil": PUBLIC_RESULTS.get(case.hasil_akhir or "", None),
         "diterima_pada": case.created_at, "diperbarui_pada": case.updated_at,
+        "provinsi": (case.wilayah or "")[:2],  # only for the zone its dates are shown in
     }
 
 

@@ -81,3 +81,37 @@ def screenshot(page, name):
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+class _Answer:
+    """A Playwright API response answering like Flask's test response (status_code, get_json)."""
+
+    def __init__(self, response):
+        self.status_code = response.status
+        self._body = response.json() if response.body() else None
+
+    def get_json(self):
+        return self._body
+
+
+class HttpApi:
+    """The JSON API of the live server as one demo officer: the same calls as tests.conftest.Api,
+    so the journeys in tests/journeys.py prepare a case for a browser test over real HTTP."""
+
+    def __init__(self, request, base_url, token):
+        self.request, self.base, self.headers = request, f"{base_url}/api/v1", {"Authorization": f"Bearer {token}"}
+
+    def get(self, path):
+        return _Answer(self.request.get(f"{self.base}{path}", headers=self.headers))
+
+    def post(self, path, json=None, headers=None):
+        return _Answer(self.request.post(f"{self.base}{path}", data=json, headers={**self.headers, **(headers or {})}))
+
+
+@pytest.fixture
+def http_api(live_server, sqlite_template, browser):
+    """http_api('fo.cianjur') calls the live server's API with that demo officer's token."""
+    _template, tokens = sqlite_template
+    context = browser.new_context()
+    yield lambda username: HttpApi(context.request, live_server, tokens[username])
+    context.close()

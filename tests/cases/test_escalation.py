@@ -114,7 +114,7 @@ def test_reminder_goes_to_the_holder_and_escalation_to_the_supervisor_and_manage
     assert to == ["bo.sosial@slrt-demo.example", "manajer.cianjur@slrt-demo.example",
                   "supervisor.cianjur@slrt-demo.example"]
     assert len(mailbox.messages) == 2
-    assert "2026-11-26 09:00" in escalation and case["ticket"] in escalation  # the district's local time
+    assert "26-11-2026 09:00 WIB" in escalation and case["ticket"] in escalation  # the district's local time, zone named
     assert "Siti" not in escalation and "081234567890" not in escalation
 
 

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var payload = JSON.parse(document.getElementById("langkah-data-json").textContent);
-  var frames = payload.frames, labels = payload.labels, viewers = [], current = 0;
+  var frames = payload.frames, times = payload.times, labels = payload.labels, viewers = [], current = 0;
   var slider = document.getElementById("langkah-geser");
   window.slrtAudit = { ready: 0, step: 0, drawings: 0, marked: {} };
 
@@ -26,13 +26,22 @@
     return marked;
   }
 
+  function local(iso) {
+    // an instant (ISO, UTC) in the case's district zone, as the server writes it: "26-11-2026 10:00 WITA"
+    var at = new Date(new Date(iso.endsWith("Z") || /[+-]\d\d:\d\d$/.test(iso) ? iso : iso + "Z").getTime() +
+                      payload.zone.hours * 3600000);
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return two(at.getUTCDate()) + "-" + two(at.getUTCMonth() + 1) + "-" + at.getUTCFullYear() + " " +
+      two(at.getUTCHours()) + ":" + two(at.getUTCMinutes()) + " " + payload.zone.label;
+  }
+
   function show(index) {
     current = Math.max(0, Math.min(frames.length - 1, index));
     var frame = frames[current];
     slider.value = current + 1;
     document.getElementById("langkah-judul").textContent = labels.event + " #" + frame.seq + " · " +
       (labels.types[frame.type] || frame.type) + (frame.element_id ? " (" + frame.element_id + ")" : "") +
-      " · " + frame.at.slice(0, 16).replace("T", " ") + " UTC · " + labels.by + " " + frame.actor;
+      " · " + times[current] + " · " + labels.by + " " + frame.actor;
     var body = document.querySelector("#langkah-data tbody");
     body.innerHTML = "";
     Object.keys(frame.changed).sort().forEach(function (key) {
@@ -48,10 +57,10 @@
     var tasks = document.getElementById("langkah-tugas"), timers = document.getElementById("langkah-timer");
     tasks.innerHTML = ""; timers.innerHTML = "";
     frame.open_tasks.forEach(function (t) {
-      item(tasks, t.name + " — " + labels.due + " " + (t.due ? t.due.slice(0, 16).replace("T", " ") : "-") +
+      item(tasks, t.name + " — " + labels.due + " " + (t.due ? local(t.due) : "-") +
         (t.assignee ? " · " + labels.held + " " + t.assignee : ""));
     });
-    frame.timers.forEach(function (t) { item(timers, t.element_id + " — " + t.due.slice(0, 16).replace("T", " ")); });
+    frame.timers.forEach(function (t) { item(timers, t.element_id + " — " + local(t.due)); });
     if (!frame.open_tasks.length) { item(tasks, "(" + labels.none + ")"); }
     if (!frame.timers.length) { item(timers, "(" + labels.none + ")"); }
     document.querySelectorAll("#lini-masa tbody tr").forEach(function (row) {

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from engine.domain.cells import neutralised
 from engine.i18n import N_
+from web.formatting import waktu as local_time
 
 
 def _cell(value, translate):
@@ -43,7 +44,7 @@ def to_xlsx(board, translate, title, period, generated):
     area = board.area_name or (board.scope.wilayah or translate(N_("Nasional")))
     for row in ((title,), (translate(N_("Wilayah")), area, board.scope.wilayah),
                 (translate(N_("Periode")), period),
-                (translate(N_("Dibuat")), generated.strftime("%Y-%m-%d %H:%M UTC")), ()):
+                (translate(N_("Dibuat")), local_time(generated, board.scope.wilayah)), ()):
         summary.append(list(row))
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([translate(N_("Indikator")), translate(N_("Nilai")), translate(N_("Satuan"))])
