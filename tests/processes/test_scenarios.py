@@ -2,7 +2,9 @@
 
 A scenario names the intake, then each step as (officer, task, form data), and what must hold at
 the end: which roles acted in which order, the destination and channel, the final status and
-result, and how many messages went to the outbox. Each runs on SQLite and on PostgreSQL.
+result, and how many messages went to the outbox. A step may also name the level its task stood at
+(`tingkat`: desa, kabupaten, provinsi), which says which officer level decided (an appeal is decided
+one level above the level that decided before). Each runs on SQLite and on PostgreSQL.
 """
 
 from pathlib import Path
@@ -40,6 +42,8 @@ def test_scenario(api, clock, path):
     for number, step in enumerate(scenario["langkah"], start=1):
         clock.advance(minutes=5)
         task = inbox_task(api, step["oleh"], case["id"], step["tugas"])
+        if "tingkat" in step:
+            assert task["tingkat"] == step["tingkat"], f"step {number} ({step['tugas']}): level {task['tingkat']!r}"
         response = api(step["oleh"]).post(f"/tasks/{task['id']}/complete", json={"data": step.get("data", {})})
         assert response.status_code == 200, f"step {number} ({step['tugas']}): {response.get_json()}"
         case = response.get_json()

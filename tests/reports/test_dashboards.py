@@ -73,7 +73,7 @@ def known_cases(api, clock):
     act(api, "fo.cianjur", gg, TELAAH, telaah(program="BPNT", kategori="kepesertaan",
                                               pokok_masalah="data_tidak_sesuai"))
     act(api, "bo.puskesos.sayang", p, "Task_TanganiPuskesos", {
-        "ditangani_puskesos": True, "hasil_penanganan_puskesos": "Selesai di desa.", "jenis_keluhan": "pengaduan",
+        "ditangani_langsung": True, "hasil_penanganan_puskesos": "Selesai di desa.", "jenis_keluhan": "pengaduan",
         "program": "PIS-PBI", "pokok_masalah": "layanan_kesehatan", "kategori": "non_kepesertaan"})
 
     _at(clock, 2)
