@@ -75,6 +75,10 @@ class Settings:
     sla: dict[str, Any] = field(default_factory=dict)  # shape: SlaSettings
     smtp: dict[str, Any] = field(default_factory=dict)  # shape: SmtpSettings
     batas_permintaan: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (requests, seconds)
+    # signed checkpoints of the audit chains, outside the database (engine/audit/checkpoint.py)
+    checkpoint_dir: str = "instance/titik-jangkar"
+    checkpoint_key_file: str = "instance/titik-jangkar.key"
+    checkpoint_minutes: int = 60
 
     def path(self, value: str | Path) -> Path:
         """Resolve a configured path against the project root."""

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.processes import versions
+from engine.audit import checkpoint
 from engine.audit.verify import check_chain
 from engine.cases.commands import RUNNER
 from engine.store.models import Case, Event, HumanTask, Timer, db
@@ -47,8 +48,13 @@ class Report:
                 f"{self.acknowledged} acknowledged completions checked: {len(self.violations)} violations")
 
 
-def check_all(acknowledged: Collection[Any] = (), case_ids: Iterable[int] | None = None) -> "Report":
-    """Check every case (or those in `case_ids`); `acknowledged` is task ids a client saw completed (HTTP 200)."""
+def check_all(acknowledged: Collection[Any] = (), case_ids: Iterable[int] | None = None,
+              anchor: checkpoint.Anchor | None = None) -> "Report":
+    """Check every case (or those in `case_ids`); `acknowledged` is task ids a client saw completed (HTTP 200).
+
+    With `anchor` (the folded signed checkpoints), each case's chain must also extend its
+    anchored head, and (checking every case) no anchored case may be missing.
+    """
     report = Report()
     query = select(Case.id).order_by(Case.id)
     if case_ids is not None:
@@ -56,14 +62,20 @@ def check_all(acknowledged: Collection[Any] = (), case_ids: Iterable[int] | None
     ids = list(db.session.scalars(query))
     for start in range(0, len(ids), BATCH):
         for case_id in ids[start:start + BATCH]:
-            check_case(case_id, report)
+            check_case(case_id, report, anchor)
         db.session.expunge_all()
+    if anchor is not None:
+        for problem in anchor.problems:
+            report.violations.append(f"titik jangkar #{problem['checkpoint']}: {problem['problem']}")
+        if case_ids is None:
+            for missing in checkpoint.missing_cases(anchor, ids):
+                report.add(missing["case_id"], f"tiket {missing['ticket']}, event 1: {missing['anchor'][0]['problem']}")
     _check_completions(report, acknowledged, ids if case_ids is not None else None)
     db.session.rollback()
     return report
 
 
-def check_case(case_id: int, report: "Report") -> None:
+def check_case(case_id: int, report: "Report", anchor: checkpoint.Anchor | None = None) -> None:
     """Add the problems of one case to `report`."""
     case = db.session.get(Case, case_id)
     assert case is not None, case_id  # the ids come from the cases table
@@ -72,6 +84,8 @@ def check_case(case_id: int, report: "Report") -> None:
     report.events += len(events)
     for problem in check_chain(case, events):
         report.add(case_id, f"event {problem['event']}: {problem['problem']}")
+    for problem in checkpoint.compare(anchor, case, events) if anchor is not None else ():
+        report.add(case_id, f"tiket {case.ticket}, event {problem['event']}: {problem['problem']}")
     if case.revision != case.event_count:
         report.add(case_id, f"revision {case.revision} but {case.event_count} events recorded")
     bundle = versions.bundle_for(case.diagram_version_id)

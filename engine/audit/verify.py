@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from engine.domain import access, roles
 from engine.errors import Forbidden
 from engine.processes import versions
+from engine.audit import checkpoint
 from engine.audit.eventlog import GENESIS, event_hash, hashed_fields
 from engine.cases.queries import case_scope, find_case, mask_identity
 from engine.audit.masking import masked_report
@@ -141,16 +142,25 @@ def check_chain(case: Any, events: Sequence[Any]) -> list[dict[str, Any]]:
     return problems
 
 
-def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH) -> dict[str, Any]:
-    """Check every case; return {'cases', 'ok', 'failed': [report, ...]}."""
+def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH,
+               anchor: checkpoint.Anchor | None = None) -> dict[str, Any]:
+    """Check every case; return {'cases', 'ok', 'failed': [report, ...], 'checkpoint', 'anchor_problems'}.
+
+    With `anchor` (the folded checkpoints), every case is also held against its anchored chain
+    head, and a case the checkpoints know but the database no longer holds is a failed report.
+    """
     total, ok, failed = 0, 0, []
     last_id = 0
+    present = set()
     while True:
         ids = list(db.session.scalars(select(Case.id).where(Case.id > last_id).order_by(Case.id).limit(batch)))
         if not ids:
             break
         for record in _records(ids):
             report = check(record)
+            if anchor is not None:
+                _hold_to_anchor(report, anchor, record)
+                present.add(record.case.id)
             total += 1
             if report["ok"]:
                 ok += 1
@@ -161,7 +171,19 @@ def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH)
         db.session.expunge_all()
         if progress:
             progress(total)
-    return {"cases": total, "ok": ok, "failed": failed}
+    if anchor is not None:
+        failed += checkpoint.missing_cases(anchor, present)
+    return {"cases": total, "ok": ok, "failed": failed, "checkpoint": checkpoint.summary(anchor.last if anchor else None),
+            "anchor_problems": anchor.problems if anchor else []}
+
+
+def _hold_to_anchor(report, anchor, record):
+    found = checkpoint.compare(anchor, record.case, record.events)
+    report["anchor"] = found
+    if found:
+        report["ok"] = False
+        everything = report["chain"] + report["replay"] + found
+        report["first_divergence"] = min(everything, key=lambda p: p["event"] or 0)
 
 
 # -- auditor views -------------------------------------------------------------------------

@@ -208,9 +208,12 @@ def scheduler_cmd(interval):
 @with_appcontext
 def check_cmd():
     """Check that every case's state, task index, timer index and event log agree (exit 1 if not)."""
-    from engine.audit import invariants
+    from engine.audit import checkpoint, invariants
+    from web.cli import audit as audit_report
 
-    report = invariants.check_all()
+    anchor = checkpoint.read(checkpoint.Store.from_settings(_settings()))
+    audit_report.print_anchor(click.echo, anchor)
+    report = invariants.check_all(anchor=anchor)
     for violation in report.violations:
         click.echo(violation, err=True)
     click.echo(f"{report.cases} kasus, {report.events} peristiwa diperiksa: {len(report.violations)} pelanggaran.")
@@ -227,8 +230,18 @@ def audit_cmd(case, every, sampai):
 
     if bool(case) == bool(every):
         raise click.UsageError("Sebutkan satu kasus (id atau tiket) atau --all")
-    ok = audit_report.run(click.echo, case, sampai) if case else audit_report.run_all(click.echo)
+    ok = audit_report.run(click.echo, case, sampai) if case else audit_report.run_all(click.echo, _settings())
     sys.exit(0 if ok else 1)
+
+
+@cli.command("checkpoint")
+@click.option("--lihat", is_flag=True, help="Cetak titik jangkar terakhir tanpa menulis yang baru")
+@with_appcontext
+def checkpoint_cmd(lihat):
+    """Write a signed checkpoint of every case's chain head outside the database, and print it."""
+    from web.cli import audit as audit_report
+
+    sys.exit(0 if audit_report.checkpoint(click.echo, _settings(), _now(), write=not lihat) else 1)
 
 
 @cli.command("serve")

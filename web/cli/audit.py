@@ -4,6 +4,7 @@ import time
 
 from engine.domain.actor import Actor
 from engine.domain.roles import AUDITOR
+from engine.audit import checkpoint as anchoring
 from engine.audit import verify
 
 OPERATOR = Actor(None, "sistem", AUDITOR, "", None, None, "Operator")  # the CLI audits every area
@@ -39,17 +40,58 @@ def run(echo, key, upto=None):
 
 
 def _print_problems(echo, report):
-    for label, problems in (("Rantai hash", report["chain"]), ("Putar ulang", report["replay"])):
+    for label, problems in (("Rantai hash", report["chain"]), ("Putar ulang", report["replay"]),
+                            ("Titik jangkar", report.get("anchor"))):
         if problems:
             echo(f"{label}:")
             for p in problems:
                 echo(_problem_line(p))
 
 
-def run_all(echo):
-    """Verify every case; print a line per case with problems and a summary. True when all are intact."""
+def print_anchor(echo, anchor):
+    """Say which checkpoint the record is held against, and what is wrong with the store itself."""
+    if anchor.last is not None:
+        last = anchor.last
+        echo(f"Diperiksa terhadap titik jangkar #{last['nomor']} ({last['waktu']}): {last['kasus']} kasus, "
+             f"{last['peristiwa']} peristiwa.")
+    elif not anchor.problems:
+        echo("Belum ada titik jangkar: hanya rantai hash di basis data yang diperiksa (jalankan slrt checkpoint).")
+    for problem in anchor.problems:
+        echo(f"Titik jangkar #{problem['checkpoint'] or '-'}: {problem['problem']}")
+
+
+def print_checkpoint(echo, summary):
+    echo(f"Titik jangkar #{summary['nomor']} ({summary['waktu']})")
+    echo(f"  kasus: {summary['kasus']}, peristiwa: {summary['peristiwa']}")
+    echo(f"  ringkasan kepala rantai: {summary['kepala']}")
+    echo(f"  titik jangkar sebelumnya: {summary['sebelumnya']}")
+    echo(f"  tanda tangan (HMAC-SHA256): {summary['mac']}")
+    if summary["ditolak"]:
+        echo(f"  tidak diperbarui (rantai tidak lagi melanjutkan titik jangkar): kasus {summary['ditolak']}")
+
+
+def checkpoint(echo, settings, now, write=True):
+    """Write (or only show) the latest checkpoint; False when the store is damaged or empty."""
+    store = anchoring.Store.from_settings(settings)
+    if write:
+        anchoring.write(store, now)
+    anchor = anchoring.read(store)
+    if anchor.problems or anchor.last is None:
+        print_anchor(echo, anchor)
+        return False
+    print_checkpoint(echo, anchoring.summary(anchor.last))
+    echo(f"  berkas: {store.file}")
+    return not anchor.last.get("ditolak")
+
+
+def run_all(echo, settings=None):
+    """Verify every case (against the last checkpoint when there is one); print a line per case with
+    problems and a summary. True when all are intact."""
     started = time.perf_counter()
-    summary = verify.verify_all()
+    anchor = anchoring.read(anchoring.Store.from_settings(settings)) if settings is not None else None
+    if anchor is not None:
+        print_anchor(echo, anchor)
+    summary = verify.verify_all(anchor=anchor)
     took = time.perf_counter() - started
     for report in summary["failed"]:
         first = report["first_divergence"]
@@ -57,4 +99,4 @@ def run_all(echo):
         _print_problems(echo, report)
     echo(f"{summary['cases']} kasus diperiksa dalam {took:.1f} s: {summary['ok']} utuh, "
          f"{len(summary['failed'])} bermasalah.")
-    return not summary["failed"]
+    return not summary["failed"] and not summary["anchor_problems"]
