@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 
 from engine.audit.eventlog import GENESIS, canonical
 from engine.errors import InvalidInput
+from engine.i18n import N_
 from engine.store.models import Case, Event, db
 
 FORMAT = "slrt-titik-jangkar-1"
@@ -71,18 +72,18 @@ def _key(path: Path, create: bool) -> bytes:
     """The signing key; made (32 random bytes, mode 0600) when `create` and there is none."""
     if not path.exists():
         if not create:
-            raise InvalidInput(f"Kunci titik jangkar tidak ada: {path}", errors={"checkpoint_key_file": str(path)})
+            raise InvalidInput(N_("Kunci titik jangkar tidak ada: {berkas}", berkas=str(path)))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(secrets.token_hex(32) + "\n")
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InvalidInput(f"Kunci titik jangkar {path} dapat dibaca pengguna lain; jalankan chmod 600",
-                           errors={"checkpoint_key_file": oct(mode & 0o777)})
+        raise InvalidInput(N_("Kunci titik jangkar {berkas} dapat dibaca pengguna lain; jalankan chmod 600",
+                              berkas=str(path)))
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:
-        raise InvalidInput(f"Kunci titik jangkar {path} terlalu pendek", errors={"checkpoint_key_file": str(path)})
+        raise InvalidInput(N_("Kunci titik jangkar {berkas} terlalu pendek", berkas=str(path)))
     return key.encode("ascii")
 
 
@@ -199,8 +200,8 @@ def write(store: Store, now: datetime, only_if_changed: bool = False) -> dict[st
         lines = _lines(store)
         anchor = _fold(lines, key)
         if anchor.problems:
-            raise InvalidInput("Berkas titik jangkar tidak utuh; tidak ditambah",
-                               errors={str(p["checkpoint"]): p["problem"] for p in anchor.problems})
+            raise InvalidInput(N_("Berkas titik jangkar tidak utuh ({masalah}); tidak ditambah",
+                                  masalah="; ".join(p["problem"] for p in anchor.problems)))
         try:
             heads, changes, refused = _current_heads(anchor.heads)
         finally:
