@@ -60,7 +60,8 @@ class SlaSettings:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///instance/slrt.db"
-    secret_key: str = "ganti-kunci-ini"
+    secret_key: str = ""  # empty (or a shipped value): the installation's own key, kept in secret_key_file
+    secret_key_file: str = "instance/secret_key"
     workflows_dir: str = "workflows"
     rules_dir: str = "rules"
     scenarios_dir: str = "scenarios"

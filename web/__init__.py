@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from engine import logsafe
 from engine import state as engine_state
 from engine.config import load_settings
+from engine.people import keys
 from engine.store.database import configure_engine
 from engine.store.models import db
 
@@ -38,7 +39,7 @@ def create_app(config=None, settings=None, clock=None):
     logsafe.install()
     app = Flask(__name__, instance_path=str(settings.path("instance")))
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=keys.signing_key(settings.secret_key, settings.path(settings.secret_key_file)),
         SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.sqlalchemy_url),
         SLRT_SETTINGS=settings,

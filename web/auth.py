@@ -59,7 +59,7 @@ def api_actor():
         return auth.actor_for_token(header[len("Bearer "):].strip(), now())
     if session.get("user_id") and request.method in ("GET", "HEAD"):
         # pages read the API with their session (e.g. the DTKS lookup); changes need a token
-        return auth.actor_for_user_id(session["user_id"])
+        return auth.actor_for_user_id(session["user_id"], session.get("sesi"))
     raise AuthenticationFailed(N_("Diperlukan token Bearer"))
 
 
@@ -90,7 +90,7 @@ def _api_sign_in():
 
 def _page_sign_in():
     try:
-        g.actor = auth.actor_for_user_id(session.get("user_id"))
+        g.actor = auth.actor_for_user_id(session.get("user_id"), session.get("sesi"))
     except AuthenticationFailed:
         session.clear()
         return redirect(url_for("ui.login", next=request.path))

@@ -98,7 +98,8 @@ def update_user(actor: Actor, user_id: int, fields: Mapping[str, Any], now: date
         for key, value in values.items():
             setattr(user, key, value)
         if fields.get("password"):
-            auth.set_password(user, fields["password"])
+            auth.set_password(user, fields["password"])  # also ends the officer's sessions
+            auth.revoke_user_tokens(db.session, user.id, now)
     return user_id
 
 
@@ -122,6 +123,7 @@ def deactivate(actor: Actor, user_id: int, replacement_id: int | None, now: date
                                    errors={"pengganti": N_("petugas ini masih memegang tugas terbuka")})
             moved = commands.reassign_claimed_tasks(user.id, Actor.of(replacement), actor, now)
         user.active = False
+        auth.end_sessions(user)
         auth.revoke_user_tokens(session, user.id, now)
     return moved
 

@@ -76,11 +76,32 @@ def actor_for_token(token: str | None, now: datetime) -> Actor:
     return Actor(row.id, row.username, row.role, row.wilayah or "", row.sektor, row.instansi, row.full_name)
 
 
-def actor_for_user_id(user_id: int | None) -> Actor:
+def actor_for_user_id(user_id: int | None, generation: int | None) -> Actor:
+    """The officer a session cookie names, if the session is still theirs: the user is active and the
+    cookie carries the user's current session generation (signing out, a password change and
+    deactivation raise it, which ends every earlier session on the server's side)."""
     user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.active:
+    if user is None or not user.active or generation is None or generation != user.sesi_generasi:
         raise AuthenticationFailed(N_("Sesi tidak valid"))
     return Actor.of(user)
+
+
+def session_generation(user_id: int) -> int:
+    """The generation a new session of this user carries."""
+    return db.session.scalar(select(User.sesi_generasi).where(User.id == user_id)) or 0
+
+
+def end_sessions(user: User) -> None:
+    """End every session of a user row (inside the caller's transaction)."""
+    user.sesi_generasi = (user.sesi_generasi or 0) + 1
+
+
+def sign_out(user_id: int, generation: int | None) -> None:
+    """Sign out: the session's generation passes, so the cookie (and any copy of it) stops working."""
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        if user is not None and user.sesi_generasi == generation:
+            end_sessions(user)
 
 
 def revoke_token(token: str, now: datetime) -> None:
@@ -123,3 +144,4 @@ def set_password(user: User, password: str) -> None:
     if not password or len(password) < 8:
         raise InvalidInput(N_("Data pengguna tidak valid"), errors={"password": N_("kata sandi minimal 8 karakter")})
     user.password_hash = _hasher.hash(password)
+    end_sessions(user)

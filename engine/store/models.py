@@ -58,6 +58,7 @@ class Program(db.Model):
     proses_sop: Mapped[str | None] = mapped_column(String(100))  # the SOP process its referrals run
     sektor: Mapped[str | None] = mapped_column(String(20))  # default back-office sector
     urutan: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # display order
+    wilayah: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)  # "" national
 
 
 class Household(db.Model):
@@ -96,6 +97,8 @@ class User(db.Model):
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[object] = mapped_column(UtcDateTime)
+    # copied into the session at sign-in; raised on sign-out, password change and deactivation
+    sesi_generasi: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(db.Model):
@@ -314,5 +317,6 @@ class Faq(db.Model):
     program: Mapped[str | None] = mapped_column(String(20))
     urutan: Mapped[int] = mapped_column(Integer, default=0)
     aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    wilayah: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)  # "" national
     updated_at: Mapped[object | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[str | None] = mapped_column(String(80))

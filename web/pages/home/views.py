@@ -28,7 +28,7 @@ def labels():
 @bp.get("/")
 def home():
     try:
-        actor = auth.actor_for_user_id(session.get("user_id"))
+        actor = auth.actor_for_user_id(session.get("user_id"), session.get("sesi"))
     except AuthenticationFailed:
         return redirect(url_for("ui.login"))
     return redirect(start_page(actor))
@@ -48,12 +48,15 @@ def login():
         else:
             session.clear()
             session["user_id"] = actor.id
+            session["sesi"] = auth.session_generation(actor.id)
             return redirect(local_path(request.args.get("next", ""), start_page(actor)))
     return render_template("login.html", error=error), (401 if error else 200)
 
 
 @bp.post("/keluar")
 def logout():
+    if session.get("user_id"):
+        auth.sign_out(session["user_id"], session.get("sesi"))
     session.clear()
     return redirect(url_for("ui.login"))
 
