@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 from engine.errors import InvalidInput
+from engine.i18n import N_
 
 # Every key this project has ever shipped in a file or a default: never accepted.
 SHIPPED_KEYS = frozenset({"", "ganti-kunci-ini", "ganti-kunci-ini-di-produksi"})
@@ -46,6 +47,6 @@ def installation_key(path: Path) -> str:
         path.chmod(0o600)  # a copied or restored file must not stay readable by others
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:
-        raise InvalidInput(f"Konfigurasi tidak valid: secret_key_file: {path}: kunci terlalu pendek (minimal 32 karakter)",
-                           errors={"secret_key_file": str(path)})
+        raise InvalidInput(N_("Kunci rahasia di {berkas} terlalu pendek (minimal 32 karakter)", berkas=str(path)),
+                           errors={"secret_key_file": N_("kunci terlalu pendek")})
     return key
