@@ -8,6 +8,9 @@ officer's area, and for an officer without an area the configured zone (`sla.utc
 
 from flask import current_app, g
 
+from web.i18n import gettext
+
+from engine.domain.labels import VALUES, value_label
 from engine.domain.timezones import ZONE_LABELS, local_text, offset_hours
 
 
@@ -35,6 +38,16 @@ def tanggal(instant, wilayah=None):
     return local_text(instant, wilayah or page_area(), default_offset(), "%d-%m-%Y").rsplit(" ", 1)[0]
 
 
+def label(code, variable):
+    """The label of a vocabulary code in the page's language ('non_kepesertaan' → 'Non-kepesertaan');
+    a program code by its catalogue name."""
+    if code is None or code == "":
+        return "-"
+    if variable == "program" and code not in VALUES["program"]:
+        return code
+    return gettext(value_label(variable, code))
+
+
 def zona(wilayah=None):
     """{'hours': 8, 'label': 'WITA'}: the area's zone, for scripts that format instants in the page."""
     hours = offset_hours(wilayah or page_area(), default_offset())
@@ -45,3 +58,4 @@ def init_app(app):
     app.jinja_env.filters["waktu"] = waktu
     app.jinja_env.filters["tanggal"] = tanggal
     app.jinja_env.filters["zona"] = zona
+    app.jinja_env.filters["label"] = label

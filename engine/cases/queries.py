@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, case as sql_case, func, or_, select
 
 from engine.bpmn.forms import with_options
 from engine.cases import outbox
+from engine.cases.context import decision_context
 from engine.domain import access, roles
 from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, TaskStatus
@@ -325,7 +326,8 @@ def task_page(actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
     context = case_view(actor, case.id, now, case=case) if may_view(actor, case) else None
     history = timeline(actor, case.id) if context else []
     holder = db.session.get(User, task["assignee_id"]) if task["assignee_id"] else None
-    return {"task": task, "case": context, "history": history,
+    decisions = decision_context(case) if context else None
+    return {"task": task, "case": context, "history": history, "decisions": decisions,
             "holder": holder.full_name if holder else None}
 
 

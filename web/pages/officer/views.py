@@ -7,6 +7,7 @@ from engine.domain.vocabulary import JENIS_KELUHAN, KANAL
 from engine.people import catalogue
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.cases import commands
+from engine.cases import context
 from engine.processes import versions
 from engine.cases import queries
 from engine.cases import queue
@@ -87,8 +88,10 @@ def _form_values(fields):
 def case(key):
     view = queries.case_view(g.actor, key, now())
     history = queries.timeline(g.actor, key)
+    decisions = context.decision_context(queries.find_case(view["id"]))
     drawings = versions.drawings_for_case(view)
-    return render_template("case.html", actor=g.actor, case=view, history=history, drawings=drawings)
+    return render_template("case.html", actor=g.actor, case=view, history=history, decisions=decisions,
+                           drawings=drawings)
 
 
 @bp.get("/kasus/<key>/tanda-terima")
