@@ -33,6 +33,9 @@ def _engine_options(url):
     return {} if in_memory else {"pool_use_lifo": True}
 
 
+MAX_REQUEST_BYTES = 16 * 1024 * 1024  # a whole diagram set with tables at their rule limit fits well within
+
+
 def create_app(config=None, settings=None, clock=None):
     """Build the app. `config` overrides Flask config, `settings` the SLRT settings, `clock` the time."""
     settings = settings or load_settings()
@@ -47,6 +50,7 @@ def create_app(config=None, settings=None, clock=None):
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.config.update(config or {})
     app.json.ensure_ascii = False

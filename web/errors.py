@@ -4,7 +4,7 @@ import logging
 
 from flask import jsonify, render_template, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine import errors
 from engine.i18n import N_
@@ -60,6 +60,14 @@ def register(app):
         messages = exc.messages if isinstance(exc.messages, dict) else {"_body": exc.messages}
         body = {"message": N_("Data tidak valid"), "errors": flatten(messages)}
         return jsonify(translate_body(body)), 422
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def on_too_large(exc):
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        message = N_("Permintaan terlalu besar: batasnya {n} MB per kiriman; kirim berkas yang lebih kecil", n=limit)
+        if _wants_json():
+            return jsonify(translate_body({"message": message})), 413
+        return render_template("error.html", status=413, message=message, errors=None), 413
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc):

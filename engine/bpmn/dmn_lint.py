@@ -22,7 +22,8 @@ from engine.i18n import N_
 
 SUPPORTED_HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
 MAX_COMBINATIONS = 50_000
-_PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+MAX_RULES = 10_000  # per decision table
+MAX_SHOWN_RULES = 10  # rules named in one overlap finding
 _FEEL_HINTS = re.compile(r"^\s*(\[|\]|\(|not\()|\.\.|date\(|date and time\(|duration\(")
 
 
@@ -93,6 +94,10 @@ def _lint_table(decision, table, finding, functions):
         else:
             found.extend(_check(column, text, "dmn-input", finding, functions))
         columns.append(column.get("label") or text or column.get("id"))
+    if len(rules) > MAX_RULES:
+        found.append(finding(table, "error", N_("tabel keputusan berisi {jumlah} aturan; batasnya {batas} aturan per tabel "
+                                                "— pecah menjadi beberapa tabel", jumlah=len(rules), batas=MAX_RULES)))
+        return found
     cells = []
     for rule in rules:
         entries = _children(rule, "inputEntry")
@@ -117,6 +122,10 @@ def _lint_table(decision, table, finding, functions):
 
 
 def _check(element, source, mode, finding, functions, rule=None):
+    if len(source) > expressions.MAX_CELL_LENGTH:  # before any parsing: cost stays proportional to the cap
+        return [finding(rule if rule is not None else element, "error",
+                        N_("sel '{sel}…' terlalu panjang ({n} karakter; batas {batas})", sel=source.strip()[:40],
+                           n=len(source), batas=expressions.MAX_CELL_LENGTH))]
     try:
         expressions.check(source, mode, functions)
     except ExpressionRejected as exc:
@@ -145,47 +154,91 @@ def _completeness(table, policy, columns, booleans, cells, finding):
                            "{kolom} memakai sel selain daftar literal, kesamaan atau '-'", kolom=names))]
     domains = []
     for index in range(len(columns)):
-        values = []
-        for _rule, parsed in predicates:
-            for value in parsed[index][1]:
-                if value not in values:
-                    values.append(value)
+        values = dict.fromkeys(value for _rule, parsed in predicates for value in parsed[index][1])
         if booleans[index]:  # a boolean input is True, False or not filled in
-            domains.append(values + [v for v in (True, False, None) if v not in values])
+            domains.append([*values, *(v for v in (True, False, None) if v not in values)])
         else:
-            domains.append(values + [OTHER])
+            domains.append([*values, OTHER])
     total = 1
     for domain in domains:
         total *= len(domain)
     if total > MAX_COMBINATIONS:
         return [finding(table, "info", N_("terlalu banyak kombinasi masukan ({jumlah}) untuk diperiksa otomatis",
                                                   jumlah=total))]
-    overlaps, gaps = {}, []
-    for combination in itertools.product(*domains):
-        matched = [rule for rule, parsed in predicates
-                   if all(_matches(p, v) for p, v in zip(parsed, combination))]
+    columns_masks = [_value_masks(index, domain, predicates) for index, domain in enumerate(domains)]
+    overlaps, gaps, gap_count = {}, [], 0
+    every_rule = (1 << len(predicates)) - 1
+    for combination in itertools.product(*columns_masks):
+        matched = every_rule
+        for _value, mask in combination:
+            matched &= mask
+            if not matched:
+                break
         if not matched:
-            gaps.append(combination)
-        elif len(matched) > 1 and policy == "UNIQUE":
-            key = tuple(r.get("id") for r in matched)
-            overlaps.setdefault(key, (matched, combination))
+            gap_count += 1
+            if len(gaps) < 3:
+                gaps.append(tuple(value for value, _mask in combination))
+        elif policy == "UNIQUE" and matched & (matched - 1) and matched not in overlaps and len(overlaps) < 5:
+            overlaps[matched] = tuple(value for value, _mask in combination)
     found = []
-    for matched, combination in list(overlaps.values())[:5]:
-        found.append(finding(matched[1], "error", N_("aturan tumpang-tindih pada hit policy UNIQUE: aturan {aturan} sama-sama cocok "
-                                "untuk {data}", aturan=", ".join(_rule_label(r, cells) for r in matched),
+    for matched, combination in overlaps.items():
+        numbers = _rule_numbers(matched)
+        shown = ", ".join(_rule_label(n, cells) for n in numbers[:MAX_SHOWN_RULES])
+        if len(numbers) > MAX_SHOWN_RULES:
+            shown = N_("{aturan} (dan {jumlah} aturan lain)", aturan=shown, jumlah=len(numbers) - MAX_SHOWN_RULES)
+        found.append(finding(cells[numbers[1]][0], "error", N_("aturan tumpang-tindih pada hit policy UNIQUE: aturan "
+                                "{aturan} sama-sama cocok untuk {data}", aturan=shown,
                                 data=_describe(columns, combination))))
     if gaps:
-        shown = "; ".join(_describe(columns, c) for c in gaps[:3])
-        if len(gaps) > 3:
-            shown = N_("{data} (dan {jumlah} kombinasi lain)", data=shown, jumlah=len(gaps) - 3)
+        shown = "; ".join(_describe(columns, c) for c in gaps)
+        if gap_count > 3:
+            shown = N_("{data} (dan {jumlah} kombinasi lain)", data=shown, jumlah=gap_count - 3)
         found.append(finding(table, "error", N_("tidak ada aturan yang cocok untuk {data}; kasus dengan data ini "
                                                 "akan gagal — tambahkan aturan atau aturan 'selain itu'", data=shown)))
     return found
 
 
-def _rule_label(rule, cells):
-    number = next(i for i, (r, _row) in enumerate(cells, start=1) if r is rule)
-    return f"{number} ({rule.get('id')})"
+def _value_masks(index, domain, predicates):
+    """[(value, bit mask of the rules whose cell in column `index` matches value)] for the column's domain.
+
+    Built from the literals each rule names (one dictionary pass), so the cost grows with the number
+    of cells, not with cells times values; a combination then matches the AND of its columns' masks.
+    """
+    any_mask = notin_mask = 0
+    named_in: dict[Any, int] = {}
+    named_notin: dict[Any, int] = {}
+    for number, (_rule, parsed) in enumerate(predicates):
+        kind, values = parsed[index]
+        bit = 1 << number
+        if kind == "any":
+            any_mask |= bit
+        else:
+            target = named_in if kind == "in" else named_notin
+            if kind == "notin":
+                notin_mask |= bit
+            for value in values:
+                target[value] = target.get(value, 0) | bit
+    masks = []
+    for value in domain:
+        if value is OTHER:
+            masks.append((value, any_mask | notin_mask))
+        else:
+            masks.append((value, any_mask | named_in.get(value, 0) | (notin_mask & ~named_notin.get(value, 0))))
+    return masks
+
+
+def _rule_numbers(mask):
+    """Indexes of the set bits of `mask`, lowest first."""
+    numbers = []
+    while mask:
+        low = mask & -mask
+        numbers.append(low.bit_length() - 1)
+        mask ^= low
+    return numbers
+
+
+def _rule_label(index, cells):
+    return f"{index + 1} ({cells[index][0].get('id')})"
 
 
 def _describe(columns, combination):
@@ -195,19 +248,11 @@ def _describe(columns, combination):
     return ", ".join(parts)
 
 
-def _matches(predicate, value):
-    kind, values = predicate
-    if kind == "any":
-        return True
-    inside = value is not OTHER and value in values
-    return inside if kind == "in" else not inside
-
-
 def cell_predicate(cell: str) -> tuple[str, tuple] | None:
     """('any'|'in'|'notin', literals) for an enumerable cell, else None (as SpiffWorkflow reads it)."""
     if cell is None or cell.strip() in ("", "-"):
         return ("any", ())
-    text = _PLACEHOLDER.sub("dmninput", cell)
+    text = expressions.substitute_placeholder(cell, "dmninput")
     if "dmninput" not in text:
         try:
             tree = ast.parse(text, mode="eval")

@@ -1,14 +1,36 @@
 """Find every expression a process spec will evaluate, and check each against the sandbox."""
 
 import ast
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from engine.bpmn.sandbox import check_source
+from engine.errors import ExpressionRejected
+from engine.i18n import N_
 
-# SpiffWorkflow replaces an unquoted `?` in a DMN cell with the input value.
-_DMN_PLACEHOLDER = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+MAX_CELL_LENGTH = 4_000  # characters of one decision-table cell
+
+
+def substitute_placeholder(cell: str, name: str) -> str:
+    """`cell` with each `?` outside quotes replaced by `name`, in one pass over the text.
+
+    SpiffWorkflow replaces an unquoted `?` in a DMN cell with the input value, using the pattern
+    ``(\\?)(?=(?:[^'"]|['"][^'"]*['"])*$)``: a `?` is replaced when the rest of the cell splits
+    into plain characters and quote-to-quote runs, that is when an even number of quote characters
+    (either kind) follows it. That pattern rescans the rest of the cell for every `?` (quadratic);
+    counting quotes from the end gives the same answer in linear time.
+    """
+    if "?" not in cell:
+        return cell
+    parts, quotes_after = [], 0
+    for char in reversed(cell):
+        if char in "'\"":
+            quotes_after += 1
+        elif char == "?" and quotes_after % 2 == 0:
+            parts.append(name[::-1])
+            continue
+        parts.append(char)
+    return "".join(parts)[::-1]
 
 
 def iter_expressions(process_spec: Any) -> Iterator[tuple[str, str, str]]:
@@ -71,7 +93,10 @@ def check(source: str, mode: str, functions: Iterable[str] = frozenset()) -> Non
 
 
 def _check_dmn_cell(cell, functions):
-    text = _DMN_PLACEHOLDER.sub("dmninput", cell)
+    if len(cell) > MAX_CELL_LENGTH:
+        raise ExpressionRejected(N_("sel tabel keputusan terlalu panjang ({n} karakter; batas {batas})",
+                                    n=len(cell), batas=MAX_CELL_LENGTH), expression=cell[:80])
+    text = substitute_placeholder(cell, "dmninput")
     if "dmninput" not in text:
         try:
             ast.parse(text, mode="eval")

@@ -128,3 +128,18 @@ def test_runaway_script_at_run_time_fails_that_step_naming_the_element():
     with pytest.raises(ExpressionBudgetExceeded) as caught:
         runner.complete(bundle, workflow, task.id, {"nilai": 50}, NOW)
     assert caught.value.context["element_id"] == "Script_Nilai"
+
+
+def test_the_dmn_placeholder_is_replaced_exactly_as_spiffworkflow_does_in_linear_time():
+    """SpiffWorkflow's own pattern is the specification; the one-pass version gives the same text."""
+    import random
+    import re
+
+    from engine.bpmn.expressions import substitute_placeholder
+
+    spiff = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+    chooser = random.Random(19)
+    for _ in range(5000):
+        cell = "".join(chooser.choice("?'\"a= ") for _ in range(chooser.randint(0, 16)))
+        assert substitute_placeholder(cell, "dmninput") == spiff.sub("dmninput", cell), cell
+    assert substitute_placeholder("? in ('?', \"x?\") and ?", "v") == "v in ('?', \"x?\") and v"

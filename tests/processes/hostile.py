@@ -1,0 +1,53 @@
+"""Hostile diagram shapes (issue 19) and decision tables of a chosen size, for the bounds tests and
+bench/validation.py."""
+
+from tests.processes.test_workflow_versions import files
+
+DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
+
+
+def decision_table(rules: int, second_column: int = 0, cell: str | None = None, decision_id: str = "besar") -> str:
+    """A UNIQUE table of `rules` literal rules (`"a<i>"`), optionally a second column cycling through
+    `second_column` literals, and optionally one more rule whose first cell is `cell`."""
+    inputs = ['<input id="Masukan_A" label="A"><inputExpression id="Ekspresi_A" typeRef="string">'
+              '<text>kolom_a</text></inputExpression></input>']
+    if second_column:
+        inputs.append('<input id="Masukan_B" label="B"><inputExpression id="Ekspresi_B" typeRef="string">'
+                      '<text>kolom_b</text></inputExpression></input>')
+    rows = []
+    cells = [(f'"a{i}"', f'"b{i % second_column}"' if second_column else None) for i in range(rules)]
+    if cell is not None:
+        cells.append((cell, "-" if second_column else None))
+    for number, (first, second) in enumerate(cells):
+        entries = f'<inputEntry id="R{number}_A"><text>{first}</text></inputEntry>'
+        if second is not None:
+            entries += f'<inputEntry id="R{number}_B"><text>{second}</text></inputEntry>'
+        rows.append(f'<rule id="R{number}">{entries}<outputEntry id="R{number}_O"><text>"X"</text></outputEntry></rule>')
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="{DMN_NS}" id="Def_{decision_id}" '
+            f'name="Besar" namespace="http://camunda.org/schema/1.0/dmn"><decision id="{decision_id}" name="Besar">'
+            f'<decisionTable id="Tabel_{decision_id}" hitPolicy="UNIQUE">{"".join(inputs)}'
+            f'<output id="Keluaran" label="Hasil" name="hasil" typeRef="string" />{"".join(rows)}'
+            f'</decisionTable></decision></definitions>')
+
+
+TIMER = ("workflows/keluhan.bpmn", '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">pengingat_sla("penerusan")',
+         '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">{}')
+
+
+def _timer(expression):
+    name, old, new = TIMER
+    return files([(name, old, new.format(expression))])
+
+
+def shapes() -> dict[str, dict[str, str]]:
+    """{name: the shipped diagram set with one hostile change}."""
+    cell_60k = files([("rules/tujuan_pip.dmn", '<text>? != "madrasah"</text>', "<text>" + "?" * 60_000 + "</text>")])
+    many_rules = {**files(), "rules/besar.dmn": decision_table(600, second_column=80)}
+    self_call = files([("workflows/keluhan.bpmn", 'calledElement="sop_kepesertaan"', 'calledElement="keluhan"')])
+    return {
+        "sel_60rb_tanda_tanya": cell_60k,
+        "600_aturan_literal": many_rules,
+        "pengulangan_besar": _timer("'P' + str(len('a' * 1500000000)) + 'D'"),
+        "perulangan_bersarang": _timer("'P' + str(len([1 for a in 'x' * 15000 for b in 'x' * 15000])) + 'D'"),
+        "memanggil_dirinya": self_call,
+    }
