@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.processes import versions
-from engine.audit import checkpoint
+from engine.audit import checkpoint, columns
 from engine.audit.verify import check_chain
 from engine.cases.commands import RUNNER
 from engine.store.models import Case, Event, HumanTask, Timer, db
@@ -84,6 +84,8 @@ def check_case(case_id: int, report: "Report", anchor: checkpoint.Anchor | None 
     report.events += len(events)
     for problem in check_chain(case, events):
         report.add(case_id, f"event {problem['event']}: {problem['problem']}")
+    for problem in columns.fixed_at_intake(case, events):
+        report.add(case_id, f"tiket {case.ticket}, event {problem['event']}: {problem['problem']}")
     for problem in checkpoint.compare(anchor, case, events) if anchor is not None else ():
         report.add(case_id, f"tiket {case.ticket}, event {problem['event']}: {problem['problem']}")
     if case.revision != case.event_count:

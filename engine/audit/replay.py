@@ -22,6 +22,7 @@ from engine.domain.statuses import CaseStatus, TaskStatus, TimerStatus
 from engine.errors import SlrtError
 from engine.cases import persistence
 from engine.processes import versions
+from engine.audit import columns
 from engine.audit.eventlog import canonical, instant, outcome, variable_texts
 
 RUNNER = persistence.RUNNER
@@ -84,6 +85,9 @@ class Replay:
         self.timers = {}      # stored id -> what the replay knows of that timer
         self.set_by = {}      # variable -> seq of the event that last set it
         self.messages = {}    # seq -> message names the diagram sent at that event
+        self.closed = (None, None)  # (instant, seq) of the event that ended the workflow
+        events = record.events
+        self.wilayah = json.loads(events[0].data).get("wilayah") if events else None  # the task index's area
         self.result = Result()
 
     def run(self) -> "Result":
@@ -156,6 +160,8 @@ class Replay:
         self.snapshot = persistence.snapshot(self.bundle, self.workflow, variables)
         changes = persistence.index_changes(before, self.snapshot, event.at, completed, {t.task_id for t in fired})
         status = CaseStatus.SELESAI if self.workflow.completed else CaseStatus.TERBUKA
+        if status == CaseStatus.SELESAI and self.closed[0] is None:
+            self.closed = (event.at, event.seq)
         rebuilt = outcome(before.variables, self.snapshot.variables, status, changes, thrown)
         recorded = json.loads(event.outcome) if event.outcome else None
         self._bind(event, rebuilt, recorded)
@@ -188,7 +194,9 @@ class Replay:
             for engine_id, element, due in rebuilt[kind]:
                 candidates = waiting.get(element)
                 self.stored_id[engine_id] = candidates.pop(0) if candidates else engine_id
+                ready = self.snapshot.ready.get(engine_id)
                 entry = {"engine_id": engine_id, "element_id": element, "due": due, "opened_seq": event.seq,
+                         "role": ready.role if ready else None, "wilayah": self.wilayah,
                          "opened_at": event.at, "status": TaskStatus.SIAP if key == "tasks" else TimerStatus.MENUNGGU,
                          "closed_seq": None, "closed_at": None, "completed_by": None, "assignee": None,
                          "assignee_seq": None}
@@ -285,6 +293,8 @@ class Replay:
         status = CaseStatus.SELESAI if self.workflow.completed else CaseStatus.TERBUKA
         if record.case.status != status:
             found.append(problem(last_seq, "status kasus berbeda", None, status, record.case.status))
+        found += columns.compare(record.case, record.events, variables, [t.name for t in self.snapshot.ready.values()],
+                                 *self.closed)
         found += self._compare_state(last_seq)
         found += self._compare_rows(record.tasks, self.tasks, "tugas", _task_fields)
         found += self._compare_rows(record.timers, self.timers, "timer", _timer_fields)
@@ -344,11 +354,13 @@ def _task_fields(item, usernames):
     if isinstance(item, dict):
         return {"element_id": item["element_id"], "status": item["status"], "due": item["due"],
                 "opened_at": instant(item["opened_at"]), "closed_at": instant(item["closed_at"]),
-                "completed_by": item["completed_by"], "assignee": item["assignee"] if item["status"] == TaskStatus.SIAP else None}
+                "completed_by": item["completed_by"], "assignee": item["assignee"] if item["status"] == TaskStatus.SIAP else None,
+                "role": item["role"], "wilayah": item["wilayah"]}
     return {"element_id": item.element_id, "status": item.status, "due": instant(item.due_at),
             "opened_at": instant(item.created_at), "closed_at": instant(item.completed_at),
             "completed_by": usernames.get(item.completed_by), "assignee":
-                usernames.get(item.assignee_id) if item.status == TaskStatus.SIAP else None}
+                usernames.get(item.assignee_id) if item.status == TaskStatus.SIAP else None,
+            "role": item.role, "wilayah": item.wilayah}
 
 
 def _timer_fields(item, _usernames):
