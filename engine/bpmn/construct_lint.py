@@ -93,6 +93,12 @@ def lint_constructs(root: Any, say: Say, supported_spiff: frozenset[str] = froze
                 refuse(_owner(node.getparent()), REFUSED_EVENTS[local])
             elif local == "startEvent":
                 _start_event(node, refuse)
+            elif local == "multiInstanceLoopCharacteristics":
+                _multi_instance(node, refuse)
+            elif local == "standardLoopCharacteristics":
+                _standard_loop(node, refuse)
+            elif local == "eventBasedGateway":
+                _event_gateway(root, node, refuse)
             elif local in ("subProcess", "transaction"):
                 starts = [c for c in node if _local(c) == "startEvent"]
                 if len(starts) != 1:
@@ -109,6 +115,49 @@ def lint_constructs(root: Any, say: Say, supported_spiff: frozenset[str] = froze
     return found
 
 
+LOOPED = ("userTask", "scriptTask")
+MAX_LOOPS = 100
+
+
+def _multi_instance(node, refuse):
+    task = node.getparent()
+    if _local(task) not in LOOPED:
+        refuse(task, N_("multi-instance hanya didukung pada userTask dan scriptTask, bukan {unsur}",
+                        unsur=_local(task)))
+        return
+    if _local(task) != "userTask":
+        return
+    collection = node.get(f"{{{CAMUNDA_NS}}}collection")
+    element = node.get(f"{{{CAMUNDA_NS}}}elementVariable")
+    fields = [f.get("id") for f in task.iter(f"{{{CAMUNDA_NS}}}formField")]
+    if not collection or not element or fields != [element]:
+        refuse(task, N_("tugas pengguna multi-instance perlu camunda:collection dan camunda:elementVariable, dan "
+                        "formulirnya tepat satu kolom dengan id yang sama dengan elementVariable (jawaban tiap "
+                        "petugas disimpan ke koleksi; kolom lain akan hilang)"))
+
+
+def _standard_loop(node, refuse):
+    task = node.getparent()
+    if _local(task) not in LOOPED:
+        refuse(task, N_("perulangan (standard loop) hanya didukung pada userTask dan scriptTask, bukan {unsur}",
+                        unsur=_local(task)))
+        return
+    maximum = node.get("loopMaximum") or ""
+    if not maximum.isdigit() or not 1 <= int(maximum) <= MAX_LOOPS:
+        refuse(task, N_("perulangan (standard loop) perlu batas loopMaximum 1 sampai {maks} agar tidak berputar "
+                        "tanpa akhir", maks=MAX_LOOPS))
+
+
+def _event_gateway(root, gateway, refuse):
+    targets = {f.get("targetRef") for f in root.iter(f"{{{BPMN_NS}}}sequenceFlow") if f.get("sourceRef") == gateway.get("id")}
+    for target in root.iter():
+        if _ns(target) != BPMN_NS or _local(target) == "sequenceFlow" or target.get("id") not in targets:
+            continue
+        kinds = {_local(c) for c in target}
+        if _local(target) != "intermediateCatchEvent" or not kinds & {"messageEventDefinition", "timerEventDefinition"}:
+            refuse(gateway, N_("gateway berbasis event hanya boleh diikuti event tangkap pesan atau timer"))
+
+
 def _top_spiff(node):
     """Only the outermost spiffworkflow: element is named (its children belong to it)."""
     parent = node.getparent()
@@ -121,7 +170,13 @@ def _start_event(node, refuse):
         return
     container = node.getparent()
     in_event_subprocess = _local(container) == "subProcess" and container.get("triggeredByEvent") == "true"
-    if not in_event_subprocess:
+    kinds = {_local(d) for d in definitions}
+    if in_event_subprocess and node.get("isInterrupting", "true") != "false" and kinds & {
+            "messageEventDefinition", "timerEventDefinition"}:
+        refuse(node, N_("subproses event dengan pesan atau timer harus tidak menyela (non-interrupting): alur utama "
+                        "tidak dihentikan mesin ini; hilangkan centang 'Interrupting', atau pakai boundary event pada "
+                        "tugasnya"))
+    elif not in_event_subprocess:
         refuse(node, N_("start event dengan pemicu ({pemicu}) tidak didukung: kasus dimulai dari penerimaan "
                         "pengaduan; gunakan start event biasa (atau letakkan pemicu di subproses event)",
                         pemicu=", ".join(_local(d).removesuffix("EventDefinition") for d in definitions)))

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -126,8 +127,7 @@ class Runner:
         """Every armed timer with its due instant (UTC)."""
         timers = []
         for task in workflow.event_manager.tasks.values():
-            definition = task.task_spec.event_definition
-            if not isinstance(definition, TimerEventDefinition):
+            if not _definitions_of(task, TimerEventDefinition):  # a timer, or one of an event-based gateway's
                 continue
             value = task.internal_data.get("event_value")
             if isinstance(value, dict):
@@ -150,6 +150,24 @@ class Runner:
         _diagram_step(workflow.refresh_timers)
         self._run_engine(workflow)
         return due
+
+    def waiting_messages(self, workflow: BpmnWorkflow) -> list[str]:
+        """Names of the messages the case is waiting for now (message catches, event-based gateways)."""
+        return sorted({d.name for d in _message_catches(workflow) if d.name})
+
+    def deliver_message(self, workflow: BpmnWorkflow, name: str, payload: dict[str, Any], now: datetime) -> None:
+        """Hand a message from outside to the case and run on; its payload becomes the variable `pesan`.
+
+        Conflict when the case is not waiting for a message of that name.
+        """
+        waiting = [d for d in _message_catches(workflow) if d.name == name]
+        if not waiting:
+            raise Conflict(N_("Kasus ini tidak sedang menunggu pesan '{pesan}'", pesan=name), pesan=name)
+        self.set_clock(workflow, now)
+        definition = waiting[0]
+        event = BpmnEvent(definition, payload={"payload": dict(payload), "result_var": MESSAGE_VARIABLE})
+        _diagram_step(lambda: workflow.catch(event))
+        self._run_engine(workflow)
 
     def take_messages(self, workflow: BpmnWorkflow) -> list[tuple[str, Any]]:
         """Messages the diagram threw that nothing inside it caught: [(name, payload)], removed."""
@@ -187,6 +205,24 @@ class Runner:
         return task
 
 
+def _message_catches(workflow):
+    """Message definitions the case would catch now: waiting catches, event-based gateways, and the
+    start events of message event subprocesses while the case runs."""
+    found = [d for t in workflow.event_manager.tasks.values() for d in _definitions_of(t, MessageEventDefinition)]
+    if not workflow.completed:
+        for name in workflow.spec.start.trigger_specs:
+            spec = workflow.subprocess_specs.get(name)
+            found.extend(ts.event_definition for ts in getattr(spec, "bpmn_start_events", [])
+                         if isinstance(ts.event_definition, MessageEventDefinition))
+    return found
+
+
+def _definitions_of(task, kind):
+    """The event definitions of `kind` a waiting task catches: its own, or those of an event-based gateway."""
+    definition = task.task_spec.event_definition
+    return [d for d in [definition, *getattr(definition, "event_definitions", [])] if isinstance(d, kind)]
+
+
 def _attached_task(timer_task):
     """The id of the human task a boundary timer is attached to (its manual sibling), if any."""
     parent = timer_task.parent
@@ -204,6 +240,7 @@ def default_clock_functions() -> dict[str, Callable[..., str]]:
 
 
 REMINDER = "pengingat"
+MESSAGE_VARIABLE = "pesan"  # where the payload of a message from outside lands in the case variables
 
 
 def _notice(task_spec):

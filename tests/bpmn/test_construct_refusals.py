@@ -109,3 +109,37 @@ def test_the_api_refuses_a_self_calling_process_on_upload_and_explains_it_in_eng
     assert any("berputar" in f["message"] for f in refused.get_json()["findings"])
     english = api(ANALIS).post("/workflows/validate?lang=en", json={"process_id": "A", "files": files})
     assert any("call cycle" in f["message"] for f in english.get_json()["findings"]), english.get_json()
+
+
+MI_FORM = ('<bpmn:extensionElements><camunda:formData><camunda:formField id="catatan" label="Catatan" type="string"/>'
+           '</camunda:formData></bpmn:extensionElements>')
+
+
+@pytest.mark.parametrize("node, words", [
+    ('<bpmn:userTask id="X" name="Kunjungi">' + MI_FORM + '<bpmn:multiInstanceLoopCharacteristics '
+     'camunda:collection="desa" camunda:elementVariable="satu_desa"/></bpmn:userTask>', "tepat satu kolom"),
+    ('<bpmn:subProcess id="X"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>2</bpmn:loopCardinality>'
+     '</bpmn:multiInstanceLoopCharacteristics><bpmn:startEvent id="XS"/><bpmn:endEvent id="XE"/>'
+     '<bpmn:sequenceFlow id="XF" sourceRef="XS" targetRef="XE"/></bpmn:subProcess>', "hanya didukung pada userTask"),
+    ('<bpmn:scriptTask id="X" scriptFormat="python"><bpmn:standardLoopCharacteristics><bpmn:loopCondition>True'
+     '</bpmn:loopCondition></bpmn:standardLoopCharacteristics><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>',
+     "loopMaximum"),
+])
+def test_loops_whose_work_would_be_lost_or_never_end_are_refused(node, words):
+    mine = [f for f in _errors(_one_node(node)) if f.element_id == "X"]
+    assert any(words in f.message for f in mine), [f.message for f in mine]
+
+
+def test_an_interrupting_message_event_subprocess_is_refused_since_the_main_flow_would_go_on():
+    body = ('<bpmn:startEvent id="S"/>' + user_task("U") + '<bpmn:endEvent id="E"/>' + chain("S", "U", "E")
+            + '<bpmn:subProcess id="ESP" triggeredByEvent="true"><bpmn:startEvent id="ES"><bpmn:messageEventDefinition '
+            'id="Md" messageRef="Msg"/></bpmn:startEvent><bpmn:endEvent id="EE"/>' + chain("ES", "EE") + '</bpmn:subProcess>')
+    errors = _errors({"p.bpmn": process(body, extra='<bpmn:message id="Msg" name="masuk"/>')})
+    assert [(f.element_id, "non-interrupting" in f.message) for f in errors] == [("ES", True)]
+
+
+def test_an_event_based_gateway_followed_by_something_other_than_a_catch_event_is_refused():
+    body = ('<bpmn:startEvent id="S"/><bpmn:eventBasedGateway id="G"/>' + user_task("U") + '<bpmn:endEvent id="E"/>'
+            + chain("S", "G", "U", "E"))
+    errors = _errors({"p.bpmn": process(body)})
+    assert any(f.element_id == "G" and "event tangkap pesan atau timer" in f.message for f in errors)
