@@ -23,7 +23,7 @@ from engine.cases import commands
 from engine.processes import versions
 from engine.cases import intake
 from engine.demo import seed
-from engine.processes.editing import refuse_if_invalid, require_reader
+from engine.processes.editing import refuse_if_invalid, require_analyst, require_reader
 from engine.store.models import User, db
 
 REQUIRED = ("nama", "pengaduan", "langkah", "harapan")
@@ -143,8 +143,9 @@ def dry_run(actor: Actor, version_id: int, settings: Settings, now: datetime) ->
 
 def dry_run_files(actor: Actor, process_id: str, files: dict[str, str], settings: Settings,
                   now: datetime) -> dict[str, Any]:
-    """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate."""
-    require_reader(actor)
+    """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate.
+    Diagram editors only: it runs expressions nobody has reviewed yet."""
+    require_analyst(actor)
     refuse_if_invalid(files, process_id)
     return _compare_suite(process_id, load_bundle(files, process_id), None, None, settings, now)
 

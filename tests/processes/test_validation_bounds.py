@@ -103,3 +103,23 @@ def test_a_request_over_the_size_limit_is_refused_with_a_clear_indonesian_messag
     status, answer, _seconds = _call(server + "/api/v1/workflows/validate", tokens["analis.cianjur"], body)
     assert status == 413
     assert answer["message"] == "Permintaan terlalu besar: batasnya 16 MB per kiriman; kirim berkas yang lebih kecil"
+
+
+def test_only_diagram_editors_may_validate_or_dry_run_unsaved_content(app, api):
+    from tests.processes.test_workflow_pages import _client
+
+    hostile = {"process_id": "keluhan", "files": shapes()["perulangan_bersarang"]}
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own test; here only the role is exercised
+    for user in ("manajer.cianjur", "auditor.cianjur", "admin.cianjur"):
+        assert api(user).post("/workflows/validate", json=hostile).status_code == 403, user
+        client = _client(app, user)
+        for path in ("/alur-kerja/validasi", "/alur-kerja/uji-coba"):
+            assert client.post(path, json=hostile).status_code == 403, (user, path)
+    # an auditor still reads the modeler page, with the two buttons switched off and saying why
+    page = _client(app, "auditor.cianjur").get("/alur-kerja/1/ubah").get_data(as_text=True)
+    assert 'id="tombol-validasi" disabled title="Hanya analis diagram' in page
+    assert 'id="tombol-uji" disabled' in page
+    analyst = _client(app, "analis.cianjur")
+    assert 'id="tombol-validasi" >' in analyst.get("/alur-kerja/1/ubah").get_data(as_text=True)
+    answer = analyst.post("/alur-kerja/validasi", json=hostile)
+    assert answer.status_code == 200 and answer.get_json()["ok"] is False

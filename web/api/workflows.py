@@ -1,7 +1,7 @@
 """v1 workflow management: validate, history, diff, download, retire, roll back, migrate, dry run.
 
-Reading, validating and dry runs (nothing stored) need ``access.DIAGRAMS_VIEW``; retiring, rolling
-back and migrating need ``access.DIAGRAMS_EDIT``.
+Reading and dry runs of stored versions need ``access.DIAGRAMS_VIEW``; validating unsaved files
+(which evaluates their expressions), retiring, rolling back and migrating need ``access.DIAGRAMS_EDIT``.
 """
 
 from flask import g
@@ -18,7 +18,7 @@ from web.i18n import translate_findings
 
 
 @bp.post("/workflows/validate")
-@api_requires(access.DIAGRAMS_VIEW)
+@api_requires(access.DIAGRAMS_EDIT)
 @api_doc("Validasi berkas BPMN/DMN tanpa menyimpan: temuan per elemen (id, nama, baris)",
          body=ws.ValidationRequestSchema, response=ws.ValidationSchema)
 def validate_workflow(body):

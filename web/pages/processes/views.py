@@ -1,8 +1,8 @@
 """Workflow management pages: versions, modeler, upload, diff, migration.
 
 Reading is ``access.DIAGRAMS_VIEW`` (auditors among others), anything that stores something is
-``access.DIAGRAMS_EDIT`` (analysts); validating and the modeler's dry run store nothing and so only
-need the first. The services check the same actions again.
+``access.DIAGRAMS_EDIT`` (analysts); so are validating and the modeler's dry run, which store nothing
+but evaluate the expressions of unsaved content. The services check the same actions again.
 """
 
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
@@ -46,7 +46,7 @@ def editor(version_id):
 
 
 @bp.post("/alur-kerja/validasi")
-@requires(access.DIAGRAMS_VIEW)
+@requires(access.DIAGRAMS_EDIT)
 def validate():
     body = request.get_json(silent=True) or {}
     try:
@@ -73,7 +73,7 @@ def save_and_publish():
 
 
 @bp.post("/alur-kerja/uji-coba")
-@requires(access.DIAGRAMS_VIEW)
+@requires(access.DIAGRAMS_EDIT)
 def dry_run_edits():
     """The modeler's dry run: the scenario suite on the published version and on the unsaved edits."""
     from flask import current_app
