@@ -230,6 +230,36 @@ def summary(checkpoint: dict | None) -> dict[str, Any] | None:
         "ditolak": checkpoint.get("ditolak", [])}
 
 
+def _last_line(path: Path) -> str | None:
+    """The file's last line, read from the end (the first checkpoint's line may be long)."""
+    if not path.exists():
+        return None
+    with open(path, "rb") as source:
+        position = source.seek(0, os.SEEK_END)
+        tail = b""
+        while position > 0 and tail.rstrip(b"\n").count(b"\n") == 0:
+            step = min(65536, position)
+            position -= step
+            source.seek(position)
+            tail = source.read(step) + tail
+    text = tail.rstrip(b"\n")
+    return text.rsplit(b"\n", 1)[-1].decode("utf-8") if text else None
+
+
+def latest(store: Store) -> dict[str, Any] | None:
+    """The printable summary of the last checkpoint with `sah`: whether its signature holds."""
+    line = _last_line(store.file)
+    if line is None:
+        return None
+    try:
+        entry = json.loads(line)
+        mac = entry.pop("mac")
+        valid = hmac.compare_digest(_sign(_key(store.key_file, create=False), entry), str(mac))
+    except (ValueError, KeyError, AttributeError, InvalidInput):
+        return {"sah": False}
+    return {**(summary({**entry, "mac": mac}) or {}), "sah": valid, "pada": datetime.fromisoformat(entry["waktu"])}
+
+
 # -- holding the database against the anchor ----------------------------------------------
 
 

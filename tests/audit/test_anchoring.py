@@ -11,26 +11,15 @@ import hashlib
 import json
 import os
 import stat
-from dataclasses import replace
 
-import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
-from engine.audit import checkpoint, verify
+from engine.audit import verify
 from tests.audit.test_audit_tampering import _rehash, attacker  # noqa: F401 - the attacker fixture
 from tests.conftest import sql
 from tests.journeys import approve_pkh_referral, intake
 from web.cli import cli
-
-
-@pytest.fixture
-def store(app, tmp_path):
-    """The app's checkpoints and key in a folder of this test's own."""
-    settings = replace(app.config["SLRT_SETTINGS"], checkpoint_dir=str(tmp_path / "jangkar"),
-                       checkpoint_key_file=str(tmp_path / "rahasia" / "jangkar.key"))
-    app.config["SLRT_SETTINGS"] = settings
-    return checkpoint.Store.from_settings(settings)
 
 
 def _slrt(app, *args):

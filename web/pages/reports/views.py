@@ -5,6 +5,7 @@ from time import perf_counter
 
 from flask import Response, abort, current_app, g, render_template, request
 
+from engine.audit import checkpoint
 from engine.domain import access
 from engine.errors import InvalidInput
 from engine.i18n import N_
@@ -112,8 +113,9 @@ def report(kind):
         abort(404)
     started = perf_counter()
     board, title, period = REPORTS[kind]()
+    anchor = checkpoint.latest(checkpoint.Store.from_settings(current_app.config["SLRT_SETTINGS"]))
     page = render_template("report.html", actor=g.actor, board=board, kind=kind, report_title=title, period=period,
-                           generated=now())
+                           generated=now(), anchor=anchor)
     return _timed(Response(page), started)
 
 
