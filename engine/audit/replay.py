@@ -26,7 +26,7 @@ from engine.audit import columns
 from engine.audit.eventlog import canonical, instant, outcome, variable_texts
 
 RUNNER = persistence.RUNNER
-WORKFLOW_EVENTS = ("kasus_dibuat", "tugas_selesai", "timer_terpicu")
+WORKFLOW_EVENTS = ("kasus_dibuat", "tugas_selesai", "timer_terpicu", "pesan_diterima")
 CLAIM_EVENTS = ("tugas_diklaim", "tugas_dilepas")
 HANDOVER = "tugas_dialihkan"    # an administrator handed a claimed task to a replacement
 MIGRATION = "kasus_dimigrasi"   # an analyst moved the case onto a newer diagram version
@@ -148,6 +148,8 @@ class Replay:
                     raise _Diverged([problem(event.seq, "data formulir berbeda setelah diperiksa ulang",
                                              event.element_id, canonical(data), canonical(values))])
                 task["completed_by"] = event.actor
+            elif event.type == "pesan_diterima":  # a message from outside (engine/cases/messages.py)
+                RUNNER.deliver_message(self.workflow, data["nama"], data["isi"], event.at)
             else:
                 fired = RUNNER.fire_due_timers(self.workflow, event.at)
                 found = [t.element_id for t in fired]

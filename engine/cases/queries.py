@@ -279,6 +279,7 @@ EVENT_LABELS = {
     "timer_terpicu": N_("Batas waktu tercapai"),
     "kasus_dimigrasi": N_("Dipindahkan ke versi diagram yang lebih baru"),
     "insiden_diagram": N_("Insiden diagram: langkah dihentikan"),
+    "pesan_diterima": N_("Pesan dari luar diterima"),
 }
 INCIDENT_CAUSES = {
     "langkah": N_("melebihi batas langkah"),
@@ -314,6 +315,8 @@ def timeline(actor: Actor, key: int | str) -> list[dict[str, Any]]:
             cause = INCIDENT_CAUSES.get(e["data"].get("batas") or "", N_("ekspresi gagal"))
             what = N_("Insiden diagram: langkah {elemen} dihentikan karena ekspresinya {sebab}; data kasus tidak "
                       "berubah — hubungi analis diagram", elemen=e["element_id"] or "?", sebab=cause)
+        if e["type"] == "pesan_diterima":
+            what = N_("Pesan dari luar diterima: {pesan}", pesan=e["data"].get("nama") or "?")
         out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,
                     "incident": incident, "data": e["data"] if e["type"] == "tugas_selesai" else {}})
     return out

@@ -90,6 +90,7 @@ EXPECTED = {
     ("/api/v1/cases/<key>", "GET"): (CASE_READERS, set()),
     ("/api/v1/cases/<key>/events", "GET"): (CASE_READERS, set()),
     ("/api/v1/cases/<key>/replay", "POST"): ({MAN, ADM, AUD}, set()),
+    ("/api/v1/cases/<key>/messages", "POST"): ({BO, SUP, MAN, PP}, set()),  # allowed: 409, waits for no message
     ("/api/v1/tasks", "GET"): (LANES, BOTH),
     ("/api/v1/tasks/<task_id>", "GET"): (CASE_READERS, set()),
     ("/api/v1/tasks/<task_id>/claim", "POST"): (TASK_ACTORS, set()),
@@ -242,6 +243,8 @@ def _request(rule, method, role, target):
         kwargs["data"] = {"username": "fo.cianjur", "password": "salah-sekali"}
     elif rule == "/api/v1/cases" and method == "POST":
         kwargs["json"] = _intake_fields(village)
+    elif rule == "/api/v1/cases/<key>/messages":
+        kwargs["json"] = {"nama": "jawaban_instansi"}
     elif rule.startswith("/api/v1/tasks/") and rule.endswith("/complete"):
         kwargs["json"] = {"data": {}}  # passes the access check, then fails validation (422)
     elif rule.endswith("/beda") or rule.endswith("/diff"):

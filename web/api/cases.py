@@ -5,7 +5,7 @@ from flask import current_app, g, jsonify, request
 from engine.errors import AuthenticationFailed
 from engine.audit import verify
 from engine.people import auth
-from engine.cases import commands
+from engine.cases import commands, messages
 from engine.processes import editing, versions
 from engine.cases import queries
 from engine.registry import dtks
@@ -125,6 +125,15 @@ def release_task(task_id):
          errors=(409,))
 def complete_task(task_id, body):
     case_id = commands.complete_task(g.actor, task_id, body["data"], now()).case_id
+    return queries.case_after_action(g.actor, case_id, now())
+
+
+@bp.post("/cases/<key>/messages")
+@api_requires(access.TASKS)
+@api_doc("Kirim pesan dari luar ke kasus yang menunggunya (event tangkap pesan); isinya menjadi variabel `pesan`",
+         body=schemas.MessageSchema, response=schemas.CaseDetailSchema, errors=(409,))
+def send_message(key, body):
+    case_id = messages.deliver(g.actor, key, body["nama"], body["isi"], now()).case_id
     return queries.case_after_action(g.actor, case_id, now())
 
 

@@ -66,6 +66,11 @@ class CompleteSchema(StrictSchema):
     data = fields.Dict(keys=fields.String(), required=True, error_messages=_msg(invalid=N_("harus berupa objek")))
 
 
+class MessageSchema(StrictSchema):
+    nama = fields.String(required=True, error_messages=_msg())
+    isi = fields.Dict(keys=fields.String(), load_default=dict, error_messages=_msg(invalid=N_("harus berupa objek")))
+
+
 class TokenRequestSchema(StrictSchema):
     username = fields.String(required=True, error_messages=_msg())
     password = fields.String(required=True, error_messages=_msg())
