@@ -1,8 +1,11 @@
 """Time validation before publishing and the scenario dry run.
 
-    .venv/bin/python bench/validation.py [--repeat 5]
+    .venv/bin/python bench/validation.py [--repeat 5] [--growth-only]
 
-Reports: validating the shipped diagram set (7 BPMN + 9 DMN files: XML checks, sandbox on every
+Reports: how validation grows with the size of a decision table (100 / 1,000 / 10,000 literal
+rules, in one and in two columns) and with the length of one cell (up to the 4,000-character cap,
+and a 60,000-character cell that the cap refuses) — each should cost about the same per rule and
+per character whatever the size (linear); then validating the shipped diagram set (7 BPMN + 9 DMN files: XML checks, sandbox on every
 expression, DMN coverage/overlap, SpiffWorkflow spec build); validating every corpus file in
 ../shared/corpus one by one; and a dry run of the scenario suite (every scenario played in memory
 on the published version and on a draft) against a fresh SQLite demo database.
@@ -29,10 +32,59 @@ def timed(function, repeat):
     return result, statistics.median(times)
 
 
+def growth(repeat):
+    """Validation time of one decision table by rule count and by cell length."""
+    from engine.bpmn.lint import lint_files
+    from engine.bpmn.sandbox import _compile_checked
+    from tests.processes.hostile import decision_table
+
+    def cold(files):  # each run compiles every cell afresh (the sandbox keeps a cache of 4,096)
+        def run():
+            _compile_checked.cache_clear()
+            return lint_files(files)
+        return run
+
+    print("rules  columns  findings  median ms  us per rule")
+    for columns in (1, 2):
+        for rules in (100, 1_000, 10_000):
+            table = decision_table(rules, second_column=10 if columns == 2 else 0)
+            found, seconds = timed(cold({"rules/besar.dmn": table}), repeat)
+            print(f"{rules:>6}  {columns:>7}  {len(found):>8}  {seconds * 1000:>9.1f}  {seconds * 1e6 / rules:>11.1f}")
+    print("cell chars  kind               findings  median ms")
+    for length in (100, 1_000, 4_000, 60_000):
+        for kind, cell in (("'?' repeated", "?" * length),
+                           ("? == long text", '? == "' + "a" * (length - 7) + '"'),
+                           ("? in (many items)", "? in (" + ", ".join(['"a"'] * ((length - 6) // 5)) + ")")):
+            table = decision_table(10, cell=cell)
+            found, seconds = timed(cold({"rules/besar.dmn": table}), repeat)
+            print(f"{length:>10}  {kind:<18}  {len(found):>8}  {seconds * 1000:>9.1f}")
+
+
+def placeholder(repeat):
+    """The DMN `?` substitution: SpiffWorkflow's pattern (rescans the cell per `?`) against one pass."""
+    import re
+
+    from engine.bpmn.expressions import substitute_placeholder
+
+    spiff = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+    print("'?' chars  SpiffWorkflow pattern ms  one pass ms")
+    for length in (1_000, 4_000, 16_000):
+        cell = "?" * length
+        _, pattern = timed(lambda: spiff.sub("dmninput", cell), max(1, repeat // 2))
+        _, linear = timed(lambda: substitute_placeholder(cell, "dmninput"), repeat)
+        print(f"{length:>9}  {pattern * 1000:>24.1f}  {linear * 1000:>11.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--growth-only", action="store_true")
     args = parser.parse_args()
+
+    growth(args.repeat)
+    placeholder(args.repeat)
+    if args.growth_only:
+        return
 
     from engine.bpmn.lint import lint_files
     from engine.config import load_settings
