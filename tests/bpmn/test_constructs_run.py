@@ -201,3 +201,39 @@ def test_a_non_interrupting_message_event_subprocess_runs_when_the_message_comes
     assert case.data["pengingat"] is True and [e for e, _i in case.ready()] == ["U"]
     case.complete("U", {"catatan": "ok"})
     assert case.completed and case.waiting == ([], [])
+
+
+@pytest.mark.parametrize("interrupting", [True, False])
+def test_a_message_boundary_event_on_a_user_task_takes_its_path_when_the_message_comes(interrupting):
+    cancel = "" if interrupting else ' cancelActivity="false"'
+    body = ('<bpmn:startEvent id="S"/>' + user_task("U") + '<bpmn:endEvent id="E"/>'
+            f'<bpmn:boundaryEvent id="B" attachedToRef="U"{cancel}>{MESSAGE_DEF.format("B")}</bpmn:boundaryEvent>'
+            + script("ZB", "dibatalkan = pesan['alasan']") + '<bpmn:endEvent id="EB"/>'
+            + chain("S", "U", "E") + chain("B", "ZB", "EB"))
+    case = Case(body)
+    assert case.waiting[0] == ["jawaban_instansi"]
+    case.message("jawaban_instansi", {"alasan": "dicabut pelapor"})
+    assert case.data["dibatalkan"] == "dicabut pelapor"
+    if interrupting:
+        assert case.completed and case.ready() == []
+    else:
+        assert [e for e, _i in case.ready()] == ["U"]
+        case.complete("U", {"catatan": "tetap selesai"})
+        assert case.completed
+
+
+def test_an_inclusive_gateway_runs_every_branch_whose_condition_holds_and_joins_them():
+    body = ('<bpmn:startEvent id="S"/>' + script("Z", "bantuan = ['pkh', 'bpnt']")
+            + '<bpmn:inclusiveGateway id="G" default="F_G_U3"/>' + user_task("U1") + user_task("U2") + user_task("U3")
+            + '<bpmn:inclusiveGateway id="J"/><bpmn:endEvent id="E"/>' + chain("S", "Z", "G")
+            + '<bpmn:sequenceFlow id="F_G_U1" sourceRef="G" targetRef="U1"><bpmn:conditionExpression>'
+            "'pkh' in bantuan</bpmn:conditionExpression></bpmn:sequenceFlow>"
+            '<bpmn:sequenceFlow id="F_G_U2" sourceRef="G" targetRef="U2"><bpmn:conditionExpression>'
+            "'bpnt' in bantuan</bpmn:conditionExpression></bpmn:sequenceFlow>"
+            + chain("G", "U3") + chain("U1", "J") + chain("U2", "J") + chain("U3", "J") + chain("J", "E"))
+    case = Case(body)
+    assert sorted(e for e, _i in case.ready()) == ["U1", "U2"]
+    case.complete("U1", {"catatan": "pkh"})
+    assert not case.completed
+    case.complete("U2", {"catatan": "bpnt"})
+    assert case.completed
