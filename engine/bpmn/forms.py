@@ -171,13 +171,17 @@ def _string(form_field, raw):
     return value
 
 
+# digits, optionally grouped by threes with Indonesian thousand separators (1.500.000)
+_WHOLE_NUMBER = re.compile(r"-?(\d{1,18}|\d{1,3}(\.\d{3}){1,5})")
+
+
 def _long(form_field, raw):
     if isinstance(raw, bool):
         raise ValueError(N_("{kolom} harus berupa bilangan bulat", kolom=N_(form_field.label)))
     if isinstance(raw, int):
         value = raw
-    elif isinstance(raw, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", raw):
-        value = int(raw)
+    elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
+        value = int(raw.strip().replace(".", ""))  # "1.500.000": Indonesian thousand separators
     else:
         raise ValueError(N_("{kolom} harus berupa bilangan bulat", kolom=N_(form_field.label)))
     if form_field.min is not None and value < form_field.min:

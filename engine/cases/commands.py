@@ -19,6 +19,7 @@ from engine.cases import persistence
 from engine.processes import versions
 from engine.cases import intake
 from engine.cases import once
+from engine.cases import queue
 from engine.cases import notify
 from engine.reports import rollups
 from engine.cases.persistence import (  # the runner, its set-up and the cache, used through here
@@ -77,6 +78,8 @@ def _write_new_case(actor, data, bundle, version_id, workflow, now):
     )
     case_id = statements.ADD_CASE.execute(row).scalar_one()
     row["id"] = case_id
+    if data.get("nomor_antrian"):
+        queue.consume(data["wilayah"][:4], data["nomor_antrian"], case_id, now)
     case = persistence.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],
                                {name: row.get(name) for name in rollups.CASE_COLUMNS})
     return persistence.persist(case, bundle, workflow, persistence.Snapshot({}, {}, {}), now, actor, "kasus_dibuat",

@@ -18,6 +18,15 @@ from engine.store import statements
 from engine.store.models import db
 
 _DIGITS = {"nik": 16, "no_kk": 16}
+# what the intake form calls each field: messages name the label, never the variable
+LABELS = {
+    "kanal": N_("Kanal"), "jenis_keluhan": N_("Jenis keluhan"), "program": N_("Program"), "kategori": N_("Kategori"),
+    "jenis_sekolah": N_("Jenis sekolah"), "uraian": N_("Uraian keluhan"), "wilayah": N_("Desa/kelurahan pelapor"),
+    "rahasia": N_("Rahasiakan identitas pelapor"), "aparat_desa": N_("Pengaduan tentang aparat desa"),
+    "nomor_antrian": N_("Nomor antrian"), "nik": N_("NIK"), "no_kk": N_("No. KK"), "nama": N_("Nama"),
+    "telepon": N_("Telepon"), "alamat": N_("Alamat"), "jenis_kelamin": N_("Jenis kelamin"),
+    "disabilitas": N_("Penyandang disabilitas"), "penerima_manfaat": N_("Penerima manfaat program"),
+}
 _PELAPOR_TEXT = {"nama": 200, "telepon": 30, "alamat": 300}
 
 
@@ -37,28 +46,30 @@ def prepare(actor: Actor, payload: dict[str, Any], now: datetime) -> dict[str, A
     _choice(payload, "jenis_sekolah", JENIS_SEKOLAH, errors, data)
     uraian = payload.get("uraian")
     if not isinstance(uraian, str) or len(uraian.strip()) < 5:
-        errors["uraian"] = N_("Uraian keluhan wajib diisi (minimal 5 karakter)")
+        errors["uraian"] = N_("{kolom} wajib diisi (minimal 5 karakter)", kolom=LABELS["uraian"])
     elif len(uraian) > 4000:
-        errors["uraian"] = N_("Uraian keluhan maksimal 4000 karakter")
+        errors["uraian"] = N_("{kolom} maksimal {n} karakter", kolom=LABELS["uraian"], n=4000)
     else:
         data["uraian"] = uraian.strip()
     rahasia = payload.get("rahasia", True)
     if not isinstance(rahasia, bool):
-        errors["rahasia"] = N_("{kolom} harus true atau false", kolom="rahasia")
+        errors["rahasia"] = N_("{kolom} harus ya atau tidak", kolom=LABELS["rahasia"])
     data["rahasia"] = rahasia if isinstance(rahasia, bool) else True
     aparat = payload.get("aparat_desa", False)
     if not isinstance(aparat, bool):
-        errors["aparat_desa"] = N_("{kolom} harus true atau false", kolom="aparat_desa")
+        errors["aparat_desa"] = N_("{kolom} harus ya atau tidak", kolom=LABELS["aparat_desa"])
     data["aparat_desa"] = aparat is True
     data["pelapor"] = _pelapor(payload.get("pelapor"), errors)
     wilayah: Any = payload.get("wilayah")  # a str once checked below
-    if not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
-        errors["wilayah"] = N_("wilayah harus kode desa/kelurahan BPS 10 angka")
+    if wilayah in (None, ""):
+        errors["wilayah"] = N_("{kolom} wajib dipilih", kolom=LABELS["wilayah"])
+    elif not isinstance(wilayah, str) or not re.fullmatch(r"\d{10}", wilayah):
+        errors["wilayah"] = N_("{kolom} harus kode desa/kelurahan BPS 10 angka", kolom=LABELS["wilayah"])
     elif statements.REGION_CODE.execute({"_code": wilayah}).first() is None:
-        errors["wilayah"] = N_("kode desa/kelurahan tidak dikenal")
+        errors["wilayah"] = N_("{kolom}: kode desa/kelurahan tidak dikenal", kolom=LABELS["wilayah"])
     if "nomor_antrian" in payload:
         if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
-            errors["nomor_antrian"] = N_("nomor antrian tidak valid")
+            errors["nomor_antrian"] = N_("{kolom} tidak valid", kolom=LABELS["nomor_antrian"])
         else:
             data["nomor_antrian"] = payload["nomor_antrian"]
     unknown = set(payload) - {"kanal", "jenis_keluhan", "program", "kategori", "jenis_sekolah", "uraian",
@@ -94,17 +105,18 @@ def _choice(payload, name, allowed, errors, data, required=False):
     value = payload.get(name)
     if value is None or value == "":
         if required:
-            errors[name] = N_("{kolom} wajib diisi", kolom=name)
+            errors[name] = N_("{kolom} wajib diisi", kolom=LABELS.get(name, name))
         return
     if value not in allowed:
-        errors[name] = N_("{kolom} harus salah satu dari: {pilihan}", kolom=name, pilihan=", ".join(allowed))
+        errors[name] = N_("{kolom} harus salah satu dari: {pilihan}", kolom=LABELS.get(name, name),
+                          pilihan=", ".join(allowed))
         return
     data[name] = value
 
 
 def _pelapor(raw, errors):
     if not isinstance(raw, dict):
-        errors["pelapor"] = N_("data pelapor wajib diisi")
+        errors["pelapor"] = N_("Data pelapor wajib diisi")
         return {}
     pelapor = {}
     for key, length in _DIGITS.items():
@@ -112,25 +124,25 @@ def _pelapor(raw, errors):
         if value in (None, ""):
             pelapor[key] = None
         elif not isinstance(value, str) or not re.fullmatch(rf"\d{{{length}}}", value):
-            errors[f"pelapor.{key}"] = N_("{kolom} harus {n} angka", kolom=key.upper().replace("_", " "), n=length)
+            errors[f"pelapor.{key}"] = N_("{kolom} harus {n} angka", kolom=LABELS[key], n=length)
         else:
             pelapor[key] = value
     for key, length in _PELAPOR_TEXT.items():
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > length):
-            errors[f"pelapor.{key}"] = N_("{kolom} harus teks paling banyak {n} karakter", kolom=key, n=length)
+            errors[f"pelapor.{key}"] = N_("{kolom} harus teks paling banyak {n} karakter", kolom=LABELS[key], n=length)
         else:
             pelapor[key] = (value or "").strip()
     if not pelapor.get("nama"):
-        errors["pelapor.nama"] = N_("nama pelapor wajib diisi")
+        errors["pelapor.nama"] = N_("{kolom} wajib diisi", kolom=N_("Nama pelapor"))
     jk = raw.get("jenis_kelamin")
     if jk not in (None, "", "L", "P"):
-        errors["pelapor.jenis_kelamin"] = N_("jenis kelamin harus L atau P")
+        errors["pelapor.jenis_kelamin"] = N_("{kolom} harus Laki-laki atau Perempuan", kolom=LABELS["jenis_kelamin"])
     pelapor["jenis_kelamin"] = jk or None
     for key in ("disabilitas", "penerima_manfaat"):
         value = raw.get(key, False)
         if not isinstance(value, bool):
-            errors[f"pelapor.{key}"] = N_("{kolom} harus true atau false", kolom=key)
+            errors[f"pelapor.{key}"] = N_("{kolom} harus ya atau tidak", kolom=LABELS[key])
         pelapor[key] = bool(value) if isinstance(value, bool) else False
     unknown = set(raw) - set(_DIGITS) - set(_PELAPOR_TEXT) - {"jenis_kelamin", "disabilitas", "penerima_manfaat"}
     for key in sorted(unknown):

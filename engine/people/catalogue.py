@@ -66,9 +66,9 @@ def derive(values: Mapping[str, Any]) -> dict[str, str | None]:
 def intake_error(code: Any) -> str | None:
     """The Indonesian message for a program intake must refuse, or None when it is offered."""
     if code in (None, ""):
-        return N_("program wajib diisi")
+        return N_("{kolom} wajib diisi", kolom=N_("Program"))
     if not isinstance(code, str) or code not in codes():
-        return N_("program '{kode}' tidak ada di katalog program aktif; pilih salah satu dari: {pilihan}",
+        return N_("Program '{kode}' tidak ada di katalog program aktif; pilih salah satu dari: {pilihan}",
                   kode=code, pilihan=", ".join(codes()))
     return None
 

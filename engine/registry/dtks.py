@@ -16,6 +16,7 @@ from engine.store.models import Household, HouseholdMember, Region, db
 from engine.people import catalogue
 
 _SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
+_IDENTITY = ("nama", "alamat", "jenis_kelamin", "disabilitas")  # filled in at intake, in the officer's area only
 CSV_COLUMNS = ("no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "disabilitas",
                "wilayah", "alamat", "desil", "program")
 
@@ -32,18 +33,21 @@ def lookup(nik: str | None = None, no_kk: str | None = None) -> dict:
         household = db.session.get(Household, no_kk)
     if household is None:
         return {"terdaftar": False, "no_kk": None, "wilayah": None, "program": [], "anggota": 0, "desil": None,
-                "nik_cocok": False}
+                "nik_cocok": False, **dict.fromkeys(_IDENTITY)}
     count = len(db.session.scalars(select(HouseholdMember.nik).where(HouseholdMember.no_kk == household.no_kk)).all())
     return {
         "terdaftar": True, "no_kk": household.no_kk, "wilayah": household.wilayah,
         "program": list(household.programs or []), "anggota": count, "desil": household.desil,
-        "nik_cocok": member is not None,
+        "nik_cocok": member is not None, "alamat": household.alamat or None,
+        "nama": member.nama if member else None, "jenis_kelamin": member.jenis_kelamin if member else None,
+        "disabilitas": member.disabilitas if member else None,
     }
 
 
 def lookup_for(actor: Any, nik: str | None = None, no_kk: str | None = None) -> dict:
     """Registry status for officers who register or handle complaints; a household outside
-    the officer's area is reported only as registered, without its details."""
+    the officer's area is reported only as registered, without its details. The citizen's name,
+    address, sex and disability are given only to officers who register complaints (to fill the form)."""
     if not access.allowed(actor, access.REGISTRY):
         raise Forbidden(N_("Anda tidak berwenang memeriksa DTKS"))
     errors = {}
@@ -54,14 +58,17 @@ def lookup_for(actor: Any, nik: str | None = None, no_kk: str | None = None) -> 
         errors["nik"] = N_("isi NIK atau No. KK")
     if errors:
         raise InvalidInput(N_("Permintaan pencarian tidak valid"), errors=errors)
-    return within_area(actor, lookup(nik=nik, no_kk=no_kk))
+    status = within_area(actor, lookup(nik=nik, no_kk=no_kk))
+    if not access.allowed(actor, access.INTAKE):
+        status.update(dict.fromkeys(_IDENTITY))  # the identity only fills in an intake form
+    return status
 
 
 def within_area(actor: Any, status: dict) -> dict:
     """The registry status as the officer may see it: a household outside the officer's area is
     reported only as registered, without its KK, area, programs, members or decile."""
     if status["terdaftar"] and not access.in_area(actor, status["wilayah"]):
-        status.update(no_kk=None, wilayah=None, program=[], anggota=0, desil=None)
+        status.update(no_kk=None, wilayah=None, program=[], anggota=0, desil=None, **dict.fromkeys(_IDENTITY))
     return status
 
 

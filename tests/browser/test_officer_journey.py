@@ -29,7 +29,7 @@ def submit_task(page):
 
 
 def every_control_is_labelled(page):
-    return page.evaluate("""() => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
+    return page.evaluate("""() => [...document.querySelectorAll('main input:not([type=hidden]):not([hidden]), main select, main textarea')]
         .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
         .map(el => el.name)""")
 

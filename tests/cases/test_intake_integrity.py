@@ -1,7 +1,8 @@
-"""Intake never registers a complaint twice: the API's Idempotency-Key, on SQLite and PostgreSQL."""
+"""Intake never registers a complaint twice (the API's Idempotency-Key), fills in what DTKS knows for the
+intake desk only, and reads Indonesian numbers; on SQLite and PostgreSQL."""
 
 from tests.conftest import sql
-from tests.journeys import DEMO_VILLAGE, KNOWN_NIK
+from tests.journeys import DEMO_VILLAGE, KNOWN_NIK, UNREGISTERED_NIK, act, inbox_task, intake, telaah
 
 
 def _complaint(**fields):
@@ -64,3 +65,30 @@ def test_an_unusable_key_is_refused(api):
     assert response.status_code == 422
     assert "Idempotency-Key" in response.get_json()["errors"]
     assert _case_count() == 0
+
+
+def test_the_dtks_lookup_gives_the_citizens_details_to_the_intake_desk_only(api):
+    desk = api("fo.cianjur").get(f"/registry?nik={KNOWN_NIK}").get_json()
+    assert (desk["nama"], desk["jenis_kelamin"], desk["wilayah"]) == ("Euis Komalasari", "P", DEMO_VILLAGE)
+    assert desk["alamat"] and desk["no_kk"]
+    back_office = api("bo.sosial").get(f"/registry?nik={KNOWN_NIK}").get_json()
+    assert back_office["terdaftar"] is True
+    assert (back_office["nama"], back_office["alamat"], back_office["jenis_kelamin"]) == (None, None, None)
+    elsewhere = api("fo.kendari").get(f"/registry?nik={KNOWN_NIK}").get_json()
+    assert elsewhere["terdaftar"] is True and (elsewhere["nama"], elsewhere["alamat"], elsewhere["no_kk"]) == (None,) * 3
+
+
+def test_an_amount_with_indonesian_thousand_separators_is_read_as_a_whole_number(api):
+    case = intake(api, nik=UNREGISTERED_NIK, program="LAINNYA", uraian="Keluarga kami miskin tetapi tidak terdata.")
+    act(api, "fo.cianjur", case["id"], "Task_Telaah",
+        telaah(program="LAINNYA", kategori="kepesertaan", pokok_masalah="tidak_terdaftar"))
+    profile = {"jumlah_anggota_keluarga": "5", "pekerjaan_kepala_keluarga": "buruh tani",
+               "kondisi_rumah": "tidak_layak_huni", "alasan_usulan": "Tidak memiliki penghasilan tetap."}
+    task = inbox_task(api, "fo.cianjur", case["id"], "Task_ProfilPraDaftar")
+    for wrong in ("1.50.000", "1,500,000", "1.500.00"):
+        refused = api("fo.cianjur").post(f"/tasks/{task['id']}/complete",
+                                         json={"data": {**profile, "penghasilan_bulanan": wrong}})
+        assert refused.status_code == 422, wrong
+        assert refused.get_json()["errors"]["penghasilan_bulanan"].startswith("Penghasilan keluarga per bulan")
+    done = act(api, "fo.cianjur", case["id"], "Task_ProfilPraDaftar", {**profile, "penghasilan_bulanan": "1.500.000"})
+    assert done["data"]["penghasilan_bulanan"] == 1500000

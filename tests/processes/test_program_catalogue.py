@@ -108,7 +108,7 @@ def test_a_program_outside_the_catalogue_is_refused_at_intake_in_indonesian(app,
                  "uraian": "Program yang belum ada di katalog."}
     response = api("fo.cianjur").post("/cases", json={**complaint, "pelapor": {"nama": "Siti Aminah"}})
     assert response.status_code == 422
-    assert "program 'BSU' tidak ada di katalog program aktif" in str(response.get_json())
+    assert "Program 'BSU' tidak ada di katalog program aktif" in str(response.get_json())
     desk = _signed_in(app, "fo.cianjur").post("/meja-depan", data={**complaint, "pelapor.nama": "Siti Aminah"})
     assert desk.status_code == 422
     assert "tidak ada di katalog program aktif" in desk.get_data(as_text=True)

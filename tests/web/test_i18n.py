@@ -132,8 +132,8 @@ def test_flash_messages_and_field_errors_are_shown_in_english(app):
     page = _text(refused)
     assert refused.status_code == 422
     assert "Please check the marked entries." in page
-    assert "the complainant&#39;s name is required" in page
-    assert "jenis_keluhan is required" in page
+    assert "Complainant's name is required".replace("'", "&#39;") in page
+    assert re.search(r'id="galat-jenis_keluhan">([^<]*)<', page).group(1) == "Type of complaint is required"
     assert 'name="pelapor.nama"' in page and 'id="nama"' in page  # ids and names do not change
 
 

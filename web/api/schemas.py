@@ -290,3 +290,7 @@ class RegistryStatusSchema(Schema):
     anggota = fields.Integer()
     desil = fields.Integer(allow_none=True)
     nik_cocok = fields.Boolean()
+    nama = fields.String(allow_none=True)
+    alamat = fields.String(allow_none=True)
+    jenis_kelamin = fields.String(allow_none=True)
+    disabilitas = fields.Boolean(allow_none=True)

@@ -1,5 +1,7 @@
 """Officer pages: inbox actions, the task page, the case page, the intake desk and its receipt."""
 
+import secrets
+
 import segno
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
@@ -108,19 +110,29 @@ def receipt(key):
 @bp.route("/meja-depan", methods=["GET", "POST"])
 @requires(access.INTAKE)
 def intake_desk():
-    board = queue.board(g.actor, now()) if access.allowed(g.actor, access.QUEUE) else None
     villages = regions.villages_in(g.actor.wilayah)
-    values, errors, status = {"rahasia": True, "kanal": "sekretariat", "nomor_antrian": (board or {}).get("dipanggil")}, {}, 200
+    values, errors, status = {"rahasia": True, "kanal": "sekretariat"}, {}, 200
+    token = secrets.token_urlsafe(24)  # one-time: the case it registers answers any later Simpan with it
     if request.method == "POST":
         values = _intake_values()
+        token = request.form.get("token_formulir") or token
         try:
-            change = commands.start_case(g.actor, values, now(), current_app.config["SLRT_SETTINGS"])
+            change = commands.start_case(g.actor, values, now(), current_app.config["SLRT_SETTINGS"], key=token,
+                                         same_body=False)
         except InvalidInput as exc:
             errors, status = exc.errors, 422
         else:
+            if change.repeated:
+                ticket = queries.find_case(change.case_id).ticket
+                flash(_("Pengaduan ini sudah tersimpan dengan tiket {tiket}; tidak dicatat dua kali.", tiket=ticket),
+                      "info")
             return redirect(url_for("officer.receipt", key=change.case_id))
+    board = queue.board(g.actor, now()) if access.allowed(g.actor, access.QUEUE) else None
+    if request.method == "GET":
+        values["nomor_antrian"] = (board or {}).get("berikutnya")
     return render_template("intake.html", actor=g.actor, board=board, villages=villages, values=values,
-                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=catalogue.options()), status
+                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=catalogue.options(),
+                           token=token), status
 
 
 def _intake_values():
