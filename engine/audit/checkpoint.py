@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import stat
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -152,6 +153,27 @@ def read(store: Store) -> Anchor:
     except InvalidInput as exc:
         return Anchor(problems=[_store_problem(None, str(exc))])
     return _fold(lines, key)
+
+
+_READ_LOCK = threading.Lock()
+_READ: dict = {}  # store file -> ((size, mtime), Anchor): case pages fold the file once per change
+
+
+def read_cached(store: Store) -> Anchor:
+    """`read`, folded again only when the file changed (the auditor's case pages)."""
+    try:
+        info = store.file.stat()
+        stamp: Any = (info.st_size, info.st_mtime_ns)
+    except FileNotFoundError:
+        return Anchor()
+    with _READ_LOCK:
+        known = _READ.get(store.file)
+        if known is not None and known[0] == stamp:
+            return known[1]
+    anchor = read(store)
+    with _READ_LOCK:
+        _READ[store.file] = (stamp, anchor)
+    return anchor
 
 
 def _current_heads(previous: dict) -> tuple[dict, dict, list]:

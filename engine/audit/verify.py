@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from engine import state
 from engine.domain import access, roles
 from engine.errors import Forbidden
 from engine.processes import versions
@@ -80,7 +81,7 @@ def verify(actor: Any, key: int | str, upto: int | None = None) -> dict[str, Any
     case = find_case(key)
     _require_audit(actor, case)
     (record,) = _records([case.id])
-    report, result = _check(record, upto, frames=upto is not None)
+    report, result = _check(record, upto, frames=upto is not None, anchored=True)
     hide = not access.may_see_identity(actor, case)
     if hide:
         report = masked_report(report, record)
@@ -95,7 +96,7 @@ def check(record: Any, upto: int | None = None) -> dict[str, Any]:
     return _check(record, upto)[0]
 
 
-def _check(record, upto=None, frames=False):
+def _check(record, upto=None, frames=False, anchored=False):
     chain = check_chain(record.case, record.events)
     # a case moved to a newer version replays on the version it started on, up to the move
     first_version = record.events[0].diagram_version_id if record.events else record.case.diagram_version_id
@@ -105,6 +106,8 @@ def _check(record, upto=None, frames=False):
               "replayed": result.replayed, "diagram_version_id": record.case.diagram_version_id,
               "ok": not chain and not problems, "chain": chain, "replay": problems,
               "first_divergence": min(chain + problems, key=lambda p: p["event"], default=None)}
+    if anchored:  # one case for an auditor: held against the last checkpoint too, when there is one
+        _hold_to_anchor(report, checkpoint.read_cached(checkpoint.Store.from_settings(state.current().settings)), record)
     return report, result
 
 
@@ -212,7 +215,7 @@ def step_through(actor: Any, key: int | str) -> dict[str, Any]:
     case = find_case(key)
     _require_audit(actor, case)
     (record,) = _records([case.id])
-    report, result = _check(record, frames=True)
+    report, result = _check(record, frames=True, anchored=True)
     hide = not access.may_see_identity(actor, case)
     frames = [_frame_view(f, record.events[i], hide) for i, f in enumerate(result.frames)]
     return {"case": _case_view(case, hide), "frames": frames,

@@ -10,4 +10,5 @@ def store(app, tmp_path):
     settings = replace(app.config["SLRT_SETTINGS"], checkpoint_dir=str(tmp_path / "jangkar"),
                        checkpoint_key_file=str(tmp_path / "rahasia" / "jangkar.key"))
     app.config["SLRT_SETTINGS"] = settings
+    app.extensions["slrt"].settings = settings
     return checkpoint.Store.from_settings(settings)

@@ -89,6 +89,10 @@ def test_changed_actor_with_recomputed_chain_is_caught_at_that_event(app, api, s
     assert verify.verify_all()["failed"] == []  # the chain and the replay alone are satisfied
     output = _caught(app, case, 3, "peristiwa ditulis ulang: hash berbeda dengan titik jangkar #1")
     assert "Titik jangkar:" in output
+    report = api("auditor.cianjur").post(f"/cases/{case['id']}/replay").get_json()  # the auditor's one-case check
+    assert report["ok"] is False and report["chain"] == [] and report["replay"] == []
+    assert [(p["event"], p["problem"]) for p in report["anchor"]] == [
+        (3, "peristiwa ditulis ulang: hash berbeda dengan titik jangkar #1")]
 
 
 def test_a_deleted_event_in_the_middle_is_caught_where_the_chain_was_cut(app, api, store, attacker):  # noqa: F811

@@ -277,6 +277,8 @@ class ReplayReportSchema(Schema):
     ok = fields.Boolean()
     chain = fields.List(fields.Nested(ReplayProblemSchema))
     replay = fields.List(fields.Nested(ReplayProblemSchema))
+    anchor = fields.List(fields.Nested(ReplayProblemSchema), metadata={
+        "description": "perbedaan dengan titik jangkar terakhir (kepala rantai yang ditandatangani di luar basis data)"})
     first_divergence = fields.Nested(ReplayProblemSchema, allow_none=True)
     state = fields.Nested(ReplayStateSchema, allow_none=True,
                           metadata={"description": "keadaan kasus setelah peristiwa `sampai` (jika diminta)"})
