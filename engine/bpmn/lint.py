@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 from lxml import etree
 
-from engine.bpmn import expressions
+from engine.bpmn import expressions, spiff_dialect
 from engine.bpmn.construct_lint import lint_constructs, lint_set
 from engine.bpmn.dmn_lint import lint_dmn
 from engine.bpmn.forms import FIELD_TYPES, OPTIONS_PROPERTY
@@ -67,6 +67,8 @@ def lint_files(files: Mapping[str, str | bytes], process_id: str | None = None,
     functions = frozenset(functions)
     roots, found = {}, []
     for name, content in files.items():
+        if spiff_dialect.side_file(name):
+            continue  # a form's JSON schema, read where its SpiffArena user task names it
         try:
             root = safe_xml(content, name)
         except DiagramError as exc:
@@ -79,6 +81,9 @@ def lint_files(files: Mapping[str, str | bytes], process_id: str | None = None,
             found.append(_finding(name, root, "error", N_("elemen akar '{elemen}' bukan bpmn:definitions atau dmn:definitions (namespace tidak "
                                      "dikenal)", elemen=etree.QName(root).localname)))
             continue
+        if file_kind(root) == "bpmn" and spiff_dialect.is_spiff(root):
+            for element_id, problem in spiff_dialect.adapt(root, files):
+                found.append(_finding(name, _by_id({name: root}, element_id), "error", problem))
         roots[name] = root
     decisions = _decision_ids(roots)
     processes = _process_ids(roots)

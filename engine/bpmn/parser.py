@@ -20,7 +20,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.bpmn import expressions
+from engine.bpmn import expressions, spiff_dialect
 from engine.bpmn.forms import form_of
 from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
 from engine.bpmn.timers import CLOCKED, quote_iso_literal
@@ -170,10 +170,17 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
     parser = SlrtParser()
     roots = {}
     for name, content in files.items():
+        if spiff_dialect.side_file(name):
+            continue  # a form's JSON schema, read where its SpiffArena user task names it
         root = safe_xml(content, name)
         kind = file_kind(root)
         if kind is None:
             raise DiagramError(N_("bukan berkas BPMN atau DMN"), file=name)
+        if kind == "bpmn" and spiff_dialect.is_spiff(root):
+            problems = spiff_dialect.adapt(root, files)
+            if problems:
+                element_id, problem = problems[0]
+                raise DiagramError(problem, element_id=element_id, file=name)
         roots[name] = root
         try:
             if kind == "bpmn":

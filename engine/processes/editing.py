@@ -48,7 +48,8 @@ def _check_names(files):
     if not files:
         raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"files": N_("unggah minimal satu berkas .bpmn")})
     for name in files:
-        if not name.endswith((".bpmn", ".dmn")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
+        # .json: a SpiffArena user task's form schema, uploaded beside its diagram (engine/bpmn/spiff_dialect.py)
+        if not name.endswith((".bpmn", ".dmn", ".json")) or "/" in name.replace("workflows/", "").replace("rules/", ""):
             raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
 
 
