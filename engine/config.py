@@ -39,6 +39,16 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class KantorSettings:
+    """The district social office as the receipt and the public pages name it (its contact for citizens)."""
+
+    nama: str = ""
+    alamat: str = ""
+    telepon: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class SlaLimit:
     """One service level: exactly one of working days or hours, with an optional reminder."""
 
@@ -67,7 +77,11 @@ class Settings:
     scenarios_dir: str = "scenarios"
     main_process: str = "keluhan"
     token_ttl_hours: int = 720
-    public_base_url: str = "http://127.0.0.1:5000"
+    # the address citizens open (receipt links and QR codes, the demo banner), e.g. https://slrt.cianjurkab.go.id;
+    # empty: the address each request came in on (so the demo links show the host and port it really serves on)
+    alamat_publik: str = ""
+    public_base_url: str = ""  # the older name of alamat_publik, still read
+    kantor: dict[str, Any] = field(default_factory=dict)  # shape: KantorSettings
     language: str = "id"
     outbox_endpoints: dict[str, str] = field(default_factory=dict)  # saluran -> URL
     outbox_timeout_seconds: int = 10
@@ -87,6 +101,11 @@ class Settings:
         return candidate if candidate.is_absolute() else ROOT / candidate
 
     @property
+    def public_address(self) -> str:
+        """The configured public address without a trailing slash ('' when none is configured)."""
+        return (self.alamat_publik or self.public_base_url).rstrip("/")
+
+    @property
     def sqlalchemy_url(self) -> str:
         url = self.database_url
         prefix = "sqlite:///"
@@ -98,7 +117,7 @@ class Settings:
 
 
 # The declared shape of the sections kept as mappings.
-_SECTIONS: dict[str, type] = {"sla": SlaSettings, "smtp": SmtpSettings}
+_SECTIONS: dict[str, type] = {"sla": SlaSettings, "smtp": SmtpSettings, "kantor": KantorSettings}
 
 
 def _type_name(hint: Any) -> str:

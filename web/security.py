@@ -127,7 +127,7 @@ def init_security(app):
     configured = {name: tuple(int(n) for n in spec)
                   for name, spec in (app.config["SLRT_SETTINGS"].batas_permintaan or {}).items()}
     app.config.setdefault("SLRT_RATE_LIMITS", {**DEFAULT_LIMITS, **configured})
-    https = app.config["SLRT_SETTINGS"].public_base_url.startswith("https://")
+    https = app.config["SLRT_SETTINGS"].public_address.startswith("https://")
     if https:  # behind https the session cookie never travels in clear text
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")

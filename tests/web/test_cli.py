@@ -27,8 +27,10 @@ def test_demo_loads_data_once_and_prints_the_logins(run):
     first = run("demo")
     assert first.exit_code == 0, first.output
     assert "fo.cianjur" in first.output and "slrt-demo-2026" in first.output
-    again = run("demo")
+    again = run("demo", "--port", "8123")
     assert again.exit_code == 0 and "Data demo dimuat" not in again.output
+    assert "Buka http://127.0.0.1:5000/masuk" in first.output  # the port `./run demo` serves on by default
+    assert "Buka http://127.0.0.1:8123/masuk" in again.output  # and the one it was told
 
 
 def test_registry_import_is_all_or_nothing(run, tmp_path):

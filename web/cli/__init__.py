@@ -86,8 +86,10 @@ def rebuild_dashboards_cmd():
 
 @cli.command("demo")
 @click.option("--password", default="slrt-demo-2026", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="where `slrt serve` will listen (for the banner)")
+@click.option("--port", default=5000, show_default=True, help="the port `slrt serve` will listen on (for the banner)")
 @with_appcontext
-def demo_cmd(password):
+def demo_cmd(password, host, port):
     """Upgrade the database and load the demo district, officers and DTKS households (once)."""
     from flask import current_app
     from flask_migrate import upgrade
@@ -108,7 +110,8 @@ def demo_cmd(password):
     for user in users:
         scope = user.instansi or user.sektor or ""
         click.echo(f"  {user.username:<22} {user.role:<18} wilayah {user.wilayah or 'nasional':<8} {scope}")
-    click.echo(f"\nBuka {current_app.config['SLRT_SETTINGS'].public_base_url}/masuk")
+    address = current_app.config["SLRT_SETTINGS"].public_address or f"http://{host}:{port}"
+    click.echo(f"\nBuka {address}/masuk")
 
 
 @cli.command("import-registry")

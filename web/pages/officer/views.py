@@ -101,10 +101,12 @@ def case(key):
 def receipt(key):
     view = queries.case_view(g.actor, key, now())
     tracking = queries.find_case(key).tracking_code
-    base = current_app.config["SLRT_SETTINGS"].public_base_url.rstrip("/")
+    settings = current_app.config["SLRT_SETTINGS"]
+    base = settings.public_address or request.host_url.rstrip("/")  # configured, else where this page was asked
     link = f"{base}{url_for('public.status')}?tiket={view['ticket']}&kode={tracking}"
     qr = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", title=f"Kode QR status {view['ticket']}")
-    return render_template("receipt.html", actor=g.actor, case=view, tracking=tracking, link=link, qr=qr)
+    return render_template("receipt.html", actor=g.actor, case=view, tracking=tracking, link=link, qr=qr,
+                           kantor=settings.kantor)
 
 
 @bp.route("/meja-depan", methods=["GET", "POST"])
