@@ -11,8 +11,8 @@ much* it may do. After a source passes the allow-list it is rewritten so that
 
 The meter counts units, so a given expression on given data always stops at the same point (replay
 reproduces it); a wall-clock deadline is only a backstop for work the units under-count. One meter
-serves one evaluation; `deadline()` lets a request (a validation, a dry run) share one overall limit
-across all the evaluations it makes.
+serves one evaluation; `request_pool()` lets a request (a validation, a dry run) share one overall
+pool of units across all the evaluations it makes, so many runaways cannot add up.
 """
 
 import ast
@@ -30,32 +30,40 @@ MAX_UNITS = 100_000  # per evaluation: loop steps plus touched elements / SIZE_U
 MAX_SIZE = 100_000  # elements or characters of one value an expression builds
 MAX_INT_BITS = 4_096
 MAX_SECONDS = 1.0  # backstop per evaluation
+MAX_REQUEST_UNITS = 100_000  # shared by all evaluations of one validation or dry run (the suite uses ~500)
 SIZE_UNIT = 100
+CLOCK_EVERY = 256
 
 _METER: ContextVar["Meter | None"] = ContextVar("slrt_expression_meter", default=None)
-_REQUEST_DEADLINE: ContextVar[float | None] = ContextVar("slrt_expression_deadline", default=None)
+_REQUEST_POOL: ContextVar[list[int] | None] = ContextVar("slrt_expression_pool", default=None)
 _WIDE_PERCENT = re.compile(r"%[^a-zA-Z%]*(\*|\d{4})")
 
 
 class Meter:
-    """Units left and the instant after which the evaluation stops."""
+    """Units left, the request's shared pool (if any) and the instant after which the evaluation stops."""
 
-    __slots__ = ("left", "deadline")
+    __slots__ = ("left", "deadline", "pool", "next_clock")
 
     def __init__(self, units: int = MAX_UNITS, seconds: float = MAX_SECONDS):
         self.left = units
         self.deadline = time.monotonic() + seconds
-        outer = _REQUEST_DEADLINE.get()
-        if outer is not None and outer < self.deadline:
-            self.deadline = outer
+        self.pool = _REQUEST_POOL.get()
+        self.next_clock = units - CLOCK_EVERY  # the clock is read every CLOCK_EVERY units, not every step
 
     def charge(self, units: int) -> None:
         self.left -= units
         if self.left < 0:
             raise ExpressionBudgetExceeded(N_("ekspresi melebihi batas langkah ({n} satuan) — periksa perulangan "
                                               "atau data yang sangat besar", n=MAX_UNITS), limit="langkah")
-        if time.monotonic() > self.deadline:
-            raise ExpressionBudgetExceeded(N_("ekspresi melebihi batas waktu evaluasi"), limit="waktu")
+        if self.pool is not None:
+            self.pool[0] -= units
+            if self.pool[0] < 0:
+                raise ExpressionBudgetExceeded(N_("ekspresi-ekspresi dalam permintaan ini bersama-sama melebihi batas "
+                                                  "langkahnya"), limit="langkah")
+        if self.left <= self.next_clock:
+            self.next_clock = self.left - CLOCK_EVERY
+            if time.monotonic() > self.deadline:
+                raise ExpressionBudgetExceeded(N_("ekspresi melebihi batas waktu evaluasi"), limit="waktu")
 
 
 @contextmanager
@@ -70,13 +78,16 @@ def metered() -> Iterator[Meter]:
 
 
 @contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Every evaluation inside the block stops at the latest `seconds` from now."""
-    token = _REQUEST_DEADLINE.set(time.monotonic() + seconds)
+def request_pool(pool: list[int] | None = None) -> Iterator[list[int]]:
+    """All evaluations inside the block draw on one pool (`[units left]`, a fresh one of
+    MAX_REQUEST_UNITS by default) as well as their own budget, so a validation or dry run stays bounded
+    however many expressions run away; yields the pool (pass it again to go on drawing on it)."""
+    pool = pool if pool is not None else [MAX_REQUEST_UNITS]
+    token = _REQUEST_POOL.set(pool)
     try:
-        yield
+        yield pool
     finally:
-        _REQUEST_DEADLINE.reset(token)
+        _REQUEST_POOL.reset(token)
 
 
 def _meter() -> Meter:
@@ -130,7 +141,7 @@ def rendered_size(value: Any, limit: int = MAX_SIZE) -> int:
 # ---- helpers the rewritten code calls (names start with "_", which diagram code cannot use) ----
 
 def tick() -> bool:
-    _meter().charge(1)
+    (_METER.get() or _meter()).charge(1)
     return True
 
 

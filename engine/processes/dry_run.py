@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from engine.bpmn import budget
 from engine.bpmn.parser import ProcessBundle, load_bundle
 from engine.config import Settings
 from engine.domain.actor import Actor
@@ -146,7 +147,8 @@ def dry_run_files(actor: Actor, process_id: str, files: dict[str, str], settings
     """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate.
     Diagram editors only: it runs expressions nobody has reviewed yet."""
     require_analyst(actor)
-    refuse_if_invalid(files, process_id)
+    with budget.request_pool():
+        refuse_if_invalid(files, process_id)
     return _compare_suite(process_id, load_bundle(files, process_id), None, None, settings, now)
 
 
@@ -155,6 +157,7 @@ def _compare_suite(process_id, candidate_bundle, candidate_id, candidate_version
     before_bundle = versions.bundle_for(current.id)
     officers = _Officers({})
     results = []
+    pool = [budget.MAX_REQUEST_UNITS]  # the candidate's expressions share one pool over the whole suite
     for name, scenario in suite(settings):
         officer, payload = intake_payload(scenario)
         try:
@@ -167,7 +170,8 @@ def _compare_suite(process_id, candidate_bundle, candidate_id, candidate_version
         finally:
             db.session.rollback()  # a dry run keeps nothing it read
         before = play(before_bundle, scenario, start, now)
-        after = play(candidate_bundle, scenario, start, now)
+        with budget.request_pool(pool):
+            after = play(candidate_bundle, scenario, start, now)
         changed = [key for key in COMPARED if before[key] != after[key]]
         results.append({"nama": name, "judul": scenario["nama"], "berubah": bool(changed), "perbedaan": changed,
                         "sebelum": before, "sesudah": after, "gagal_dimulai": None,

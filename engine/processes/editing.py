@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import func, select
 
+from engine.bpmn import budget
 from engine.bpmn.diff import diff as diff_files
 from engine.bpmn.lint import Finding, has_errors, lint_files
 from engine.bpmn.parser import ProcessBundle, content_hash, load_bundle
@@ -41,7 +42,8 @@ def validate(actor: Actor, files: dict[str, str], process_id: str | None) -> lis
     checking evaluates expressions (timers) of content nobody has reviewed yet."""
     require_analyst(actor)
     _check_names(files)
-    return [f.to_dict() for f in lint_files(files, process_id)]
+    with budget.request_pool():
+        return [f.to_dict() for f in lint_files(files, process_id)]
 
 
 def _check_names(files):

@@ -26,8 +26,8 @@ def server(app):
     served.shutdown()
 
 
-def _call(url, token, body=None):
-    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(),
+def _call(url, token, body=None, method=None):
+    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(), method=method,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     started = time.perf_counter()
     try:
@@ -39,11 +39,11 @@ def _call(url, token, body=None):
 
 
 def _while_another_is_served(server, tokens, path, body):
-    """Send `body` to `path` as the analyst; meanwhile the front office reads its inbox."""
+    """POST `body` to `path` as the analyst; meanwhile the front office reads its inbox."""
     outcome = {}
 
     def hostile():
-        outcome["hostile"] = _call(server + path, tokens["analis.cianjur"], body)
+        outcome["hostile"] = _call(server + path, tokens["analis.cianjur"], body, method="POST")
 
     worker = threading.Thread(target=hostile)
     worker.start()
@@ -123,3 +123,24 @@ def test_only_diagram_editors_may_validate_or_dry_run_unsaved_content(app, api):
     assert 'id="tombol-validasi" >' in analyst.get("/alur-kerja/1/ubah").get_data(as_text=True)
     answer = analyst.post("/alur-kerja/validasi", json=hostile)
     assert answer.status_code == 200 and answer.get_json()["ok"] is False
+
+
+# A gateway condition that passes validation but loops over the complaint text to the fourth power
+# whenever a complaint reaches it: every scenario of the suite runs into it.
+RUNAWAY_CONDITION = ("workflows/keluhan.bpmn", 'jenis_keluhan == "pertanyaan"</bpmn:conditionExpression>',
+                     'jenis_keluhan == "pertanyaan" or len([1 for a in uraian for b in uraian for c in uraian '
+                     'for d in uraian]) &lt; 0</bpmn:conditionExpression>')
+
+
+def test_a_dry_run_of_a_runaway_diagram_answers_within_2_s_naming_the_stop(server, backend, api):
+    _url, tokens = backend
+    draft = api("analis.cianjur").post("/workflows", json={"process_id": "keluhan", "files": files([RUNAWAY_CONDITION])})
+    assert draft.status_code == 201, draft.get_json()  # nothing static is wrong with it
+    (status, report, seconds), (other_status, _inbox, other_seconds) = _while_another_is_served(
+        server, tokens, f"/api/v1/workflows/{draft.get_json()['id']}/dry-run", None)
+    assert status == 200, report
+    assert seconds < ANSWER_WITHIN, f"{seconds:.2f} s"
+    assert other_status == 200 and other_seconds < ANSWER_WITHIN
+    failed = [s["sesudah"]["gagal"] for s in report["skenario"] if s["sesudah"] and s["sesudah"]["gagal"]]
+    assert len(failed) >= 10 and all("batas langkah" in message for message in failed), failed
+    assert not any(s["sebelum"]["gagal"] for s in report["skenario"] if s["sebelum"])  # the published one is fine
