@@ -1,9 +1,11 @@
 """Checkpoints are written by the scheduler and carried by the monthly report."""
 
+import io
 import json
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from openpyxl import load_workbook
 
 from tests.journeys import TELAAH, act, intake, telaah
 from tests.web.test_pages import signed_in
@@ -37,6 +39,10 @@ def test_the_monthly_report_prints_the_latest_checkpoint(app, api, store):
     page = client.get("/laporan/bulanan?bulan=2026-11&lang=id").get_data(as_text=True)
     assert "Titik jangkar catatan audit" in page and "#1" in page
     assert latest["kepala"] in page and latest["mac"] in page
+    sheet = load_workbook(io.BytesIO(client.get("/laporan/bulanan.xlsx?bulan=2026-11").data)).active
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert rows["Titik jangkar catatan audit"] is None and rows["Nomor"] == "#1"
+    assert rows["Tanda tangan (HMAC-SHA256)"] == latest["mac"] and rows["Peristiwa"] == 1
     english = client.get("/laporan/bulanan?bulan=2026-11&lang=en").get_data(as_text=True)
     assert "Audit record checkpoint" in english and "Signature (HMAC-SHA256)" in english
     store.file.write_text(store.file.read_text(encoding="utf-8").replace('"kasus":1', '"kasus":9'), encoding="utf-8")

@@ -36,8 +36,9 @@ def _sheet_name(text, used):
     return name
 
 
-def to_xlsx(board, translate, title, period, generated):
-    """One summary sheet (title, area, period, headline figures) and one sheet per table."""
+def to_xlsx(board, translate, title, period, generated, anchor=None):
+    """One summary sheet (title, area, period, headline figures, the latest audit checkpoint) and one
+    sheet per table."""
     book = Workbook()
     summary = book.active
     summary.title = translate(N_("Ringkasan"))
@@ -50,6 +51,15 @@ def to_xlsx(board, translate, title, period, generated):
     summary.append([translate(N_("Indikator")), translate(N_("Nilai")), translate(N_("Satuan"))])
     for label, value, unit in board.headline:
         summary.append([translate(label), value, translate(unit) if unit else ""])
+    if anchor and anchor.get("sah"):
+        summary.append([])
+        summary.append([translate(N_("Titik jangkar catatan audit"))])
+        for label, value in ((N_("Nomor"), f"#{anchor['nomor']}"),
+                             (N_("Waktu"), local_time(anchor["pada"], board.scope.wilayah)),
+                             (N_("Kasus"), anchor["kasus"]), (N_("Peristiwa"), anchor["peristiwa"]),
+                             (N_("Ringkasan kepala rantai"), anchor["kepala"]),
+                             (N_("Tanda tangan (HMAC-SHA256)"), anchor["mac"])):
+            summary.append([translate(label), value])
     summary.column_dimensions["A"].width = 40
     used = {summary.title}
     for _section, tables in board.sections:

@@ -125,6 +125,7 @@ def report_xlsx(kind):
     if kind not in REPORTS:
         abort(404)
     board, title, period = REPORTS[kind]()
-    body = spreadsheets.to_xlsx(board, translate, title, period, now())
+    anchor = checkpoint.latest(checkpoint.Store.from_settings(current_app.config["SLRT_SETTINGS"]))
+    body = spreadsheets.to_xlsx(board, translate, title, period, now(), anchor)
     return attachment(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"laporan-{kind}-{_slug(board)}.xlsx")
