@@ -2,12 +2,15 @@
 
 import logging
 
-from flask import jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import g, jsonify, render_template, request, session
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine import errors
 from engine.i18n import N_
+from engine.people import auth
 from web.i18n import translate_body
 
 log = logging.getLogger("slrt.web")
@@ -38,6 +41,22 @@ def flatten(messages, prefix=""):
     return flat
 
 
+def _page(status, message, field_errors=None):
+    """The error page, with the header's menu for a signed-in officer and the way back."""
+    actor = g.get("actor")
+    if actor is None and session.get("user_id"):
+        try:
+            actor = auth.actor_for_user_id(session.get("user_id"), session.get("sesi"))
+        except Exception:  # noqa: BLE001 - an error page must render even when the database does not answer
+            actor = None
+    referrer = urlsplit(request.referrer or "")
+    back = None
+    if referrer.netloc == request.host and referrer.path != request.path:
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return render_template("error.html", status=status, message=message, errors=field_errors, actor=actor,
+                           back=back), status
+
+
 def _wants_json():
     return request.path.startswith("/api/")
 
@@ -53,7 +72,7 @@ def register(app):
             if status == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="slrt"'
             return response
-        return render_template("error.html", status=status, message=exc.message, errors=body.get("errors")), status
+        return _page(status, exc.message, body.get("errors"))
 
     @app.errorhandler(ValidationError)
     def on_validation_error(exc):
@@ -67,17 +86,17 @@ def register(app):
         message = N_("Permintaan terlalu besar: batasnya {n} MB per kiriman; kirim berkas yang lebih kecil", n=limit)
         if _wants_json():
             return jsonify(translate_body({"message": message})), 413
-        return render_template("error.html", status=413, message=message, errors=None), 413
+        return _page(413, message)
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc):
         if _wants_json():
             return jsonify({"message": exc.description or exc.name}), exc.code
-        return render_template("error.html", status=exc.code, message=exc.description, errors=None), exc.code
+        return _page(exc.code, exc.description)
 
     @app.errorhandler(Exception)
     def on_unexpected(exc):
         log.exception("unexpected error on %s %s", request.method, request.path)
         if _wants_json():
             return jsonify(translate_body({"message": N_("Terjadi kesalahan pada server")})), 500
-        return render_template("error.html", status=500, message=N_("Terjadi kesalahan pada server"), errors=None), 500
+        return _page(500, N_("Terjadi kesalahan pada server"))

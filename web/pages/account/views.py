@@ -9,12 +9,15 @@ from web.i18n import gettext as _
 from web.pages.account import bp
 
 
-# The first page of each kind of work, in order of preference, for the landing redirect.
-START_PAGES = ((access.TASKS, "ui.inbox"), (access.ADMIN, "admin.users"))
+# The first page of each kind of work, in order of preference, for the landing redirect: officers their
+# inbox, administrators the admin pages, analysts the process list (the modeler), auditors the audit search,
+# dashboard monitors the dashboard.
+START_PAGES = ((access.TASKS, "ui.inbox"), (access.ADMIN, "admin.users"), (access.DIAGRAMS_EDIT, "alur.index"),
+               (access.AUDIT, "audit.search"), (access.DASHBOARD, "dasbor.dashboard"))
 
 
 def start_page(actor):
-    """Where an officer lands after signing in: their inbox, the admin pages, else their account."""
+    """Where an officer lands after signing in: the first page of their work (START_PAGES), else their account."""
     for action, endpoint in START_PAGES:
         if access.allowed(actor, action) and endpoint in current_app.view_functions:
             return url_for(endpoint)
