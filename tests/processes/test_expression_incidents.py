@@ -50,3 +50,28 @@ def test_a_second_attempt_records_a_second_incident_and_the_chain_stays_intact(a
     events = api("auditor.cianjur").get(f"/cases/{case['id']}/events").get_json()
     assert [e["type"] for e in events].count("insiden_diagram") == 2
     assert api("auditor.cianjur").post(f"/cases/{case['id']}/replay").get_json()["ok"]
+
+
+# The script after the review's deadline timer loops over the complaint text cubed.
+RUNAWAY_AFTER_TIMER = ("workflows/keluhan.bpmn", "<bpmn:script>telaah_terlambat = True</bpmn:script>",
+                       "<bpmn:script>n = 0\nfor a in uraian:\n    for b in uraian:\n        for c in uraian:\n"
+                       "            n += 1\ntelaah_terlambat = True</bpmn:script>")
+
+
+def test_a_timer_whose_next_step_runs_away_records_one_incident_and_the_sweep_goes_on(api, clock):
+    from engine.cases import timers
+    from engine.domain.actor import SYSTEM
+
+    publish(api, [RUNAWAY_AFTER_TIMER])
+    stuck = intake(api)
+    assert api("analis.cianjur").post("/workflows/1/rollback").status_code == 201  # new complaints: sound again
+    sound = intake(api)
+    clock.advance(days=14)
+    assert timers.sweep(clock.now, SYSTEM) >= 1  # the sound case's timers fire; the stuck one does not stop it
+    assert timers.sweep(clock.now, SYSTEM) == 0  # nothing more to fire, and no second incident
+    events = api("auditor.cianjur").get(f"/cases/{stuck['id']}/events").get_json()
+    incidents = [e for e in events if e["type"] == "insiden_diagram"]
+    assert len(incidents) == 1
+    assert incidents[0]["element_id"] == "Script_TelaahTerlambat" and incidents[0]["actor"] == SYSTEM.username
+    assert "timer_terpicu" in [e["type"] for e in api("auditor.cianjur").get(f"/cases/{sound['id']}/events").get_json()]
+    assert api("auditor.cianjur").post(f"/cases/{stuck['id']}/replay").get_json()["ok"]
