@@ -126,6 +126,8 @@ def _multi_instance(node, refuse):
                         unsur=_local(task)))
         return
     if _local(task) != "userTask":
+        if not any(_local(c) in ("loopCardinality", "loopDataInputRef") for c in node):
+            refuse(task, N_("multi-instance pada scriptTask perlu loopCardinality (jumlah) atau loopDataInputRef"))
         return
     collection = node.get(f"{{{CAMUNDA_NS}}}collection")
     element = node.get(f"{{{CAMUNDA_NS}}}elementVariable")

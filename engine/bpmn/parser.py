@@ -20,7 +20,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.bpmn import expressions, spiff_dialect
+from engine.bpmn import bounded_loops, expressions, spiff_dialect
 from engine.bpmn.forms import form_of
 from engine.bpmn.functions import CLOCK_FUNCTION_NAMES
 from engine.bpmn.timers import CLOCKED, quote_iso_literal
@@ -224,6 +224,7 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
 
 def _normalise(process_spec):
     for task_spec in process_spec.task_specs.values():
+        bounded_loops.bound(task_spec)
         for definition in _event_definitions(task_spec):
             if type(definition) in CLOCKED:
                 definition.expression = quote_iso_literal(definition.expression)

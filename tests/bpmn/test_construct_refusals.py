@@ -143,3 +143,10 @@ def test_an_event_based_gateway_followed_by_something_other_than_a_catch_event_i
             + chain("S", "G", "U", "E"))
     errors = _errors({"p.bpmn": process(body)})
     assert any(f.element_id == "G" and "event tangkap pesan atau timer" in f.message for f in errors)
+
+
+def test_a_multi_instance_script_without_a_count_is_refused_in_indonesian():
+    node = ('<bpmn:scriptTask id="X" scriptFormat="python"><bpmn:multiInstanceLoopCharacteristics '
+            'camunda:collection="desa" camunda:elementVariable="satu"/><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>')
+    assert [f.message for f in _errors(_one_node(node))] == [
+        "multi-instance pada scriptTask perlu loopCardinality (jumlah) atau loopDataInputRef"]

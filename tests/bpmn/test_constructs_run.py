@@ -237,3 +237,23 @@ def test_an_inclusive_gateway_runs_every_branch_whose_condition_holds_and_joins_
     assert not case.completed
     case.complete("U2", {"catatan": "bpnt"})
     assert case.completed
+
+
+def test_a_multi_instance_whose_data_names_too_many_items_fails_that_step_and_opens_nothing():
+    from engine.bpmn.bounded_loops import MAX_INSTANCES
+    from engine.errors import WorkflowFailure
+
+    body = ('<bpmn:startEvent id="S"/>'
+            + '<bpmn:userTask id="M" name="Kunjungi"><bpmn:extensionElements><camunda:formData>'
+            '<camunda:formField id="hasil" label="Hasil" type="string"/></camunda:formData></bpmn:extensionElements>'
+            '<bpmn:multiInstanceLoopCharacteristics camunda:collection="desa" camunda:elementVariable="hasil"/>'
+            '</bpmn:userTask><bpmn:endEvent id="E"/>' + chain("S", "M", "E"))
+    with pytest.raises(WorkflowFailure) as failed:  # e.g. the villages of a whole province named in the case
+        Case(body, data={"desa": [f"desa {n}" for n in range(MAX_INSTANCES + 1)]})
+    assert failed.value.context["element_id"] == "M" and f"{MAX_INSTANCES + 1} instans" in failed.value.message
+    cardinality = ('<bpmn:startEvent id="S"/><bpmn:scriptTask id="M" scriptFormat="python">'
+                   '<bpmn:multiInstanceLoopCharacteristics isSequential="true"><bpmn:loopCardinality>1000000'
+                   '</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics><bpmn:script>x = 1</bpmn:script>'
+                   '</bpmn:scriptTask><bpmn:endEvent id="E"/>' + chain("S", "M", "E"))
+    with pytest.raises(WorkflowFailure):
+        Case(cardinality)

@@ -51,3 +51,34 @@ def test_the_replay_hands_the_recorded_message_to_the_rebuilt_case_and_agrees(ap
     assert report["ok"] is True, report
     english = api("manajer.cianjur").post(f"/cases/{case['id']}/messages?lang=en", json={"nama": "berkas_lengkap"})
     assert english.status_code == 409 and "not waiting for the message" in english.get_json()["message"]
+
+
+GATEWAY = ('sourceRef="StartEvent_Diterima" targetRef="Gw_Kanal" />',
+           'sourceRef="StartEvent_Diterima" targetRef="Gw_Tunggu" />'
+           '<bpmn:eventBasedGateway id="Gw_Tunggu" name="Berkas atau batas?" />'
+           '<bpmn:intermediateCatchEvent id="Tunggu_Berkas" name="Berkas pelapor lengkap">'
+           '<bpmn:messageEventDefinition id="Md_Berkas" messageRef="Msg_Berkas" /></bpmn:intermediateCatchEvent>'
+           '<bpmn:intermediateCatchEvent id="Batas_Berkas" name="Tiga hari berlalu">'
+           '<bpmn:timerEventDefinition id="Td_Berkas"><bpmn:timeDuration>P3D</bpmn:timeDuration>'
+           '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+           '<bpmn:sequenceFlow id="Flow_KePesan" sourceRef="Gw_Tunggu" targetRef="Tunggu_Berkas" />'
+           '<bpmn:sequenceFlow id="Flow_KeBatas" sourceRef="Gw_Tunggu" targetRef="Batas_Berkas" />'
+           '<bpmn:sequenceFlow id="Flow_BerkasKeKanal" sourceRef="Tunggu_Berkas" targetRef="Gw_Kanal" />'
+           '<bpmn:sequenceFlow id="Flow_BatasKeKanal" sourceRef="Batas_Berkas" targetRef="Gw_Kanal" />')
+
+
+def test_an_event_based_gateway_timer_is_indexed_and_fired_by_the_timer_sweep(api, clock):
+    from engine.cases import timers
+    from engine.domain.actor import SYSTEM
+
+    publish(api, [("workflows/keluhan.bpmn", *GATEWAY), ("workflows/keluhan.bpmn", *MESSAGE)])
+    case = intake(api)
+    waiting = [t for t in case["timers"] if t["status"] == "menunggu"]
+    assert [t["element_id"] for t in waiting] == ["Gw_Tunggu"]
+    clock.advance(days=2)
+    assert timers.sweep(clock.now, SYSTEM) == 0
+    clock.advance(days=1, minutes=1)
+    assert timers.sweep(clock.now, SYSTEM) == 1
+    after = api("auditor.cianjur").get(f"/cases/{case['id']}").get_json()
+    assert "Task_Telaah" in [t["element_id"] for t in after["tasks"] if t["status"] == "siap"]
+    assert api("auditor.cianjur").post(f"/cases/{case['id']}/replay").get_json()["ok"] is True
