@@ -3,7 +3,8 @@
     .venv/bin/python bench/validation.py [--repeat 5] [--growth-only]
 
 Reports: how validation grows with the size of a decision table (100 / 1,000 / 10,000 literal
-rules, in one and in two columns) and with the length of one cell (up to the 4,000-character cap,
+rules, in one and in two columns), with the elements of a process (100 / 1,000 / 4,000 script tasks)
+and with the length of one cell (up to the 4,000-character cap,
 and a 60,000-character cell that the cap refuses) — each should cost about the same per rule and
 per character whatever the size (linear); then validating the shipped diagram set (7 BPMN + 9 DMN files: XML checks, sandbox on every
 expression, DMN coverage/overlap, SpiffWorkflow spec build); validating every corpus file in
@@ -50,6 +51,13 @@ def growth(repeat):
             table = decision_table(rules, second_column=10 if columns == 2 else 0)
             found, seconds = timed(cold({"rules/besar.dmn": table}), repeat)
             print(f"{rules:>6}  {columns:>7}  {len(found):>8}  {seconds * 1000:>9.1f}  {seconds * 1e6 / rules:>11.1f}")
+    from tests.processes.hostile import process_chain
+
+    print("BPMN elements  findings  median ms  us per element")
+    for elements in (100, 1_000, 4_000):
+        diagram = process_chain(elements)
+        found, seconds = timed(cold({"rantai.bpmn": diagram}), repeat)
+        print(f"{elements:>13}  {len(found):>8}  {seconds * 1000:>9.1f}  {seconds * 1e6 / elements:>14.1f}")
     print("cell chars  kind               findings  median ms")
     for length in (100, 1_000, 4_000, 60_000):
         for kind, cell in (("'?' repeated", "?" * length),

@@ -51,3 +51,18 @@ def shapes() -> dict[str, dict[str, str]]:
         "perulangan_bersarang": _timer("'P' + str(len([1 for a in 'x' * 15000 for b in 'x' * 15000])) + 'D'"),
         "memanggil_dirinya": self_call,
     }
+
+
+def process_chain(elements: int) -> str:
+    """A valid process of `elements` script tasks in one lane, one after another."""
+    refs = ["Start", *(f"S{i}" for i in range(elements)), "End"]
+    nodes = ['<bpmn:startEvent id="Start"/>', '<bpmn:endEvent id="End"/>']
+    nodes += [f'<bpmn:scriptTask id="S{i}" scriptFormat="python"><bpmn:script>x{i} = {i} + 1</bpmn:script>'
+              '</bpmn:scriptTask>' for i in range(elements)]
+    flows = [f'<bpmn:sequenceFlow id="F{i}" sourceRef="{a}" targetRef="{b}"/>' for i, (a, b) in enumerate(zip(refs, refs[1:]))]
+    lane = ('<bpmn:laneSet id="Lanes"><bpmn:lane id="Lane_FO" name="Front Office">'
+            + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs) + "</bpmn:lane></bpmn:laneSet>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+            'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Def_Rantai" targetNamespace="x">'
+            f'<bpmn:process id="rantai" isExecutable="true">{lane}{"".join(nodes)}{"".join(flows)}</bpmn:process>'
+            '</bpmn:definitions>')
