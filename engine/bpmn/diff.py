@@ -11,6 +11,7 @@ from typing import Any
 from lxml import etree
 
 from engine.bpmn.parser import safe_xml
+from engine.bpmn.spiff_dialect import side_file
 
 _DRAWING = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",
             "http://www.omg.org/spec/DD/20100524/DI", "https://www.omg.org/spec/DMN/20191111/DMNDI/",
@@ -40,6 +41,9 @@ def elements(files: dict[str, str]) -> dict[str, dict[str, Any]]:
     """{element id: {file, type, name, content}} for every element with an id, drawings left out."""
     found = {}
     for name, text in sorted(files.items()):
+        if side_file(name):  # a SpiffArena form schema: one entry for the whole file
+            found[name] = {"file": name, "type": "skema_formulir", "name": name, "content": text}
+            continue
         root = safe_xml(text, name)
         for node in root.iter():
             if isinstance(node.tag, str) and _own_element(node) and node is not root:

@@ -153,3 +153,30 @@ def test_the_api_validates_a_spiffarena_set_with_its_form_schema_and_names_the_d
         "process_id": "verifikasi_spiff", "files": spiff_files(broken)}).get_json()
     assert [f["message"] for f in english["findings"]] == [
         "SpiffArena dialect: the extension spiffworkflow:unitTests is not supported by this engine"]
+
+
+def test_the_diff_of_two_spiffarena_sets_names_a_changed_form_schema():
+    from engine.bpmn.diff import diff
+
+    changed = {**SCHEMA, "properties": {**SCHEMA["properties"], "catatan": {"type": "string", "maxLength": 500}}}
+    found = diff(spiff_files(), spiff_files(schema=changed))
+    assert [(e["element_id"], e["type"]) for e in found["diubah"]] == [("workflows/verifikasi-schema.json", "skema_formulir")]
+
+
+def test_a_spiffarena_business_rule_task_calls_its_decision_table_by_called_decision_id():
+    from pathlib import Path
+
+    diagram = SPIFF.replace(
+        '<bpmn:scriptTask id="Skrip" name="Catat tanggapan">',
+        '<bpmn:businessRuleTask id="Skrip" name="Tentukan pengelola"><bpmn:extensionElements><spiffworkflow:calledDecisionId>'
+        'pengelola_saran</spiffworkflow:calledDecisionId></bpmn:extensionElements>').replace(
+        '<bpmn:script>status_akhir = tanggapan["status"]</bpmn:script>\n  </bpmn:scriptTask>', '</bpmn:businessRuleTask>')
+    table = (Path(__file__).resolve().parents[2] / "rules" / "pengelola_saran.dmn").read_text(encoding="utf-8")
+    files = {**spiff_files(diagram), "rules/pengelola_saran.dmn": table}
+    assert lint_files(files) == []
+    bundle, runner = load_bundle(files, "verifikasi_spiff"), Runner()
+    workflow = runner.start(bundle, {"program": "PKH"}, NOW)
+    (task,) = runner.ready_tasks(bundle, workflow)
+    runner.complete(bundle, workflow, task.id, {"hasil": "layak"}, NOW)
+    runner.deliver_message(workflow, "tanggapan_dinas", {"status": "diterima"}, NOW)
+    assert workflow.completed and runner.case_data(workflow)["tujuan_rujukan"] == "KEMENSOS_JSK"
