@@ -11,7 +11,7 @@ from engine.cases import outbox
 from engine.cases.context import decision_context
 from engine.domain import access, roles
 from engine.domain.actor import Actor
-from engine.domain.statuses import CaseStatus, TaskStatus
+from engine.domain.statuses import TaskStatus
 from engine.errors import Forbidden, NotFound
 from engine.people import catalogue
 from engine.i18n import N_
@@ -239,36 +239,6 @@ def events(actor: Actor, key: int | str) -> list[dict[str, Any]]:
                     "element_id": e.element_id, "diagram_version_id": e.diagram_version_id,
                     "data": data, "prev_hash": e.prev_hash, "hash": e.hash})
     return out
-
-
-PUBLIC_STAGES = {
-    CaseStatus.SELESAI: N_("Pengaduan Anda telah selesai ditangani."),
-    CaseStatus.TERBUKA: N_("Pengaduan Anda sedang ditangani."),
-}
-PUBLIC_RESULTS = {
-    "dijawab": N_("Pertanyaan Anda telah dijawab."),
-    "selesai_lokal": N_("Pengaduan Anda telah diselesaikan oleh Sekretariat SLRT."),
-    "ditolak_manajer": N_("Pengaduan Anda tidak dapat dirujuk; petugas akan menjelaskan alasannya."),
-    "rujukan_diterima": N_("Rujukan Anda telah diterima oleh pengelola program."),
-    "rujukan_ditolak": N_("Rujukan Anda ditolak oleh pengelola program."),
-    "pradaftar_layak": N_("Hasil verifikasi: keluarga Anda layak diusulkan masuk data terpadu."),
-    "pradaftar_tidak_layak": N_("Hasil verifikasi: keluarga Anda belum memenuhi syarat."),
-    "saran_diterima": N_("Saran/usulan Anda telah diterima pengelola program."),
-}
-
-
-def public_status(ticket: str, code: str | None) -> dict[str, Any]:
-    """What the complainant may read: stage and result in plain language, nothing else."""
-    case = db.session.scalar(select(Case).where(Case.ticket == ticket))
-    if case is None or not code or case.tracking_code != str(code).strip().upper():
-        raise NotFound(N_("Nomor tiket atau kode pelacakan tidak cocok"))
-    return {
-        "ticket": case.ticket, "status": case.status,
-        "tahap": PUBLIC_STAGES.get(case.status, ""),
-        "hasil": PUBLIC_RESULTS.get(case.hasil_akhir or "", None),
-        "diterima_pada": case.created_at, "diperbarui_pada": case.updated_at,
-        "provinsi": (case.wilayah or "")[:2],  # only for the zone its dates are shown in
-    }
 
 
 EVENT_LABELS = {

@@ -7,7 +7,7 @@ from engine.audit import verify
 from engine.people import auth
 from engine.cases import commands, messages
 from engine.processes import editing, versions
-from engine.cases import queries
+from engine.cases import public, queries
 from engine.registry import dtks
 from web import security
 from web.api import bp, schemas
@@ -141,7 +141,7 @@ def send_message(key, body):
 @api_doc("Status publik untuk pelapor", query=params.PublicStatusQuerySchema, response=schemas.PublicStatusSchema,
          errors=(429,))
 def public_case(ticket, query):
-    return queries.public_status(ticket, query["kode"])
+    return public.public_status(ticket, query["kode"])
 
 
 @bp.get("/workflows")

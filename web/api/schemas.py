@@ -201,6 +201,13 @@ class EventSchema(Schema):
     hash = fields.String()
 
 
+class PublicStageSchema(Schema):
+    judul = fields.String()
+    status = fields.String(metadata={"description": "selesai, sekarang or berikutnya"})
+    pada = fields.DateTime(allow_none=True)
+    perkiraan = fields.DateTime(allow_none=True, metadata={"description": "expected by (the SLA limit)"})
+
+
 class PublicStatusSchema(Schema):
     ticket = fields.String()
     status = fields.String()
@@ -208,6 +215,9 @@ class PublicStatusSchema(Schema):
     hasil = fields.String(allow_none=True)
     diterima_pada = fields.DateTime()
     diperbarui_pada = fields.DateTime()
+    instansi = fields.String(metadata={"description": "who handles the complaint now, by name"})
+    perkiraan_selesai = fields.DateTime(allow_none=True)
+    tahapan = fields.List(fields.Nested(PublicStageSchema))
 
 
 class DiagramVersionSchema(Schema):

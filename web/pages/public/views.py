@@ -1,9 +1,10 @@
-"""The complainant's status page: ticket and tracking code in, stage and result out (no identity)."""
+"""The complainant's status page: ticket and tracking code in; stages, handling agency, expected date,
+the office's contact and how to appeal out (no identity)."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from engine.errors import NotFound
-from engine.cases import queries
+from engine.cases import public
 from web.pages.public import bp
 
 
@@ -15,8 +16,9 @@ def status():
     result, problem = None, None
     if ticket or code:
         try:
-            result = queries.public_status(ticket, code)
+            result = public.public_status(ticket, code)
         except NotFound as exc:
             problem = exc.message
-    return render_template("status.html", ticket=ticket, code=code, result=result, problem=problem), (
-        404 if problem else 200)
+    kantor = current_app.config["SLRT_SETTINGS"].kantor or {}
+    return render_template("status.html", ticket=ticket, code=code, result=result, problem=problem,
+                           kantor=kantor), (404 if problem else 200)
