@@ -73,7 +73,8 @@ def upload(actor: Actor, process_id: str, files: dict[str, str], now: datetime) 
 
 def refuse_if_invalid(files: dict[str, str], process_id: str) -> list[Finding]:
     """Raise DiagramError naming the first error (and carrying every finding) if the set has errors."""
-    findings = lint_files(files, process_id)
+    with budget.request_pool():  # every upload, publish and dry run of files checks through here
+        findings = lint_files(files, process_id)
     if has_errors(findings):
         first = next(f for f in findings if f.severity == "error")
         raise DiagramError(first.message, element_id=first.element_id, file=first.file, line=first.line,

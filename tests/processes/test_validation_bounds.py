@@ -144,3 +144,14 @@ def test_a_dry_run_of_a_runaway_diagram_answers_within_2_s_naming_the_stop(serve
     failed = [s["sesudah"]["gagal"] for s in report["skenario"] if s["sesudah"] and s["sesudah"]["gagal"]]
     assert len(failed) >= 10 and all("batas langkah" in message for message in failed), failed
     assert not any(s["sebelum"]["gagal"] for s in report["skenario"] if s["sebelum"])  # the published one is fine
+
+
+def test_uploading_any_hostile_shape_is_refused_within_2_s_and_nothing_is_stored(server, backend, api):
+    _url, tokens = backend
+    before = len(api("analis.cianjur").get("/workflows").get_json())
+    for shape, files_of_shape in sorted(shapes().items()):
+        status, answer, seconds = _call(server + "/api/v1/workflows", tokens["analis.cianjur"],
+                                        {"process_id": "keluhan", "files": files_of_shape}, method="POST")
+        assert status == 422 and seconds < ANSWER_WITHIN, (shape, status, f"{seconds:.2f} s")
+        assert any(EXPECTED[shape] in f["message"] for f in answer["findings"]), (shape, answer["findings"])
+    assert len(api("analis.cianjur").get("/workflows").get_json()) == before
