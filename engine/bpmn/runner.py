@@ -285,6 +285,7 @@ def _failure(exc):
     if isinstance(cause, SlrtError):
         if element and not cause.context.get("element_id"):
             cause.context["element_id"] = element  # e.g. which script ran past its budget
+            cause.context["element_name"] = getattr(task_spec, "bpmn_name", None)
         return cause
     return WorkflowFailure(N_("Diagram gagal dijalankan: {sebab}", sebab=str(exc)), element_id=element)
 

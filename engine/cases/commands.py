@@ -192,7 +192,8 @@ def record_incident(case: persistence.CaseRef, error: ExpressionBudgetExceeded, 
         if last is not None and last.type == INCIDENT and last.element_id == element:
             return
     persistence.record_event(case, now, actor.username, INCIDENT, task_id=task_id, element_id=element,
-                             data={"batas": error.context.get("limit"), "pesan": str(error.message)})
+                             data={"batas": error.context.get("limit"), "pesan": str(error.message),
+                                   "nama": error.context.get("element_name")})
 
 
 INCIDENT = "insiden_diagram"

@@ -283,8 +283,11 @@ def timeline(actor: Actor, key: int | str) -> list[dict[str, Any]]:
         incident = e["type"] == "insiden_diagram"
         if incident:
             cause = INCIDENT_CAUSES.get(e["data"].get("batas") or "", N_("ekspresi gagal"))
+            element = e["element_id"] or "?"
+            if e["data"].get("nama"):
+                element = f"“{e['data']['nama']}” ({element})"
             what = N_("Insiden diagram: langkah {elemen} dihentikan karena ekspresinya {sebab}; data kasus tidak "
-                      "berubah — hubungi analis diagram", elemen=e["element_id"] or "?", sebab=cause)
+                      "berubah — hubungi analis diagram", elemen=element, sebab=cause)
         if e["type"] == "pesan_diterima":
             what = N_("Pesan dari luar diterima: {pesan}", pesan=e["data"].get("nama") or "?")
         out.append({"seq": e["seq"], "at": e["at"], "actor": full_name, "role": role, "what": what,

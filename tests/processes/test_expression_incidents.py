@@ -26,6 +26,7 @@ def test_runaway_condition_fails_the_step_with_an_incident_on_the_case(api, app)
     incident = events[-1]
     assert incident["type"] == "insiden_diagram" and incident["element_id"] == "Gw_Jenis"
     assert incident["task_id"] == task["id"] and incident["data"]["batas"] == "langkah"
+    assert incident["data"]["nama"] == "Jenis keluhan?"
     assert incident["prev_hash"] == events[-2]["hash"]  # in the case's hash chain
 
     # the step did not happen: the review is still open, and the replay agrees with the stored case
@@ -36,9 +37,9 @@ def test_runaway_condition_fails_the_step_with_an_incident_on_the_case(api, app)
     officer = _client(app, "fo.cianjur")
     page = officer.get(f"/kasus/{case['id']}").get_data(as_text=True)
     assert '<strong class="label-insiden">Insiden</strong>' in page
-    assert "langkah Gw_Jenis dihentikan karena ekspresinya melebihi batas langkah" in page
+    assert "langkah “Jenis keluhan?” (Gw_Jenis) dihentikan karena ekspresinya melebihi batas langkah" in page
     english = officer.get(f"/kasus/{case['id']}?lang=en").get_data(as_text=True)
-    assert "Incident</strong>" in english and "step Gw_Jenis was stopped" in english
+    assert "Incident</strong>" in english and "step “Jenis keluhan?” (Gw_Jenis) was stopped" in english
 
 
 def test_a_second_attempt_records_a_second_incident_and_the_chain_stays_intact(api):
