@@ -9,6 +9,8 @@ from tests.conftest import PASSWORD, sql
 from tests.journeys import intake
 from tests.web.test_pages import PageClient
 
+HEADERS = {"tahap": "Tahap", "tujuan_rujukan": "Tujuan rujukan", "saluran_rujukan": "Saluran rujukan",
+           "hasil_akhir": "Hasil akhir", "sektor": "Sektor", "kategori": "Kategori"}  # the CSV's labelled columns
 HOSTILE = {"tahap": "=HYPERLINK(\"http://evil.example\",\"klik\")", "tujuan_rujukan": "+1+cmd|' /C calc'!A0",
            "saluran_rujukan": "-2+3", "hasil_akhir": "@SUM(A1:A9)", "sektor": "\tx=1", "kategori": "\r=1"}
 
@@ -30,8 +32,9 @@ def test_case_export_cells_that_would_run_as_formulas_start_with_an_apostrophe(a
         id=hostile["id"], **HOSTILE)
     response = _signed_in(app, "manajer.cianjur").get("/ekspor/kasus.csv")
     assert response.status_code == 200
-    rows = {row["ticket"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+    rows = {row["Tiket"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
     for column, value in HOSTILE.items():
-        assert rows[hostile["ticket"]][column] == "'" + value, column
+        assert rows[hostile["ticket"]][HEADERS[column]] == "'" + value, column
     # ordinary cells are untouched
-    assert rows[plain["ticket"]]["wilayah"] == plain["wilayah"] and not rows[plain["ticket"]]["tahap"].startswith("'")
+    assert rows[plain["ticket"]]["Kode wilayah"] == plain["wilayah"] and not rows[plain["ticket"]]["Tahap"].startswith("'")
+    assert rows[plain["ticket"]]["Kanal"] == "Sekretariat SLRT" and rows[plain["ticket"]]["Jenis keluhan"] == "Pengaduan"
