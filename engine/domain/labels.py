@@ -43,6 +43,8 @@ VALUES: dict[str, dict[str, str]] = {
         "ditolak_manajer": N_("Rujukan ditolak manajer"), "rujukan_diterima": N_("Rujukan diterima"),
         "rujukan_ditolak": N_("Rujukan ditolak"), "pradaftar_layak": N_("Pra-daftar: layak"),
         "pradaftar_tidak_layak": N_("Pra-daftar: tidak layak"), "saran_diterima": N_("Saran diterima"),
+        "selesai_puskesos": N_("Diselesaikan di Puskesos"), "banding_ditolak": N_("Banding ditolak"),
+        "rujukan_ditelaah": N_("Rujukan ditelaah lebih lanjut"), "rujukan_bukan_wewenang": N_("Rujukan: bukan wewenang"),
     },
     "program": {"NONPEMERINTAH": N_("Program non-pemerintah"), "DAERAH": N_("Program daerah"),
                 "LAINNYA": N_("Program lainnya")},

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.domain.labels import value_label
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.i18n import N_
 
@@ -185,8 +186,8 @@ def by_dimension(cases: Cases, name: str, order: Sequence[str]) -> Table:
     for dims, n in cases:
         counts[dims[name]][dims["status"]] += n
     title, heading, chart = _DIMENSION_TITLES[name]
-    rows = [(value if value is not None else NOT_SET, sum(c.values()), c[CaseStatus.SELESAI], c[CaseStatus.TERBUKA])
-            for value, c in ((v, counts[v]) for v in _ordered(set(counts), order))]
+    rows = [(value_label(name, value) if value is not None else NOT_SET, sum(c.values()), c[CaseStatus.SELESAI],
+             c[CaseStatus.TERBUKA]) for value, c in ((v, counts[v]) for v in _ordered(set(counts), order))]
     return Table(name, title, (heading, N_("Diterima"), N_("Selesai"), N_("Masih diproses")), rows, chart, (1,))
 
 
@@ -232,7 +233,7 @@ def final_results(cases: Cases) -> Table:
     for dims, n in cases:
         if dims["status"] == CaseStatus.SELESAI:
             counts[dims["hasil_akhir"] or NOT_SET] += n
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    rows = [(value_label("hasil_akhir", key), n) for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
     return Table("hasil_akhir", N_("Hasil akhir kasus yang selesai"), (N_("Hasil akhir"), N_("Kasus")), rows, "hbar", (1,))
 
 
@@ -255,7 +256,7 @@ def agencies(rows: Iterable[tuple[Any, ...]], answer_times: Durations) -> Table:
     for agency in sorted(counts):
         c = counts[agency]
         _n, median, p90 = answer_times.get(agency, (0, None, None))
-        table_rows.append((agency, c["dikirim"], c["dijawab"], c["menunggu"], c["diterima"], c["ditolak"],
+        table_rows.append((value_label("tujuan_rujukan", agency), c["dikirim"], c["dijawab"], c["menunggu"], c["diterima"], c["ditolak"],
                            c["ditelaah"], c["bukan_wewenang"], pct(c["tepat"], c["dijawab"]), days(median),
                            days(p90)))
     return Table("instansi", N_("Rujukan per instansi tujuan: jawaban dan waktunya"),

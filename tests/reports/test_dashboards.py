@@ -20,7 +20,7 @@ from engine.demo.seed import KENDARI_VILLAGE, KNOWN_KK
 from engine.store.models import Household, HouseholdMember, db
 
 from tests.conftest import PASSWORD, START
-from tests.journeys import BERI_TAHU, TELAAH, UNREGISTERED_NIK, act, intake, telaah
+from tests.journeys import BERI_TAHU, KNOWN_NIK, TELAAH, UNREGISTERED_NIK, act, intake, telaah
 
 PROGRAM = tuple(p.code for p in catalogue.initial_rows())  # the seeded catalogue, in its order
 
@@ -56,9 +56,10 @@ def known_cases(api, clock):
     e = intake(api, nik=UNREGISTERED_NIK, program="LAINNYA")["id"]          # E: pre-list, verified eligible, 29 h
     f = intake(api, nik=UNREGISTERED_NIK, program="LAINNYA")["id"]          # F: pre-list waiting for the supervisor
     gg = intake(api, program="BPNT")["id"]                                  # G: membership update refused, appealed
-    pelapor_p = {"nik": "3203011203800003", "nama": "Asep", "telepon": "0813", "alamat": "Sayang",
+    pelapor_p = {"nik": KNOWN_NIK, "nama": "Asep", "telepon": "0813", "alamat": "Sayang",
                  "jenis_kelamin": "L", "disabilitas": False, "penerima_manfaat": True}
-    p = intake(api, user="fo.puskesos.sayang", kanal="puskesos", program="PIS-PBI", pelapor=pelapor_p)["id"]  # P: 2 h
+    # P: 2 h; a household in the DTKS, so the Puskesos handles it itself (not the pre-list route, issue 18)
+    p = intake(api, user="fo.puskesos.sayang", kanal="puskesos", program="PIS-PBI", pelapor=pelapor_p)["id"]
     intake(api, user="fo.kendari", wilayah=KENDARI_VILLAGE, jenis_keluhan="pertanyaan")  # H: Kendari, untouched
     act(api, "fo.cianjur", i, TELAAH, telaah(jenis="pertanyaan"))
 
@@ -139,10 +140,11 @@ def test_district_dashboard_counts_every_indicator_of_the_known_complaints(known
         "PKH": 0, "BPNT": 1, "PIP": 0, "PIS-PBI": 0, "DAERAH": 0, "NONPEMERINTAH": 0, "LAINNYA": 2}
     assert t["profil_pelapor"].rows == [("Laki-laki", 2, 1, 1), ("Perempuan", 7, 0, 7)]
     # complaints received
-    assert t["kanal"].rows == [("sekretariat", 8, 5, 3), ("puskesos", 1, 1, 0)]
-    assert t["jenis_keluhan"].rows == [("pertanyaan", 2, 2, 0), ("pengaduan", 7, 4, 3)]
-    assert t["kategori"].rows == [("kepesertaan", 3, 1, 2), ("non_kepesertaan", 6, 5, 1)]
-    assert t["program"].rows == [("PKH", 3, 3, 0), ("BPNT", 3, 1, 2), ("PIS-PBI", 1, 1, 0), ("LAINNYA", 2, 1, 1)]
+    # labels, never codes (issue 17.7)
+    assert t["kanal"].rows == [("Sekretariat SLRT", 8, 5, 3), ("Puskesos", 1, 1, 0)]
+    assert t["jenis_keluhan"].rows == [("Pertanyaan", 2, 2, 0), ("Pengaduan", 7, 4, 3)]
+    assert t["kategori"].rows == [("Kepesertaan", 3, 1, 2), ("Non-kepesertaan", 6, 5, 1)]
+    assert t["program"].rows == [("PKH", 3, 3, 0), ("BPNT", 3, 1, 2), ("PIS-PBI", 1, 1, 0), ("Program lainnya", 2, 1, 1)]
     assert t["wilayah"].rows == [("320301", "Cianjur", 9, 6, 3)]
     trend = {month: (received, closed) for month, received, closed in t["tren"].rows}
     assert {m: v for m, v in trend.items() if v != (0, 0)} == {"2026-10": (1, 0), "2026-11": (8, 5),
@@ -150,14 +152,14 @@ def test_district_dashboard_counts_every_indicator_of_the_known_complaints(known
     # handling
     assert t["penyelesaian"].rows == [("Diselesaikan tanpa rujukan", 4, 44.4), ("Dirujuk dan dijawab", 2, 22.2),
                                       ("Ditolak manajer", 0, 0.0), ("Masih diproses", 3, 33.3)]
-    assert t["hasil_akhir"].rows == [("dijawab", 2), ("pradaftar_layak", 1), ("rujukan_diterima", 1),
-                                     ("selesai_lokal", 1), ("selesai_puskesos", 1)]
+    assert t["hasil_akhir"].rows == [("Pertanyaan dijawab", 2), ("Pra-daftar: layak", 1), ("Rujukan diterima", 1),
+                                     ("Diselesaikan tanpa rujukan", 1), ("Diselesaikan di Puskesos", 1)]
     assert t["instansi"].rows == [
         # agency, sent, answered, waiting, accepted, refused, review, not ours, % on time, median d, p90 d
-        ("BULOG", 1, 1, 0, 0, 0, 0, 1, 100.0, 0.1, 0.1),
-        ("KEMENSOS_JSK", 1, 1, 0, 1, 0, 0, 0, 0.0, 10.0, 10.0),
-        ("POKJA_DATA_TERPADU", 2, 2, 0, 1, 1, 0, 0, 50.0, 1.0, 10.3),
-        ("TIKOR_RASTRA", 1, 0, 1, 0, 0, 0, 0, None, None, None)]
+        ("Perum BULOG", 1, 1, 0, 0, 0, 0, 1, 100.0, 0.1, 0.1),
+        ("Kementerian Sosial, Direktorat Jaminan Sosial Keluarga", 1, 1, 0, 1, 0, 0, 0, 0.0, 10.0, 10.0),
+        ("Kelompok Kerja Pengelola Data Terpadu", 2, 2, 0, 1, 1, 0, 0, 50.0, 1.0, 10.3),
+        ("Tim Koordinasi Bansos Pangan (Kementerian Dalam Negeri)", 1, 0, 1, 0, 0, 0, 0, None, None, None)]
     assert t["tepat_waktu"].rows == [
         ("Semua tahap", 32, 29, 90.6),
         ("Catat hasil verifikasi dan validasi", 1, 1, 100.0), ("Catat profil usulan pra-daftar", 2, 2, 100.0),
@@ -228,7 +230,7 @@ def test_province_and_national_dashboards_break_down_by_the_next_level(known_cas
     assert national.tables()["wilayah"].rows == [("32", "Jawa Barat", 9, 6, 3), ("74", "Sulawesi Tenggara", 1, 0, 1)]
     assert national.headline[:4] == [("Pengaduan diterima", 10, ""), ("Selesai", 6, ""), ("Masih diproses", 4, ""),
                                      ("Tugas terlambat saat ini", 3, "")]
-    assert national.tables()["jenis_keluhan"].rows == [("pertanyaan", 3, 2, 1), ("pengaduan", 7, 4, 3)]
+    assert national.tables()["jenis_keluhan"].rows == [("Pertanyaan", 3, 2, 1), ("Pengaduan", 7, 4, 3)]
     kendari = _board(NATIONAL, known_cases, wilayah="7471")
     assert kendari.scope.level == "kabupaten" and kendari.tables()["wilayah"].rows == [("747101", "Mandonga", 1, 0, 1)]
     supervisor = _board(Actor(4, "supervisor.cianjur", "supervisor", "320301"), known_cases)
@@ -297,15 +299,16 @@ def test_dashboard_page_csv_and_reports_show_the_same_figures(app, known_cases):
     # every chart has its table, with the numbers, right below it
     charts = re.findall(r'<canvas id="grafik-([a-z_]+)"', html)
     assert len(charts) >= 15 and all(f'id="tabel-{key}"' in html for key in charts)
-    assert re.search(r'<th scope="row">sekretariat</th><td class="angka">8</td>', html)
+    assert re.search(r'<th scope="row">Sekretariat SLRT</th><td class="angka">8</td>', html)
     assert client.get("/aset/chart.js/chart.umd.min.js").status_code == 200
 
     rows = list(csv.reader(io.StringIO(client.get("/dasbor/kanal.csv").get_data(as_text=True))))
-    assert rows == [["Kanal", "Diterima", "Selesai", "Masih diproses"], ["sekretariat", "8", "5", "3"],
-                    ["puskesos", "1", "1", "0"]]
+    assert rows == [["Kanal", "Diterima", "Selesai", "Masih diproses"], ["Sekretariat SLRT", "8", "5", "3"],
+                    ["Puskesos", "1", "1", "0"]]
     rows = list(csv.reader(io.StringIO(client.get("/dasbor/instansi.csv?lang=en").get_data(as_text=True))))
     assert rows[0][:3] == ["Destination agency", "Referrals", "Answered"]
-    assert rows[-1] == ["TIKOR_RASTRA", "1", "0", "1", "0", "0", "0", "0", "", "", ""]
+    assert rows[-1] == ["Food Aid Coordination Team (Ministry of Home Affairs)", "1", "0", "1", "0", "0", "0", "0", "", "",
+                        ""]  # the agency by name, in English (issue 17.7)
     assert client.get("/dasbor/tidak_ada.csv").status_code == 404
 
     monthly = client.get("/laporan/bulanan?bulan=2026-11&lang=id").get_data(as_text=True)

@@ -95,6 +95,6 @@ def test_a_rebuild_gives_the_same_rows_and_a_new_case_counts_at_once(api, known_
     intake(api)
     db.session.rollback()  # a fresh transaction sees the new case
     after = figures.dashboard(DISTRICT, figures.resolve_scope(DISTRICT, clock.now, WIB), clock.now)
-    assert after.tables()["kanal"].column("Diterima")["sekretariat"] == before["sekretariat"] + 1
+    assert after.tables()["kanal"].column("Diterima")["Sekretariat SLRT"] == before["Sekretariat SLRT"] + 1
     connection = db.session.connection()
     assert rollups.stored(connection) == rollups.computed_from_scratch(connection, WIB)
