@@ -6,6 +6,7 @@ import re
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_decision_context import _bpnt_rice_complaint_at_the_manager, _open_task
+from tests.journeys import intake
 
 # Indonesian diagram texts and vocabulary labels an English reader must not meet on this page
 INDONESIAN = ("Setujui rujukan", "Telaah dan analisis keluhan", "Tangani keluhan di back office", "Pengaduan dicatat",
@@ -40,3 +41,18 @@ def test_the_english_task_page_has_no_indonesian_task_or_field_names(live_server
     assert found == [], found
     assert re.search(r"SLRT secretariat · Complaint", text)
     screenshot(page, "17-7-kasus-bahasa-inggris")
+
+
+def test_intake_desk_and_inbox_offer_labels_not_codes(live_server, page, http_api):
+    intake_case = intake(http_api, program="NONPEMERINTAH")
+    sign_in(page, live_server, "fo.cianjur")
+    page.goto(f"{live_server}/meja-depan?lang=en")
+    options = _visible_text(page)
+    assert "SLRT secretariat" in options and "Facilitator's home visit" in options and "Suggestion" in options
+    assert "sekretariat" not in options and "pengaduan" not in options and "fasilitator" not in options
+    page.goto(f"{live_server}/kotak-masuk?lang=id")
+    row = page.get_by_role("row").filter(has_text=intake_case["ticket"]).inner_text()
+    assert "Program non-pemerintah" in row and "Sekretariat SLRT" in row and "NONPEMERINTAH" not in row
+    filters = _visible_text(page)
+    assert "Non-kepesertaan" in filters and "non_kepesertaan" not in filters
+    screenshot(page, "17-7-kotak-masuk-label")
