@@ -10,7 +10,7 @@ from flask import current_app, g
 
 from web.i18n import gettext
 
-from engine.domain.labels import VALUES, value_label
+from engine.domain.labels import VALUES, value_label, variable_label
 from engine.domain.timezones import ZONE_LABELS, local_text, offset_hours
 
 
@@ -59,3 +59,4 @@ def init_app(app):
     app.jinja_env.filters["tanggal"] = tanggal
     app.jinja_env.filters["zona"] = zona
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["nama_variabel"] = lambda name: gettext(variable_label(name))

@@ -246,6 +246,7 @@ EVENT_LABELS = {
     "tugas_selesai": N_("Tugas diselesaikan"),
     "tugas_diklaim": N_("Tugas diambil"),
     "tugas_dilepas": N_("Tugas dilepas"),
+    "tugas_dialihkan": N_("Tugas dialihkan ke petugas pengganti"),
     "timer_terpicu": N_("Batas waktu tercapai"),
     "kasus_dimigrasi": N_("Dipindahkan ke versi diagram yang lebih baru"),
     "insiden_diagram": N_("Insiden diagram: langkah dihentikan"),
@@ -262,6 +263,7 @@ EVENT_TASK_LABELS = {
     "tugas_selesai": N_("Tugas diselesaikan: {tugas}"),
     "tugas_diklaim": N_("Tugas diambil: {tugas}"),
     "tugas_dilepas": N_("Tugas dilepas: {tugas}"),
+    "tugas_dialihkan": N_("Tugas dialihkan ke petugas pengganti: {tugas}"),
     "timer_terpicu": N_("Batas waktu tercapai: {tugas}"),
 }
 

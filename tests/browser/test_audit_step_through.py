@@ -47,7 +47,7 @@ def test_auditor_walks_the_events_of_a_referral_on_the_diagram(live_server, page
         page.get_by_role("button", name="Berikutnya ›").click()
     assert page.evaluate("window.slrtAudit.step") == 4
     assert "Pkh_Setujui" in page.locator("#langkah-judul").inner_text()
-    assert "keputusan_manajer" in page.locator("#langkah-data").inner_text()
+    assert "Keputusan manajer" in page.locator("#langkah-data").inner_text()  # the variable by name (issue 17.7)
     assert "Tanggapi" in page.locator("#langkah-tugas").inner_text()
     assert page.locator(".djs-element.peristiwa-ini").count() == 1  # the approval, drawn in the PKH SOP
     assert page.locator(".djs-element.sekarang").count() == 1       # Kemensos's answer, waiting

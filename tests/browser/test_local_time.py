@@ -32,6 +32,8 @@ def test_a_kendari_case_reads_in_wita_on_case_history_audit_report_and_export(li
     assert "23-11-2026 10:00 WITA" in timeline.inner_text()
     step = page.locator("main").inner_text()  # the step's heading, its open tasks and timers, written by the script
     assert "23-11-2026 10:00 WITA · oleh" in step and "26-11-2026 10:00 WITA" in step
+    changed = page.locator("#langkah-data").inner_text()  # the variables by name, not code (issue 17.7)
+    assert "Jenis keluhan" in changed and "jenis_keluhan" not in changed
     assert _no_utc(page)
     screenshot(page, "17-6-audit-kendari-wita")
 

@@ -46,12 +46,12 @@
     body.innerHTML = "";
     Object.keys(frame.changed).sort().forEach(function (key) {
       var row = body.insertRow(), name = document.createElement("th");
-      name.scope = "row"; name.textContent = key; row.appendChild(name);
+      name.scope = "row"; name.textContent = labels.variables[key] || key; name.title = key; row.appendChild(name);
       row.insertCell().textContent = text(frame.changed[key]);
     });
     frame.removed.forEach(function (key) {
       var row = body.insertRow();
-      row.insertCell().textContent = key; row.insertCell().textContent = "(" + labels.removed + ")";
+      row.insertCell().textContent = labels.variables[key] || key; row.insertCell().textContent = "(" + labels.removed + ")";
     });
     if (!body.rows.length) { body.insertRow().insertCell().textContent = "(" + labels.none + ")"; }
     var tasks = document.getElementById("langkah-tugas"), timers = document.getElementById("langkah-timer");

@@ -7,6 +7,7 @@ from flask import g, render_template, request
 from engine.audit import verify
 from engine.processes import versions
 from engine.cases.queries import EVENT_LABELS
+from engine.domain.labels import VARIABLES
 from engine.domain import access
 from web.downloads import attachment
 from web.auth import requires
@@ -17,7 +18,8 @@ from web.pages.audit import bp
 
 @bp.context_processor
 def labels():
-    return {"event_labels": EVENT_LABELS, "translated_labels": {k: translate(v) for k, v in EVENT_LABELS.items()}}
+    return {"event_labels": EVENT_LABELS, "translated_labels": {k: translate(v) for k, v in EVENT_LABELS.items()},
+            "variable_labels": {k: translate(v) for k, v in VARIABLES.items()}}
 
 
 @bp.get("/")
