@@ -23,7 +23,8 @@ from engine.store.models import Event, Region, User, db
 
 # What the intake recorded that helps a decision (identity excluded).
 INTAKE_FACTS = ("kanal", "jenis_keluhan", "program", "uraian")
-# What decision tables and catalogue rows set after a step, shown with it when no form asked for it.
+# What decision tables and catalogue rows set after a step, shown with it when no form asked for it
+# (marked "ditetapkan aturan": set by a decision table, the program catalogue or the intake rules).
 DECIDED_FACTS = ("kategori", "sektor", "tujuan_rujukan", "saluran_rujukan", "tingkat")
 # Never in the context, whoever looks: the complainant's identity and the engine's own bookkeeping.
 HIDDEN = frozenset({"pelapor", "nik", "no_kk", "nama", "telepon", "alamat", "proses_sop", "sektor_bawaan"})

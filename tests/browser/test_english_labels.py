@@ -12,7 +12,7 @@ from tests.journeys import intake
 INDONESIAN = ("Setujui rujukan", "Telaah dan analisis keluhan", "Tangani keluhan di back office", "Pengaduan dicatat",
               "Keputusan manajer", "Catatan manajer", "Catatan telaah", "Pokok masalah", "Hasil penanganan",
               "Jenis keluhan", "Kualitas beras", "Non-kepesertaan", "Kembalikan untuk diperbaiki", "Tujuan rujukan",
-              "Saluran rujukan", "tabel keputusan", "Keputusan sebelumnya", "Sekretariat SLRT", "Terdaftar di DTKS")
+              "Saluran rujukan", "ditetapkan aturan", "Keputusan sebelumnya", "Sekretariat SLRT", "Terdaftar di DTKS")
 CODES = ("non_kepesertaan", "kualitas_beras", "NONPEMERINTAH", "lewat lapor", "rujukan_diterima", "sekretariat ·")
 
 
