@@ -57,6 +57,9 @@ def test_checkpoint_is_signed_chained_to_the_last_and_printable(app, api, store)
     result = _slrt(app, "checkpoint")
     assert "Titik jangkar #2" in result.output and "kasus: 2, peristiwa: 8" in result.output
     lines = store.file.read_text(encoding="utf-8").splitlines()
+    shown = _slrt(app, "checkpoint", "--lihat")  # print the last one without writing another
+    assert shown.exit_code == 0 and "Titik jangkar #2" in shown.output
+    assert store.file.read_text(encoding="utf-8").splitlines() == lines
     assert json.loads(lines[1])["sebelumnya"] == hashlib.sha256(lines[0].encode()).hexdigest()
     assert list(json.loads(lines[1])["perubahan"]) == [str(second["id"])]  # only the head that moved
     audit = _slrt(app, "audit", "--all")
