@@ -67,6 +67,8 @@ def prepare(actor: Actor, payload: dict[str, Any], now: datetime) -> dict[str, A
         errors["wilayah"] = N_("{kolom} harus kode desa/kelurahan BPS 10 angka", kolom=LABELS["wilayah"])
     elif statements.REGION_CODE.execute({"_code": wilayah}).first() is None:
         errors["wilayah"] = N_("{kolom}: kode desa/kelurahan tidak dikenal", kolom=LABELS["wilayah"])
+    if "program" not in errors and "wilayah" not in errors and not catalogue.offered_in(data["program"], wilayah):
+        errors["program"] = N_("program '{kode}' tidak berlaku di wilayah ini", kode=data["program"])
     if "nomor_antrian" in payload:
         if not isinstance(payload["nomor_antrian"], str) or len(payload["nomor_antrian"]) > 20:
             errors["nomor_antrian"] = N_("{kolom} tidak valid", kolom=LABELS["nomor_antrian"])

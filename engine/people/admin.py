@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, or_, select
 
 from engine import state
 from engine.domain import access, roles
@@ -134,8 +134,22 @@ def reactivate(actor: Actor, user_id: int) -> None:
 
 
 def list_programs(actor: Actor) -> list[Program]:
+    """The programs that apply in the administrator's area: national ones and those of the area."""
     _require_admin(actor)
-    return list(db.session.scalars(select(Program).order_by(Program.code)))
+    area = actor.wilayah or ""
+    return list(db.session.scalars(select(Program).where(or_(catalogue.applies_to(area),
+                                                                 Program.wilayah.startswith(area, autoescape=True)))
+                                   .order_by(Program.code)))
+
+
+def _managed_program(actor, session, code):
+    program = session.get(Program, code)
+    if program is None:
+        raise NotFound(N_("Program tidak ditemukan"), program=code)
+    if not manages(actor, program.wilayah):
+        raise Forbidden(N_("Program {kode} berlaku di luar wilayah Anda; hanya administrator wilayah itu yang "
+                           "dapat mengubahnya", kode=code), program=code)
+    return program
 
 
 def update_program(actor: Actor, code: str, fields: Mapping[str, Any]) -> None:
@@ -143,9 +157,7 @@ def update_program(actor: Actor, code: str, fields: Mapping[str, Any]) -> None:
     _require_admin(actor)
     values = _program_values(fields, {})
     with write_transaction() as session:
-        program = session.get(Program, code)
-        if program is None:
-            raise NotFound(N_("Program tidak ditemukan"), program=code)
+        program = _managed_program(actor, session, code)
         _refuse_offering_without_sop(values)
         for key, value in values.items():
             setattr(program, key, value)
@@ -162,7 +174,7 @@ def add_program(actor: Actor, fields: Mapping[str, Any]) -> str:
             raise InvalidInput(N_("Data program tidak valid"), errors={"code": N_("program {kode} sudah ada", kode=code)})
         _refuse_offering_without_sop(values)
         urutan = (session.scalar(select(func.max(Program.urutan))) or 0) + 1
-        session.add(Program(code=code, urutan=urutan, **values))
+        session.add(Program(code=code, urutan=urutan, wilayah=actor.wilayah or "", **values))
     return code
 
 
@@ -196,11 +208,17 @@ def _program_values(fields, errors):
 
 
 def list_faq(actor: Actor, only_active: bool = False) -> list[Faq]:
+    """The FAQ: for reading (`only_active`), the active entries that apply in the reader's area (national
+    ones and those of the areas containing it); else, for the administrator, the entries they keep."""
     if not (access.allowed(actor, access.FAQ) or access.allowed(actor, access.ADMIN)):
         raise Forbidden(N_("Anda tidak berwenang membaca FAQ"))
+    area = actor.wilayah or ""
     query = select(Faq).order_by(Faq.urutan, Faq.id)
     if only_active:
-        query = query.where(Faq.aktif.is_(True))
+        query = query.where(Faq.aktif.is_(True), literal(area).startswith(Faq.wilayah, autoescape=False))
+    else:
+        _require_admin(actor)
+        query = query.where(Faq.wilayah.startswith(area, autoescape=True))
     return list(db.session.scalars(query))
 
 
@@ -220,8 +238,8 @@ def save_faq(actor: Actor, faq_id: int | None, fields: Mapping[str, Any], now: d
     if errors:
         raise InvalidInput(N_("Data FAQ tidak valid"), errors=errors)
     with write_transaction() as session:
-        entry = session.get(Faq, faq_id) if faq_id else Faq()
-        if entry is None:
+        entry = session.get(Faq, faq_id) if faq_id else Faq(wilayah=actor.wilayah or "")
+        if entry is None or not manages(actor, entry.wilayah):
             raise NotFound(N_("FAQ tidak ditemukan"), faq_id=faq_id)
         entry.pertanyaan, entry.jawaban, entry.urutan = question, answer, order
         entry.program = (fields.get("program") or "").strip() or None

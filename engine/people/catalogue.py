@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, literal, select
 
 from engine.bpmn.forms import OPTION_SOURCES
 from engine.domain.vocabulary import PROGRAM_VARIABLES, SEKTOR
@@ -56,6 +56,17 @@ def variables_for(code: Any) -> dict[str, str | None]:
     row = statements.PROGRAM_ROUTING.execute({"_code": code}).first() if isinstance(code, str) else None
     return dict(zip(PROGRAM_VARIABLES, (row.proses_sop if row else None,
                                          (row.sektor if row else None) or FALLBACK_SECTOR)))
+
+
+def offered_in(code: str, wilayah: str) -> bool:
+    """True when a catalogued program applies to the village `wilayah` (national ones everywhere)."""
+    row = statements.PROGRAM_ROUTING.execute({"_code": code}).first()
+    return row is not None and wilayah.startswith(row.wilayah or "")
+
+
+def applies_to(area: str) -> ColumnElement[bool]:
+    """SQL: the program's area contains `area` (national programs contain every area)."""
+    return literal(area or "").startswith(Program.wilayah, autoescape=False)
 
 
 def derive(values: Mapping[str, Any]) -> dict[str, str | None]:

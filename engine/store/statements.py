@@ -141,7 +141,7 @@ def open_ticket_counter(dialect: str) -> Insert:
 _PROGRAMS = Program.__table__
 ACTIVE_PROGRAM_CODES = Statement(select(_PROGRAMS.c.code).where(_PROGRAMS.c.active.is_(True))
                                  .order_by(_PROGRAMS.c.urutan, _PROGRAMS.c.code))
-PROGRAM_ROUTING = Statement(select(_PROGRAMS.c.proses_sop, _PROGRAMS.c.sektor)
+PROGRAM_ROUTING = Statement(select(_PROGRAMS.c.proses_sop, _PROGRAMS.c.sektor, _PROGRAMS.c.wilayah)
                             .where(_PROGRAMS.c.code == bindparam("_code")))
 LATEST_VERSION_ID = Statement(select(VERSIONS.c.id)
                               .where(VERSIONS.c.process_id == bindparam("_process"), VERSIONS.c.status == VersionStatus.PUBLISHED)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from engine.store.models import ApiToken, Faq, HumanTask, Program, User, db
+from engine.people import auth
 from tests.conftest import PASSWORD
 from tests.journeys import TELAAH, act, inbox_task, intake, telaah
 
@@ -111,14 +112,18 @@ def test_deactivating_an_officer_hands_their_claimed_tasks_to_the_replacement_in
 
 
 def test_program_criteria_and_the_front_office_faq_are_kept_by_the_administrator(app):
-    admin = _signed_in(app, "admin.cianjur")
-    saved = admin.post("/admin/program/PKH", data={
+    # a national program is kept by a national administrator (a district's may not change it)
+    auth.create_user("admin.pusat", "kata-sandi-pusat", "Rudi Hartono", "administrator", "",
+                     now=app.config["SLRT_CLOCK"]())
+    national = _signed_in(app, "admin.pusat", "kata-sandi-pusat")
+    saved = national.post("/admin/program/PKH", data={
         "name": "Program Keluarga Harapan", "agency": "KEMENSOS_JSK", "proses_sop": "sop_pkh", "sektor": "sosial",
         "description": "Bantuan bersyarat.",
         "criteria": "Keluarga DTKS dengan ibu hamil, anak sekolah, lansia atau disabilitas berat.", "active": "ya"})
     assert saved.status_code == 302
     assert db.session.get(Program, "PKH").criteria.startswith("Keluarga DTKS dengan ibu hamil")
-    assert admin.post("/admin/program/PKH", data={"name": "", "agency": "x"}).status_code == 422
+    assert national.post("/admin/program/PKH", data={"name": "", "agency": "x"}).status_code == 422
+    admin = _signed_in(app, "admin.cianjur")
     assert admin.post("/admin/faq", data={"pertanyaan": "Kapan bantuan PKH cair?", "jawaban": "Empat tahap setahun.",
                                           "program": "PKH", "urutan": "1", "aktif": "ya"}).status_code == 302
     assert admin.post("/admin/faq", data={"pertanyaan": "Draf", "jawaban": "Belum tampil.", "urutan": "2"}
