@@ -90,6 +90,8 @@ class Settings:
     sla: dict[str, Any] = field(default_factory=dict)  # shape: SlaSettings
     smtp: dict[str, Any] = field(default_factory=dict)  # shape: SmtpSettings
     batas_permintaan: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (requests, seconds)
+    # addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For names the real client
+    proxy_tepercaya: list[str] = field(default_factory=list)
     # signed checkpoints of the audit chains, outside the database (engine/audit/checkpoint.py)
     checkpoint_dir: str = "instance/titik-jangkar"
     checkpoint_key_file: str = "instance/titik-jangkar.key"

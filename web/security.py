@@ -12,6 +12,7 @@ username, and requests to the complainant's public status per address. Several w
 keep their own count; that still bounds guessing to a small multiple of the limit.
 """
 
+import ipaddress
 import threading
 import time
 from collections import defaultdict, deque
@@ -20,6 +21,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from engine.i18n import N_
+from web.json_limits import init_json_limits
 
 CSP = "; ".join((
     "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
@@ -84,7 +86,26 @@ def _window():
 
 
 def _address():
-    return request.remote_addr or "-"
+    """The client's address for throttling: the peer, unless the peer is a trusted proxy
+    (`proxy_tepercaya`); then the nearest address in X-Forwarded-For that is not one of them.
+    A header sent by anyone else is ignored, so a client cannot pick its own address."""
+    peer = request.remote_addr or "-"
+    trusted = current_app.extensions.get("slrt_trusted_proxies") or ()
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    forwarded = [part.strip() for part in ",".join(request.headers.getlist("X-Forwarded-For")).split(",")]
+    for hop in reversed([part for part in forwarded if part]):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return peer
+
+
+def _is_trusted(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def check_sign_in(username):
@@ -124,6 +145,9 @@ def _too_many(seconds):
 def init_security(app):
     """Headers on every response, secure cookie flags, throttling and the CSRF refusal page."""
     app.extensions["slrt_throttle"] = SlidingWindow()
+    app.extensions["slrt_trusted_proxies"] = tuple(
+        ipaddress.ip_network(spec, strict=False) for spec in app.config["SLRT_SETTINGS"].proxy_tepercaya)
+    init_json_limits(app)
     configured = {name: tuple(int(n) for n in spec)
                   for name, spec in (app.config["SLRT_SETTINGS"].batas_permintaan or {}).items()}
     app.config.setdefault("SLRT_RATE_LIMITS", {**DEFAULT_LIMITS, **configured})
