@@ -86,6 +86,7 @@ def test_each_program_table_gives_its_row_of_the_routing_table(name, inputs, exp
 VOCABULARY = {
     "kategori": (*KATEGORI, None), "program": (*PROGRAM, None), "pokok_masalah": POKOK,
     "jenis_sekolah": ("umum", "madrasah", None), "terdaftar_dtks": (True, False, None), "sektor_bawaan": SEKTOR,
+    "sektor_pilihan": (*SEKTOR, None),
 }
 
 
@@ -112,9 +113,17 @@ def test_a_case_no_rule_matches_fails_loudly_instead_of_routing_nowhere():
     ("LAINNYA", None, "lainnya"), ("PKH", "administrasi_kependudukan", "kependudukan"),
     ("BPNT", "usaha_ekonomi", "ekonomi")])
 def test_sector_table_sends_each_complaint_to_its_back_office(program, pokok, sektor):
-    """The catalogue's sector of the program, refined by the issue."""
-    inputs = {"sektor_bawaan": INITIAL_CATALOGUE[program].sektor, "pokok_masalah": pokok}
+    """Without the reviewing officer's choice: the catalogue's sector of the program, refined by the issue."""
+    inputs = {"sektor_bawaan": INITIAL_CATALOGUE[program].sektor, "pokok_masalah": pokok, "sektor_pilihan": None}
     assert decide(table("sektor_program"), inputs) == {"sektor": sektor}
+
+
+@pytest.mark.parametrize("program,pokok,chosen", [
+    ("NONPEMERINTAH", "pencairan_dana", "pendidikan"), ("DAERAH", "layanan_kesehatan", "kesehatan"),
+    ("PKH", "administrasi_kependudukan", "sosial"), ("BPNT", "usaha_ekonomi", "lainnya")])
+def test_the_sector_the_reviewing_officer_chose_wins_over_the_table(program, pokok, chosen):
+    inputs = {"sektor_bawaan": INITIAL_CATALOGUE[program].sektor, "pokok_masalah": pokok, "sektor_pilihan": chosen}
+    assert decide(table("sektor_program"), inputs) == {"sektor": chosen}
 
 
 @pytest.mark.parametrize("terdaftar,pokok,kategori", [
