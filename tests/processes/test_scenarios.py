@@ -64,3 +64,32 @@ def test_scenario(api, clock, path):
         assert sent == [tuple(m) for m in expected["pesan_keluar"]]
     if "tugas_terbuka" in expected:
         assert sorted(t["element_id"] for t in case["tasks"] if t["status"] == "siap") == expected["tugas_terbuka"]
+
+
+def _routes(scenario):
+    """The routes one scenario walks: its result, where its referrals went, an appeal, a bounce-back."""
+    expected, steps = scenario["harapan"], scenario["langkah"]
+    routes = {expected.get("hasil_akhir")}
+    routes |= {f"rujukan:{m[1]}" for m in expected.get("pesan_keluar", []) if m[0] == "rujukan"}
+    if any(s["tugas"] == "Task_TinjauBanding" for s in steps):
+        routes.add("banding")
+    if any((s.get("data") or {}).get("tanggapan_rujukan") == "bukan_wewenang" for s in steps):
+        routes.add("bukan_wewenang")
+    return routes
+
+
+ROUTES = {"dijawab", "saran_diterima", "pradaftar_layak", "pradaftar_tidak_layak", "banding", "bukan_wewenang",
+          "rujukan:KEMENSOS_JSK", "rujukan:BULOG", "rujukan:KEMENDIKBUD", "rujukan:DINKES", "rujukan:OPD_DAERAH",
+          "rujukan:MITRA_NONPEMERINTAH", "rujukan:POKJA_DATA_TERPADU"}
+LOCAL = {"sekretariat": "selesai_lokal", "fasilitator": "selesai_lokal", "puskesos": "selesai_puskesos"}
+
+
+def test_every_route_is_played_from_every_intake_channel():
+    """The matrix of issue 18: question, suggestion, local resolution, each program's referral, kepesertaan,
+    pre-list eligible and ineligible, appeal and bounce-back, from the secretariat, a Puskesos and a facilitator."""
+    walked = {channel: set() for channel in LOCAL}
+    for path in SCENARIOS:
+        scenario = load(path)
+        walked[scenario["pengaduan"].get("kanal", "sekretariat")] |= _routes(scenario)
+    for channel, local in LOCAL.items():
+        assert ROUTES | {local} <= walked[channel], f"{channel}: {sorted(ROUTES | {local} - walked[channel])}"
