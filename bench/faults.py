@@ -1,6 +1,7 @@
 """Fault runs: kill -9 web workers under load, restart PostgreSQL under load, officers racing for one task.
 
     .venv/bin/python bench/faults.py [--quick]
+    .venv/bin/python bench/faults.py --slow-clients [--quick]   # only the slow-client run (bench/slow_clients.py)
 
 Each run ends with the invariant checker (engine/audit/invariants.py) over the whole database:
 every case's state, task index, timer index and event log agree, and every completion a client
@@ -166,7 +167,16 @@ def run_all(quick=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fifth of the counts and times")
+    parser.add_argument("--slow-clients", action="store_true",
+                        help="only: slow clients trickling bodies, gunicorn alone vs behind nginx (deploy/)")
     args = parser.parse_args()
+    if args.slow_clients:
+        from bench import slow_clients
+
+        summaries = slow_clients.run(args.quick)
+        for summary in summaries:
+            print(summary)
+        sys.exit(1 if summaries[-1]["over_1s"] else 0)  # behind nginx every page must answer within 1 s
     results = run_all(args.quick)
     bad = False
     for result in results:
