@@ -92,4 +92,4 @@ def test_every_route_is_played_from_every_intake_channel():
         scenario = load(path)
         walked[scenario["pengaduan"].get("kanal", "sekretariat")] |= _routes(scenario)
     for channel, local in LOCAL.items():
-        assert ROUTES | {local} <= walked[channel], f"{channel}: {sorted(ROUTES | {local} - walked[channel])}"
+        assert ROUTES | {local} <= walked[channel], f"{channel} lacks: {sorted((ROUTES | {local}) - walked[channel])}"
