@@ -47,9 +47,9 @@ def start_case(actor: Actor, payload: dict[str, Any], now: datetime, settings: S
         earlier = once.earlier_case(actor, once.check_key(key), digest)
         if earlier is not None:
             return Change(earlier, 0, (), False, repeated=True)
-    version_id = versions.latest_version_id(settings.main_process)
-    bundle = versions.bundle_for(version_id)
     data = intake.prepare(actor, payload, now)
+    version_id = versions.latest_version_id(settings.main_process, data["wilayah"])  # the area's variant if any
+    bundle = versions.bundle_for(version_id)
     workflow = RUNNER.start(bundle, data, now)
     try:
         with write_transaction():

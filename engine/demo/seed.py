@@ -80,6 +80,8 @@ USERS = (  # username, full_name, role, wilayah, sektor, instansi
     ("fo.kendari", "Hasnawati", "front_office", "7471", None, None),
     ("bo.kendari", "La Ode Syamsul", "back_office", "7471", None, None),
     ("manajer.kendari", "Andi Jumardin", "manajer", "7471", None, None),
+    ("analis.kendari", "Wa Ode Nurhaliza", "analis", "7471", None, None),
+    ("analis.nasional", "Rudi Hartono", "analis", "", None, None),
 )
 
 FAQ = (  # pertanyaan, jawaban, program — what walk-ins ask most at the front desk

@@ -78,6 +78,21 @@ def allowed(actor: Any, action: str, area: str | None = None) -> bool:
     return area is None or in_area(actor, area)
 
 
+# A diagram version's scope (cakupan): "" national, a province's 2-digit or a district's 4-digit code.
+SCOPE_DIGITS = (0, 2, 4)
+
+
+def own_scope(user: Any) -> str:
+    """The scope an analyst's versions get unless they name one: their area, cut to a district."""
+    return (user.wilayah or "")[:max(SCOPE_DIGITS)]
+
+
+def may_edit_scope(user: Any, cakupan: str) -> bool:
+    """Analysts change versions only within their area: a district's analyst neither another district's
+    nor the province's or the national process."""
+    return allowed(user, DIAGRAMS_EDIT) and len(cakupan) in SCOPE_DIGITS and cakupan.startswith(user.wilayah or "")
+
+
 def may_intake(user: Any, wilayah: str) -> bool:
     return allowed(user, INTAKE, wilayah)
 

@@ -55,18 +55,38 @@ def _check_names(files):
             raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=name)})
 
 
-def upload(actor: Actor, process_id: str, files: dict[str, str], now: datetime) -> int:
-    """Check uploaded files and keep them as a draft version; DiagramError names what is wrong."""
+def scope_for(actor: Actor, cakupan: str | None) -> str:
+    """The scope a version of this analyst gets (their own area unless named); Forbidden outside it."""
     require_analyst(actor)
+    scope = access.own_scope(actor) if cakupan is None else cakupan.strip()
+    if len(scope) not in access.SCOPE_DIGITS or not scope.isdigit() and scope:
+        raise InvalidInput(N_("Cakupan tidak valid"), errors={"cakupan": N_(
+            "kosong (nasional), kode provinsi 2 angka atau kode kabupaten/kota 4 angka")})
+    require_scope(actor, scope)
+    return scope
+
+
+def require_scope(actor: Actor, cakupan: str) -> None:
+    """Forbidden unless the analyst may change versions of this scope (inside their area)."""
+    if not access.may_edit_scope(actor, cakupan):
+        raise Forbidden(N_("Anda hanya dapat mengubah diagram untuk wilayah Anda ({wilayah}); versi ini berlaku "
+                           "untuk {cakupan}", wilayah=actor.wilayah or "nasional", cakupan=cakupan or "nasional"),
+                        action=access.DIAGRAMS_EDIT, cakupan=cakupan)
+
+
+def upload(actor: Actor, process_id: str, files: dict[str, str], now: datetime, cakupan: str | None = None) -> int:
+    """Check uploaded files and keep them as a draft version of the scope (the analyst's area unless
+    named); DiagramError names what is wrong."""
+    scope = scope_for(actor, cakupan)
     _check_names(files)
     with write_transaction():
-        same = versions.find_by_content(process_id, content_hash(files))
+        same = versions.find_by_content(process_id, content_hash(files), scope)
         if same is not None:
             return same.id
         refuse_if_invalid(files, process_id)
         bundle = load_bundle(files, process_id)
         refuse_missing_sop(bundle)
-        version = versions.add_version(process_id, files, bundle, actor.username, now)
+        version = versions.add_version(process_id, files, bundle, actor.username, now, cakupan=scope)
         versions.record_change(version, "diunggah", actor.username, now)
         return version.id
 
@@ -104,6 +124,7 @@ def publish_draft(actor: Actor, version_id: int, now: datetime | None = None) ->
     require_analyst(actor)
     with write_transaction():
         version = versions.get_version(version_id)
+        require_scope(actor, version.cakupan)
         if version.status != VersionStatus.DRAFT:
             raise Conflict(N_("Versi ini berstatus '{status}', bukan draf", status=version.status),
                            diagram_version_id=version_id)
@@ -119,7 +140,7 @@ def describe(version: DiagramVersion, changes: list[dict[str, Any]] | None = Non
     published = [c for c in changes if c["action"] in ("diterbitkan", "dipulihkan")]
     return {
         "id": version.id, "process_id": version.process_id, "version": version.version, "name": version.name,
-        "status": version.status, "content_hash": version.content_hash, "created_by": version.created_by,
+        "status": version.status, "cakupan": version.cakupan, "content_hash": version.content_hash, "created_by": version.created_by,
         "created_at": version.created_at, "files": sorted(version.sources),
         "published_by": published[-1]["actor"] if published else None,
         "published_at": published[-1]["at"] if published else None,
@@ -187,12 +208,13 @@ def retire(actor: Actor, version_id: int, now: datetime) -> int:
     require_analyst(actor)
     with write_transaction() as session:
         version = versions.get_version(version_id)
+        require_scope(actor, version.cakupan)
         if version.status == VersionStatus.RETIRED:
             raise Conflict(N_("Versi ini sudah dipensiunkan"), diagram_version_id=version_id)
-        if version.status == VersionStatus.PUBLISHED:
+        if version.status == VersionStatus.PUBLISHED and version.cakupan == "":  # a variant falls back to it
             others = session.scalar(select(func.count()).select_from(DiagramVersion).where(
                 DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
-                DiagramVersion.id != version.id))
+                DiagramVersion.cakupan == "", DiagramVersion.id != version.id))
             if not others:
                 raise Conflict(N_("Ini satu-satunya versi terbit; terbitkan atau pulihkan versi lain dahulu"),
                                diagram_version_id=version_id)
@@ -201,15 +223,17 @@ def retire(actor: Actor, version_id: int, now: datetime) -> int:
 
 
 def rollback(actor: Actor, version_id: int, now: datetime) -> int:
-    """Publish an earlier version again, as a new latest version with the same files."""
+    """Publish an earlier version again, as a new latest version with the same files, in its scope (or,
+    for a version of a wider scope, such as the national one, in the analyst's own)."""
     require_analyst(actor)
     with write_transaction():
         target = versions.get_version(version_id)
         if target.status == VersionStatus.DRAFT:
             raise Conflict(N_("Draf belum pernah terbit; terbitkan draf itu saja"), diagram_version_id=version_id)
+        scope = target.cakupan if access.may_edit_scope(actor, target.cakupan) else scope_for(actor, None)
         refuse_missing_sop(versions.bundle_for(target.id))
         copy = versions.add_version(target.process_id, dict(target.sources), None, actor.username, now,
-                                    copy_of=target)
+                                    copy_of=target, cakupan=scope)
         versions.make_latest(copy, actor.username, now, f"pemulihan versi {target.version}")
         return copy.id
 
@@ -218,6 +242,7 @@ def migrate(actor: Actor, version_id: int, now: datetime) -> dict[str, Any]:
     """Move every open case of older versions of this process onto `version_id` where safe; report each."""
     require_analyst(actor)
     target = versions.get_version(version_id)
+    require_scope(actor, target.cakupan)
     if target.status != VersionStatus.PUBLISHED:
         raise Conflict(N_("Kasus hanya dapat dipindahkan ke versi yang terbit"), diagram_version_id=version_id)
     new_bundle = versions.bundle_for(target.id)
@@ -225,7 +250,7 @@ def migrate(actor: Actor, version_id: int, now: datetime) -> dict[str, Any]:
         select(Case.id, Case.ticket, DiagramVersion.version).join(DiagramVersion, DiagramVersion.id ==
                                                                   Case.diagram_version_id)
         .where(DiagramVersion.process_id == target.process_id, DiagramVersion.version < target.version,
-               Case.status == CaseStatus.TERBUKA).order_by(Case.id)).all()
+               DiagramVersion.cakupan == target.cakupan, Case.status == CaseStatus.TERBUKA).order_by(Case.id)).all()
     db.session.rollback()
     moved, kept = [], []
     for case_id, ticket, old_version in rows:
@@ -269,7 +294,8 @@ def _migrate_case(actor, case_id, target, new_bundle, now):
     return []
 
 
-def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, bytes], now: datetime) -> int:
+def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, bytes], now: datetime,
+                cakupan: str | None = None) -> int:
     """A draft made of a version's files with uploaded files (from a desktop modeler) put over them.
 
     `uploaded` is {file name: bytes}; a .bpmn goes to the workflows folder and a .dmn to the rules
@@ -292,11 +318,12 @@ def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, b
             raise InvalidInput(N_("Berkas harus berenkode UTF-8"), errors={"files": short}) from exc
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[f"{folder}/{short}"] = text
-    return upload(actor, base.process_id, files, now)
+    return upload(actor, base.process_id, files, now, cakupan)
 
 
-def save_and_publish(actor: Actor, process_id: str, files: dict[str, str], now: datetime) -> int:
+def save_and_publish(actor: Actor, process_id: str, files: dict[str, str], now: datetime,
+                     cakupan: str | None = None) -> int:
     """Keep edited files as a draft (refused with findings if they have errors) and publish it at once."""
-    version_id = upload(actor, process_id, files, now)
+    version_id = upload(actor, process_id, files, now, cakupan)
     publish_draft(actor, version_id, now)
     return version_id

@@ -32,15 +32,15 @@ def read_diagram_files(settings: Settings) -> dict[str, str]:
 
 
 def publish(files: dict[str, str], process_id: str, actor: str, now: datetime) -> DiagramVersion:
-    """Check the files and store them as the newest published version of `process_id`.
+    """Check the files and store them as the newest published national version of `process_id`.
 
     Publishing the same content twice returns the existing version.
     """
-    existing = find_by_content(process_id, content_hash(files))
+    existing = find_by_content(process_id, content_hash(files), "")
     if existing is not None:
         return existing
     bundle = load_bundle(files, process_id)
-    version = add_version(process_id, files, bundle, actor, now)
+    version = add_version(process_id, files, bundle, actor, now, cakupan="")
     make_latest(version, actor, now, "dari berkas di disk")
     current = state.current()
     with current.bundles_lock:
@@ -48,22 +48,23 @@ def publish(files: dict[str, str], process_id: str, actor: str, now: datetime) -
     return version
 
 
-def find_by_content(process_id: str, digest: str) -> DiagramVersion | None:
-    """The stored version of a process with exactly these files (by content hash), or None."""
-    return db.session.scalar(select(DiagramVersion).where(DiagramVersion.process_id == process_id,
-                                                          DiagramVersion.content_hash == digest))
+def find_by_content(process_id: str, digest: str, cakupan: str) -> DiagramVersion | None:
+    """The stored version of a process in this scope with exactly these files (by content hash), or None."""
+    return db.session.scalar(select(DiagramVersion).where(
+        DiagramVersion.process_id == process_id, DiagramVersion.content_hash == digest,
+        DiagramVersion.cakupan == cakupan).order_by(DiagramVersion.version.desc()).limit(1))
 
 
 def add_version(process_id: str, files: dict[str, str], bundle: ProcessBundle | None, actor: str, now: datetime,
-                copy_of: DiagramVersion | None = None) -> DiagramVersion:
-    """Store files as the process's next version number, a draft; `copy_of`: a stored version whose
-    files these are, whose name, hash and spec are reused (then `bundle` may be None)."""
+                copy_of: DiagramVersion | None = None, cakupan: str = "") -> DiagramVersion:
+    """Store files as the process's next version number, a draft for scope `cakupan`; `copy_of`: a stored
+    version whose files these are, whose name, hash and spec are reused (then `bundle` may be None)."""
     latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(DiagramVersion.process_id == process_id))
     version = DiagramVersion(
         process_id=process_id, version=(latest or 0) + 1, name=bundle.name if bundle else cast(DiagramVersion, copy_of).name,
         status=VersionStatus.DRAFT, content_hash=copy_of.content_hash if copy_of else content_hash(files),
         sources=files, spec_json=copy_of.spec_json if copy_of else StateSerializer().spec_json(bundle),
-        created_by=actor, created_at=now,
+        created_by=actor, created_at=now, cakupan=cakupan,
     )
     db.session.add(version)
     db.session.flush()
@@ -77,15 +78,17 @@ def sync_from_disk(settings: Settings, now: datetime, actor: str = "sistem") -> 
     return version
 
 
-def latest_version(process_id: str) -> DiagramVersion:
-    """The newest published version of a process (its large sources and spec load only if read)."""
-    return db.session.get_one(DiagramVersion, latest_version_id(process_id),
+def latest_version(process_id: str, wilayah: str = "") -> DiagramVersion:
+    """The newest published version of a process for an area (its large sources and spec load only if read)."""
+    return db.session.get_one(DiagramVersion, latest_version_id(process_id, wilayah),
                               options=[defer(DiagramVersion.sources), defer(DiagramVersion.spec_json)])
 
 
-def latest_version_id(process_id: str) -> int:
-    """The id of the newest published version of a process (what a new case starts on)."""
-    version_id = statements.LATEST_VERSION_ID.execute({"_process": process_id}).scalar()
+def latest_version_id(process_id: str, wilayah: str = "") -> int:
+    """The id of the version a new case in `wilayah` starts on: the newest published one of the most
+    specific scope that covers it (the district's variant, else the province's, else the national)."""
+    version_id = statements.LATEST_VERSION_ID.execute({"_process": process_id, "_national": "",
+                                                       "_province": wilayah[:2], "_district": wilayah[:4]}).scalar()
     if version_id is None:
         raise NotFound(N_("Belum ada diagram terbit untuk proses '{proses}'", proses=process_id), process_id=process_id)
     return version_id
@@ -121,10 +124,11 @@ def list_versions(actor: Actor) -> list[DiagramVersion]:
 
 
 def make_latest(version: DiagramVersion, actor: str, now: datetime, note: str = "") -> None:
-    """Publish `version` and retire the versions published before it (their running cases carry on)."""
+    """Publish `version` and retire the versions of its scope published before it (their running cases
+    carry on); other scopes' versions stay as they are."""
     for older in db.session.scalars(select(DiagramVersion).where(
             DiagramVersion.process_id == version.process_id, DiagramVersion.status == VersionStatus.PUBLISHED,
-            DiagramVersion.id != version.id)):
+            DiagramVersion.cakupan == version.cakupan, DiagramVersion.id != version.id)):
         retire(older, actor, now, f"digantikan versi {version.version}")
     version.status = VersionStatus.PUBLISHED
     record_change(version, "diterbitkan", actor, now, note)

@@ -122,11 +122,27 @@ class DiagramVersion(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(12), default=VersionStatus.PUBLISHED)
+    # where it applies: "" national, a province (2 digits) or district (4 digits) code; a case starts on
+    # the most specific published version for its area
+    cakupan: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     sources: Mapped[dict] = mapped_column(JSON)
     spec_json: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[object] = mapped_column(UtcDateTime)
+
+
+class ModelerDraft(db.Model):
+    """An analyst's unpublished edits of a process in the modeler (one per analyst and process)."""
+
+    __tablename__ = "modeler_drafts"
+    __table_args__ = (UniqueConstraint("username", "process_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    process_id: Mapped[str] = mapped_column(String(100))
+    base_version_id: Mapped[int] = mapped_column(ForeignKey("diagram_versions.id"))
+    files: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[object] = mapped_column(UtcDateTime)
 
 
 class DiagramChange(db.Model):

@@ -143,9 +143,12 @@ ACTIVE_PROGRAM_CODES = Statement(select(_PROGRAMS.c.code).where(_PROGRAMS.c.acti
                                  .order_by(_PROGRAMS.c.urutan, _PROGRAMS.c.code))
 PROGRAM_ROUTING = Statement(select(_PROGRAMS.c.proses_sop, _PROGRAMS.c.sektor, _PROGRAMS.c.wilayah)
                             .where(_PROGRAMS.c.code == bindparam("_code")))
+# the newest published version of the most specific scope among national, the province and the district
 LATEST_VERSION_ID = Statement(select(VERSIONS.c.id)
-                              .where(VERSIONS.c.process_id == bindparam("_process"), VERSIONS.c.status == VersionStatus.PUBLISHED)
-                              .order_by(VERSIONS.c.version.desc()).limit(1))
+                              .where(VERSIONS.c.process_id == bindparam("_process"), VERSIONS.c.status == VersionStatus.PUBLISHED,
+                                     VERSIONS.c.cakupan.in_([bindparam("_national"), bindparam("_province"),
+                                                             bindparam("_district")]))
+                              .order_by(func.length(VERSIONS.c.cakupan).desc(), VERSIONS.c.version.desc()).limit(1))
 
 # --- sign-in by token (engine/people/auth.py): one statement per API request -------------------
 

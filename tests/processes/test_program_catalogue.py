@@ -15,7 +15,7 @@ from tests.conftest import PASSWORD
 from tests.journeys import TELAAH, act, inbox_task, intake, telaah
 
 ROOT = Path(__file__).resolve().parents[2]
-ANALIS = "analis.cianjur"
+ANALIS = "analis.nasional"
 BSU = {"code": "BSU", "name": "Bantuan Subsidi Upah", "agency": "KEMNAKER", "level": "nasional",
        "proses_sop": "sop_bsu", "sektor": "sosial", "description": "Subsidi upah bagi pekerja bergaji rendah.",
        "criteria": "Pekerja penerima upah di bawah batas yang ditetapkan.", "active": "ya"}

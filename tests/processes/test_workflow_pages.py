@@ -82,7 +82,7 @@ def test_the_migration_button_reports_each_open_case(app, api):
 
     case = bpnt_rice_complaint(api)
     version = publish(api, [BERAS_KE_TIKOR])
-    client = _client(app, "analis.cianjur")
+    client = _client(app, "analis.nasional")
     page = client.post(f"/alur-kerja/{version['id']}/migrasi", data={"csrf_token": _csrf(client, "/alur-kerja")})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Dipindahkan: 1" in text and "Tidak dipindahkan: 0" in text

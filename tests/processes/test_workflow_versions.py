@@ -6,7 +6,7 @@ from pathlib import Path
 from tests.journeys import act, intake, telaah
 
 ROOT = Path(__file__).resolve().parents[2]
-ANALIS = "analis.cianjur"
+ANALIS = "analis.nasional"  # national scope: versions every district starts on
 
 
 def files(edits=()):

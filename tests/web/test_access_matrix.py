@@ -98,7 +98,7 @@ EXPECTED = {
     ("/api/v1/tasks/<task_id>/complete", "POST"): (TASK_ACTORS, set()),
     ("/api/v1/workflows", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<id:version_id>/publish", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/publish", "POST"): ({ANA}, set()),  # versions of the analyst's area only
     ("/api/v1/registry", "GET"): (REGISTRY, BOTH),
     ("/dasbor", "GET"): (DASHBOARD, BOTH),
     ("/dasbor/<key>.csv", "GET"): (DASHBOARD, BOTH),
@@ -119,15 +119,15 @@ EXPECTED = {
     ("/alur-kerja/uji-coba", "POST"): ({ANA}, BOTH),
     ("/alur-kerja/terbitkan", "POST"): ({ANA}, BOTH),
     ("/alur-kerja/unggah", "POST"): ({ANA}, BOTH),
-    ("/alur-kerja/<int:version_id>/<action>", "POST"): ({ANA}, BOTH),
+    ("/alur-kerja/<int:version_id>/<action>", "POST"): ({ANA}, set()),
     ("/api/v1/workflows/<id:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/<id:version_id>/files/<path:filename>", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/<id:version_id>/diff", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/<id:version_id>/dry-run", "POST"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/validate", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<id:version_id>/retire", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/retire", "POST"): ({ANA}, set()),
     ("/api/v1/workflows/<id:version_id>/rollback", "POST"): ({ANA}, BOTH),
-    ("/api/v1/workflows/<id:version_id>/migrate", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/migrate", "POST"): ({ANA}, set()),
 }
 # Run the claims before the releases, and signing out last.
 ORDER = {"/keluar": 2, "/api/v1/auth/token/revoke": 2, "/tugas/<task_id>/lepas": 1, "/api/v1/tasks/<task_id>/release": 1}
@@ -194,13 +194,16 @@ def world(app, api):
         areas[name] = {"case": stages["agency"], "tasks": tasks, "village": "3203012001" if name == "own" else KENDARI_VILLAGE,
                        "user": db.session.scalar(select(User.id).where(
                            User.username == ("admin.cianjur" if name == "own" else "fo.kendari")))}
-    analyst = Actor.of(db.session.scalar(select(User).where(User.username == "analis.cianjur")))
     published = versions.get_version(1)
     main = f"workflows/{published.process_id}.bpmn"
-    edited = {**published.sources, main: published.sources[main] + "\n<!-- draf -->\n"}
-    draft = editing.upload(analyst, published.process_id, edited, now)  # rolled back / migrated to: refused (409)
-    for area in areas.values():
-        area["draft"] = draft
+    for name, username in (("own", "analis.cianjur"), ("other", "analis.kendari")):
+        analyst = Actor.of(db.session.scalar(select(User).where(User.username == username)))
+        # a draft of the area's scope (rolled back / migrated to: refused, 409) and a retired version
+        # (published, retired or "terbitkan" again: refused, 409) - an analyst elsewhere gets 403
+        edited = {**published.sources, main: published.sources[main] + "\n<!-- draf -->\n"}
+        areas[name]["draft"] = editing.upload(analyst, published.process_id, edited, now)
+        abandoned = {**published.sources, main: published.sources[main] + "\n<!-- batal -->\n"}
+        areas[name]["retired"] = editing.retire(analyst, editing.upload(analyst, published.process_id, abandoned, now), now)
     tokens = {}
     for role, username in USERS.items():
         if username:
@@ -221,10 +224,11 @@ def _request(rule, method, role, target):
     case, village = target["case"], target["village"]
     task = target["tasks"].get(role, target["tasks"][FO])
     rule = rule.replace("/dasbor/<key>", "/dasbor/kanal").replace("/laporan/<kind>", "/laporan/bulanan")
-    # Workflow versions: 1 is the published one (retiring it, publishing it again or "terbitkan" on it
-    # are refused with 409 as it is the only published version and no draft); rolling back or migrating
-    # to the draft is refused with 409 too, so nothing an allowed caller does here changes a version.
-    version = str(target["draft"]) if rule.endswith(("/rollback", "/migrate")) else "1"
+    # Workflow versions: 1 is the published national one (read); publishing, retiring or "terbitkan" aim
+    # at the area's retired version and rolling back or migrating at its draft, all refused with 409 to the
+    # area's analyst, so nothing an allowed caller does here changes a version.
+    version = (str(target["draft"]) if rule.endswith(("/rollback", "/migrate"))
+               else str(target["retired"]) if rule.endswith(("/publish", "/retire", "/<action>")) else "1")
     filename = ("slrt.css" if rule.startswith("/static") else "bpmn-navigated-viewer.production.min.js"
                 if rule.startswith("/aset") else "workflows/keluhan.bpmn")
     path = (rule.replace("<path:filename>", filename).replace("<action>", "terbitkan")

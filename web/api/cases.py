@@ -156,7 +156,7 @@ def list_workflows():
 @api_doc("Unggah dan validasi diagram (draf)", body=schemas.WorkflowUploadSchema,
          response=schemas.DiagramVersionSchema, status=201)
 def upload_workflow(body):
-    version_id = editing.upload(g.actor, body["process_id"], body["files"], now())
+    version_id = editing.upload(g.actor, body["process_id"], body["files"], now(), body.get("cakupan"))
     return versions.get_version(version_id)
 
 

@@ -226,6 +226,8 @@ class DiagramVersionSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     status = fields.String(metadata={"enum": [s.value for s in VersionStatus]})
+    cakupan = fields.String(metadata={"description": "wilayah berlakunya: kosong nasional, kode provinsi (2 angka) "
+                                                     "atau kabupaten/kota (4 angka)"})
     content_hash = fields.String()
     created_by = fields.String()
     created_at = fields.DateTime()
@@ -237,6 +239,9 @@ class WorkflowUploadSchema(StrictSchema):
                                error_messages=_msg())
     files = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                         error_messages=_msg(invalid=N_("harus berupa objek nama berkas → isi XML")))
+    cakupan = fields.String(load_default=None, validate=validate.Regexp(r"^(\d{2}|\d{4})?$", error=N_(
+        "kosong (nasional), kode provinsi 2 angka atau kode kabupaten/kota 4 angka")), metadata={
+        "description": "wilayah berlakunya versi; tanpa nilai: wilayah analis (dipotong ke kabupaten/kota)"})
 
 
 class ReplayProblemSchema(Schema):
