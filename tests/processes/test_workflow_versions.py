@@ -149,7 +149,9 @@ def test_a_dry_run_shows_which_scenarios_a_draft_would_change(api):
     report = response.get_json()
     assert report["jumlah"] >= 30 and (report["dari_versi"], report["ke_versi"]) == (1, 2)
     assert report["berubah"] == ["05_rujukan_bpnt_kualitas_beras_ke_bulog", "06_rujukan_bpnt_kuantitas_beras_ke_bulog",
-                                 "27_bukan_wewenang_bulog_dialihkan_ke_tikor"]
+                                 "27_bukan_wewenang_bulog_dialihkan_ke_tikor", "43_puskesos_rujukan_bpnt_ke_bulog",
+                                 "51_puskesos_bukan_wewenang_dialihkan", "55_fasilitator_rujukan_bpnt_ke_bulog",
+                                 "63_fasilitator_bukan_wewenang_dialihkan"]  # the rice routes of every channel
     by_name = {s["nama"]: s for s in report["skenario"]}
     rice = by_name["05_rujukan_bpnt_kualitas_beras_ke_bulog"]
     assert (rice["sebelum"]["tujuan_rujukan"], rice["sesudah"]["tujuan_rujukan"]) == ("BULOG", "TIKOR_RASTRA")
