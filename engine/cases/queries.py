@@ -70,8 +70,8 @@ def _case_scope(actor):
     return Case.id.is_(None)
 
 
-def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
-    """Conditions for the open tasks in an actor's inbox, with the chosen filters."""
+def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None, tiket=None):
+    """Conditions for the open tasks in an actor's inbox, with the chosen filters (`tiket`: part of a ticket)."""
     conditions = [HumanTask.status == TaskStatus.SIAP, task_scope(actor)]
     if access.shielded(actor, True):
         conditions.append(Case.aparat_desa.is_(False))
@@ -80,20 +80,24 @@ def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None):
             conditions.append(column == value)
     if wilayah:
         conditions.append(HumanTask.wilayah.like(f"{wilayah}%"))
+    if tiket:
+        conditions.append(Case.ticket.contains(tiket.strip().upper(), autoescape=True))
     return conditions
 
 
 def inbox(actor: Actor, now: datetime, program: str | None = None, kategori: str | None = None,
-          kanal: str | None = None, wilayah: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+          kanal: str | None = None, wilayah: str | None = None, limit: int = 200, offset: int = 0,
+          tiket: str | None = None) -> list[dict[str, Any]]:
     """Open tasks for the actor: overdue first, then due soonest, then oldest."""
     query = (
         select(HumanTask, Case.ticket, Case.program, Case.kategori, Case.kanal, Case.jenis_keluhan)
         .join(Case, Case.id == HumanTask.case_id)
-        .where(*_inbox_scope(actor, program, kategori, kanal, wilayah))
+        .where(*_inbox_scope(actor, program, kategori, kanal, wilayah, tiket))
     )
     overdue_first = sql_case((and_(HumanTask.due_at.isnot(None), HumanTask.due_at <= now), 0), else_=1)
     no_due_last = sql_case((HumanTask.due_at.is_(None), 1), else_=0)
-    query = query.order_by(overdue_first, no_due_last, HumanTask.due_at, HumanTask.created_at).limit(limit)
+    query = (query.order_by(overdue_first, no_due_last, HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+             .limit(limit).offset(max(0, offset)))
     return [_task_summary(row, ticket, program_, kategori_, kanal_, jenis, now)
             for row, ticket, program_, kategori_, kanal_, jenis in db.session.execute(query)]
 
@@ -309,12 +313,14 @@ def task_page(actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
             "holder": holder.full_name if holder else None}
 
 
-def inbox_page(actor: Actor, now: datetime, **filters: Any) -> dict[str, Any]:
-    """The inbox with counts per state and the filter choices."""
-    tasks = inbox(actor, now, **filters)
+def inbox_page(actor: Actor, now: datetime, page: int = 1, per_page: int = 25, **filters: Any) -> dict[str, Any]:
+    """One page of the inbox with counts per state (of every page) and where the page stands."""
     counts = inbox_counts(actor, now, **filters)
+    pages = max(1, -(-counts["semua"] // per_page))
+    page = min(max(1, page), pages)
+    tasks = inbox(actor, now, limit=per_page, offset=(page - 1) * per_page, **filters)
     holders = {u.id: u.full_name for u in db.session.scalars(
         select(User).where(User.id.in_({t["assignee_id"] for t in tasks if t["assignee_id"]})))}
     for t in tasks:
         t["holder"] = holders.get(t["assignee_id"])
-    return {"tasks": tasks, "counts": counts}
+    return {"tasks": tasks, "counts": counts, "page": page, "pages": pages}

@@ -60,6 +60,7 @@ EXPECTED = {
     ("/diagram/<int:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
     ("/kasus/<key>", "GET"): (CASE_READERS, set()),
     ("/kasus/<key>/tanda-terima", "GET"): ({FO, FAS}, set()),
+    ("/cari-kasus", "GET"): ({FO, FAS}, BOTH),  # the page; what it finds is scoped (tests/cases/test_find_case.py)
     ("/tugas/<task_id>", "GET"): (CASE_READERS, set()),
     ("/tugas/<task_id>", "POST"): (TASK_ACTORS, set()),
     ("/tugas/<task_id>/ambil", "POST"): (TASK_ACTORS, set()),

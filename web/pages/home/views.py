@@ -70,13 +70,15 @@ def diagram(version_id):
     return render_template("diagram.html", actor=g.actor, version=version, files=files)
 
 
-FILTERS = ("program", "kategori", "kanal", "wilayah")
+FILTERS = ("program", "kategori", "kanal", "wilayah", "tiket")
 
 
 @bp.get("/kotak-masuk")
 @requires(access.TASKS)
 def inbox():
     chosen = {name: request.args.get(name) or None for name in FILTERS}
-    page = queries.inbox_page(g.actor, now(), **chosen)
+    number = request.args.get("halaman", "1")
+    page = queries.inbox_page(g.actor, now(), page=int(number) if number.isdigit() and len(number) < 7 else 1,
+                              **chosen)
     return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen, programs=catalogue.codes(active_only=False),
                            kategori=KATEGORI, kanal=KANAL)

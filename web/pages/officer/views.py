@@ -13,6 +13,7 @@ from engine.cases import context
 from engine.processes import versions
 from engine.cases import queries
 from engine.cases import queue
+from engine.cases import search
 from engine.registry import regions
 from engine.domain import access
 from web.auth import local_path, now, requires
@@ -135,6 +136,19 @@ def intake_desk():
     return render_template("intake.html", actor=g.actor, board=board, villages=villages, values=values,
                            errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=catalogue.options(),
                            token=token), status
+
+
+@bp.get("/cari-kasus")
+@requires(access.INTAKE)
+def find_case():
+    """A returning complainant's cases by ticket, NIK / No. KK or name, in the officer's area."""
+    text, result, errors, status = (request.args.get("q") or "").strip(), None, {}, 200
+    if text:
+        try:
+            result = search.find(g.actor, text)
+        except InvalidInput as exc:
+            errors, status = exc.errors, 422
+    return render_template("find_case.html", actor=g.actor, text=text, result=result, errors=errors), status
 
 
 def _intake_values():
