@@ -7,12 +7,13 @@ is the access table's (engine/domain/access.py): analysts change things, auditor
 from datetime import datetime
 from typing import Any, cast
 
+from lxml import etree
 from sqlalchemy import func, select
 
 from engine.bpmn import budget
 from engine.bpmn.diff import diff as diff_files
 from engine.bpmn.lint import Finding, has_errors, lint_files
-from engine.bpmn.parser import ProcessBundle, content_hash, load_bundle
+from engine.bpmn.parser import ProcessBundle, content_hash, load_bundle, safe_xml
 from engine.bpmn.migrate import migration_problems, rebind
 from engine.domain import access
 from engine.domain.actor import Actor
@@ -317,8 +318,31 @@ def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, b
         except UnicodeDecodeError as exc:
             raise InvalidInput(N_("Berkas harus berenkode UTF-8"), errors={"files": short}) from exc
         folder = "workflows" if short.endswith(".bpmn") else "rules"
-        files[f"{folder}/{short}"] = text
+        files[_same_definitions(files, text, short) or f"{folder}/{short}"] = text
     return upload(actor, base.process_id, files, now, cakupan)
+
+
+def _defined_ids(text: str, filename: str) -> set[str]:
+    """The ids of the processes (BPMN) or decisions (DMN) a file defines; none if it does not parse."""
+    try:
+        root = safe_xml(text, filename)
+    except DiagramError:
+        return set()  # the validation names what is wrong with it
+    return {child.get("id") for child in root if isinstance(child.tag, str) and child.get("id")
+            and etree.QName(child).localname in ("process", "decision")}
+
+
+def _same_definitions(files: dict[str, str], text: str, short: str) -> str | None:
+    """The name of the file in `files` defining a process or decision the upload defines too (so that
+    keluhan_edited.bpmn defining process `keluhan` replaces workflows/keluhan.bpmn), else None."""
+    wanted = _defined_ids(text, short)
+    if not wanted:
+        return None
+    kind = short.rsplit(".", 1)[-1]
+    for name in sorted(files):
+        if name.endswith(f".{kind}") and _defined_ids(files[name], name) & wanted:
+            return name
+    return None
 
 
 def save_and_publish(actor: Actor, process_id: str, files: dict[str, str], now: datetime,

@@ -54,6 +54,25 @@ def test_a_table_edited_in_a_desktop_modeler_is_uploaded_as_a_draft_and_diffed(a
     assert "TujuanBpnt_Aturan_Beras_Keluaran1" in diff
 
 
+def test_files_saved_under_another_name_replace_the_file_defining_the_same_process_or_decision(app):
+    client = _client(app, "analis.cianjur")
+    token = _csrf(client, "/alur-kerja")
+    edited = files([BERAS_KE_TIKOR, ("workflows/keluhan.bpmn", 'name="Telaah dan analisis keluhan"',
+                                     'name="Telaah keluhan"')])
+    response = client.post("/alur-kerja/unggah", data={"csrf_token": token, "dasar": "1", "berkas": [
+        (io.BytesIO(edited["workflows/keluhan.bpmn"].encode()), "keluhan_edited.bpmn"),
+        (io.BytesIO(edited["rules/tujuan_bpnt.dmn"].encode()), "tujuan_bpnt (1).dmn")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)  # no "Duplicate process ID"
+    (sources,) = sql("SELECT sources FROM diagram_versions WHERE version = 2")[0]
+    stored = sources if isinstance(sources, dict) else __import__("json").loads(sources)
+    assert sorted(stored) == sorted(files())  # replaced in place: no file added
+    assert 'name="Telaah keluhan"' in stored["workflows/keluhan.bpmn"]
+    assert "TIKOR_RASTRA" in stored["rules/tujuan_bpnt.dmn"]
+    diff = client.get(f"/alur-kerja/{_draft_id()}/beda?dari=1").get_data(as_text=True)
+    assert "Task_Telaah" in diff and "TujuanBpnt_Aturan_Beras_Keluaran1" in diff
+
+
 def test_an_upload_with_errors_is_refused_with_its_findings_listed(app):
     client = _client(app, "analis.cianjur")
     token = _csrf(client, "/alur-kerja")
