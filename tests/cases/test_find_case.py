@@ -63,3 +63,10 @@ def test_search_is_for_the_intake_desk_and_explains_a_query_it_cannot_use(app, a
     assert _page(app, "bo.sosial")(KNOWN_NIK)[0] == 403
     status, found, page = _page(app, "fo.cianjur")("ab")
     assert status == 422 and found == [] and "nama pelapor minimal 3 huruf" in page
+
+
+def test_the_api_inbox_searches_by_ticket_within_the_officers_tasks(api):
+    siti, about_official, other, kendari = _cases(api)
+    found = api("fo.cianjur").get("/tasks", query_string={"tiket": other}).get_json()
+    assert [t["ticket"] for t in found] == [other]
+    assert api("fo.cianjur").get("/tasks", query_string={"tiket": kendari}).get_json() == []

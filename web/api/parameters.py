@@ -32,6 +32,7 @@ class InboxQuerySchema(QuerySchema):
     kategori = _text("hanya tugas kategori ini")
     kanal = _text("hanya tugas dari kanal ini")
     wilayah = _text("hanya tugas wilayah ini (kode BPS atau awalannya)")
+    tiket = _text("hanya tugas kasus yang nomor tiketnya memuat teks ini")
 
 
 class PublicStatusQuerySchema(QuerySchema):
