@@ -143,6 +143,12 @@ class Api:
     def post(self, path, json=None, headers=None, **kwargs):
         return self.client.post(f"/api/v1{path}", json=json, headers={**self.headers, **(headers or {})}, **kwargs)
 
+    def put(self, path, json=None, **kwargs):
+        return self.client.put(f"/api/v1{path}", json=json, headers=self.headers, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.client.delete(f"/api/v1{path}", headers=self.headers, **kwargs)
+
 
 @pytest.fixture
 def api(app, backend):

@@ -42,12 +42,12 @@ def validate(actor: Actor, files: dict[str, str], process_id: str | None) -> lis
     """Every finding for an unsaved set of files (nothing is stored); diagram editors only, since
     checking evaluates expressions (timers) of content nobody has reviewed yet."""
     require_analyst(actor)
-    _check_names(files)
+    check_names(files)
     with budget.request_pool():
         return [f.to_dict() for f in lint_files(files, process_id)]
 
 
-def _check_names(files):
+def check_names(files):
     if not files:
         raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"files": N_("unggah minimal satu berkas .bpmn")})
     for name in files:
@@ -79,7 +79,7 @@ def upload(actor: Actor, process_id: str, files: dict[str, str], now: datetime, 
     """Check uploaded files and keep them as a draft version of the scope (the analyst's area unless
     named); DiagramError names what is wrong."""
     scope = scope_for(actor, cakupan)
-    _check_names(files)
+    check_names(files)
     with write_transaction():
         same = versions.find_by_content(process_id, content_hash(files), scope)
         if same is not None:

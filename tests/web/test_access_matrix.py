@@ -128,6 +128,9 @@ EXPECTED = {
     ("/api/v1/workflows/validate", "POST"): ({ANA}, BOTH),
     ("/api/v1/workflows/<id:version_id>/retire", "POST"): ({ANA}, set()),
     ("/api/v1/workflows/<id:version_id>/rollback", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/drafts/<process_id>", "GET"): ({ANA}, BOTH),  # one's own draft
+    ("/api/v1/workflows/drafts/<process_id>", "PUT"): ({ANA}, BOTH),
+    ("/api/v1/workflows/drafts/<process_id>", "DELETE"): ({ANA}, BOTH),
     ("/api/v1/workflows/<id:version_id>/migrate", "POST"): ({ANA}, set()),
 }
 # Run the claims before the releases, and signing out last.
@@ -235,7 +238,7 @@ def _request(rule, method, role, target):
     path = (rule.replace("<path:filename>", filename).replace("<action>", "terbitkan")
             .replace("<package>", "bpmn-js").replace("<key>", str(case["id"])).replace("<task_id>", task)
             .replace("<ticket>", case["ticket"]).replace("<int:version_id>", version).replace("<id:version_id>", version)
-            .replace("<int:user_id>", str(target["user"])).replace("<code>", "PKH")
+            .replace("<int:user_id>", str(target["user"])).replace("<code>", "PKH").replace("<process_id>", "keluhan")
             .replace("<int:faq_id>", str(target["faq"])).replace("<int:token_id>", str(target["token_id"])))
     kwargs = {}
     if rule == "/api/v1/public/cases/<ticket>":

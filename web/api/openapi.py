@@ -29,6 +29,7 @@ PATH_PARAMETERS = {
     "ticket": "nomor tiket",
     "version_id": "id versi diagram",
     "filename": "nama berkas, mis. rules/tujuan_bpnt.dmn",
+    "process_id": "id proses BPMN, mis. keluhan",
 }
 _CONVERTERS = {"": {"type": "string"}, "string": {"type": "string"}, "path": {"type": "string"},
                "int": {"type": "integer", "minimum": 0},

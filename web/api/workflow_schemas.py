@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from web.api.schemas import DiagramVersionSchema, WorkflowUploadSchema
+from web.api.schemas import DiagramVersionSchema, WorkflowUploadSchema, _msg
 
 
 class FindingSchema(Schema):
@@ -108,3 +108,15 @@ class DryRunSchema(Schema):
     jumlah = fields.Integer()
     berubah = fields.List(fields.String())
     skenario = fields.List(fields.Nested(ScenarioResultSchema))
+
+
+class DraftSaveSchema(WorkflowUploadSchema):
+    dasar = fields.Integer(required=True, error_messages=_msg(),
+                           metadata={"description": "id versi yang diubah (versi dasar)"})
+
+
+class DraftSchema(Schema):
+    process_id = fields.String()
+    dasar = fields.Integer(allow_none=True)
+    files = fields.Dict(keys=fields.String(), values=fields.String())
+    saved_at = fields.DateTime(allow_none=True)

@@ -86,3 +86,32 @@ def dry_run(version_id):
     from engine.processes import dry_run
 
     return dry_run.dry_run(g.actor, version_id, current_app.config["SLRT_SETTINGS"], now())
+
+
+@bp.get("/workflows/drafts/<process_id>")
+@api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Draf modeler milik analis untuk proses ini (berkas kosong bila belum ada)", response=ws.DraftSchema)
+def get_draft(process_id):
+    from engine.processes import drafts
+
+    return drafts.load(g.actor, process_id)
+
+
+@bp.put("/workflows/drafts/<process_id>")
+@api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Simpan draf modeler (tanpa validasi, tanpa terbit); menggantikan draf analis sebelumnya",
+         body=ws.DraftSaveSchema, response=ws.DraftSchema)
+def save_draft(process_id, body):
+    from engine.processes import drafts
+
+    return drafts.save(g.actor, process_id, body["dasar"], body["files"], now())
+
+
+@bp.delete("/workflows/drafts/<process_id>")
+@api_requires(access.DIAGRAMS_EDIT)
+@api_doc("Buang draf modeler analis untuk proses ini", status=204)
+def discard_draft(process_id):
+    from engine.processes import drafts
+
+    drafts.discard(g.actor, process_id)
+    return "", 204

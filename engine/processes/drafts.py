@@ -1,0 +1,60 @@
+"""The modeler's unpublished edits, kept on the server per analyst and process: saving a draft stores
+nothing anyone else sees and publishes nothing; reopening the modeler offers it again."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.bpmn.parser import MAX_FILE_BYTES
+from engine.domain.actor import Actor
+from engine.errors import InvalidInput
+from engine.i18n import N_
+from engine.processes import versions
+from engine.processes.editing import check_names, require_analyst
+from engine.store.database import write_transaction
+from engine.store.models import ModelerDraft, db
+
+MAX_FILES = 60
+
+
+def save(actor: Actor, process_id: str, base_version_id: int, files: dict[str, str], now: datetime) -> dict[str, Any]:
+    """Keep the analyst's edits of a process (replacing their earlier draft of it); nothing is validated
+    or published, so half-finished work is never lost."""
+    require_analyst(actor)
+    check_names(files)
+    if len(files) > MAX_FILES or any(len(text.encode("utf-8")) > MAX_FILE_BYTES for text in files.values()):
+        raise InvalidInput(N_("Draf terlalu besar"), errors={"files": N_(
+            "paling banyak {n} berkas, masing-masing {kb} KB", n=MAX_FILES, kb=MAX_FILE_BYTES // 1024)})
+    base = versions.get_version(base_version_id)  # NotFound names it
+    if base.process_id != process_id:
+        raise InvalidInput(N_("Versi dasar bukan dari proses ini"), errors={"dasar": N_("versi dasar bukan dari proses ini")})
+    with write_transaction() as session:
+        draft = session.scalar(select(ModelerDraft).where(ModelerDraft.username == actor.username,
+                                                          ModelerDraft.process_id == process_id))
+        if draft is None:
+            session.add(ModelerDraft(username=actor.username, process_id=process_id, base_version_id=base.id,
+                                     files=dict(files), saved_at=now))
+        else:
+            draft.base_version_id, draft.files, draft.saved_at = base.id, dict(files), now
+    return load(actor, process_id)
+
+
+def load(actor: Actor, process_id: str) -> dict[str, Any]:
+    """The analyst's saved draft of a process (`files` empty when there is none)."""
+    require_analyst(actor)
+    draft = db.session.scalar(select(ModelerDraft).where(ModelerDraft.username == actor.username,
+                                                         ModelerDraft.process_id == process_id))
+    if draft is None:
+        return {"process_id": process_id, "dasar": None, "files": {}, "saved_at": None}
+    return {"process_id": process_id, "dasar": draft.base_version_id, "files": dict(draft.files),
+            "saved_at": draft.saved_at}
+
+
+def discard(actor: Actor, process_id: str) -> None:
+    """Drop the analyst's draft of a process (after publishing it, or to start again)."""
+    require_analyst(actor)
+    with write_transaction() as session:
+        for draft in session.scalars(select(ModelerDraft).where(ModelerDraft.username == actor.username,
+                                                                ModelerDraft.process_id == process_id)):
+            session.delete(draft)
