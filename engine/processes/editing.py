@@ -47,7 +47,7 @@ def validate(actor: Actor, files: dict[str, str], process_id: str | None) -> lis
         return [f.to_dict() for f in lint_files(files, process_id)]
 
 
-def check_names(files):
+def check_names(files: dict[str, str]) -> None:
     if not files:
         raise InvalidInput(N_("Tidak ada berkas diagram"), errors={"files": N_("unggah minimal satu berkas .bpmn")})
     for name in files:
