@@ -37,9 +37,25 @@ def _content(node):
     return "|".join(parts)
 
 
+def _facets(node: Any, prefix: str = "") -> dict[str, str]:
+    """{part: value} of an element's own content: attributes (`@name`), text (`teks`) and, by path, those
+    of its children without an id of their own (`conditionExpression/teks`, `text/teks`)."""
+    found = {f"{prefix}@{etree.QName(key).localname}": value for key, value in node.attrib.items()}
+    if (node.text or "").strip():
+        found[f"{prefix}teks"] = node.text.strip()
+    seen: dict[str, int] = {}
+    for child in node:
+        if not isinstance(child.tag, str) or _namespace(child) in _DRAWING or _own_element(child):
+            continue
+        name = etree.QName(child).localname
+        seen[name] = seen.get(name, 0) + 1
+        found.update(_facets(child, f"{prefix}{name}{'' if seen[name] == 1 else f'[{seen[name]}]'}/"))
+    return found
+
+
 def elements(files: dict[str, str]) -> dict[str, dict[str, Any]]:
     """{element id: {file, type, name, content}} for every element with an id, drawings left out."""
-    found = {}
+    found: dict[str, dict[str, Any]] = {}
     for name, text in sorted(files.items()):
         if side_file(name):  # a SpiffArena form schema: one entry for the whole file
             found[name] = {"file": name, "type": "skema_formulir", "name": name, "content": text}
@@ -49,12 +65,20 @@ def elements(files: dict[str, str]) -> dict[str, dict[str, Any]]:
             if isinstance(node.tag, str) and _own_element(node) and node is not root:
                 found[node.get("id")] = {"file": name, "type": etree.QName(node).localname,
                                          "name": node.get("name") or node.get("label") or "",
-                                         "content": _content(node)}
+                                         "content": _content(node), "facets": _facets(node)}
     return found
 
 
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each part of an element whose value changed: {bagian, lama, baru} (None where absent)."""
+    before, after = old.get("facets") or {"isi": old["content"]}, new.get("facets") or {"isi": new["content"]}
+    return [{"bagian": key, "lama": before.get(key), "baru": after.get(key)}
+            for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+
+
 def diff(old_files: dict[str, str], new_files: dict[str, str]) -> dict[str, list]:
-    """{'ditambah': [...], 'dihapus': [...], 'diubah': [...]} of {element_id, type, name, file}."""
+    """{'ditambah': [...], 'dihapus': [...], 'diubah': [...]} of {element_id, type, name, file}; a changed
+    element also lists its changed parts, old -> new (`perubahan`)."""
     old, new = elements(old_files), elements(new_files)
 
     def entry(element_id, info):
@@ -63,7 +87,8 @@ def diff(old_files: dict[str, str], new_files: dict[str, str]) -> dict[str, list
     return {
         "ditambah": [entry(i, new[i]) for i in sorted(new.keys() - old.keys())],
         "dihapus": [entry(i, old[i]) for i in sorted(old.keys() - new.keys())],
-        "diubah": [entry(i, new[i]) for i in sorted(old.keys() & new.keys()) if old[i]["content"] != new[i]["content"]],
+        "diubah": [{**entry(i, new[i]), "perubahan": _changes(old[i], new[i])}
+                   for i in sorted(old.keys() & new.keys()) if old[i]["content"] != new[i]["content"]],
         "berkas_ditambah": sorted(new_files.keys() - old_files.keys()),
         "berkas_dihapus": sorted(old_files.keys() - new_files.keys()),
     }

@@ -52,6 +52,7 @@ def test_a_table_edited_in_a_desktop_modeler_is_uploaded_as_a_draft_and_diffed(a
     assert "Draf versi 2 dibuat" in listing and "draf" in listing
     diff = client.get(f"/alur-kerja/{_draft_id()}/beda?dari=1").get_data(as_text=True)
     assert "TujuanBpnt_Aturan_Beras_Keluaran1" in diff
+    assert "<del>&#34;BULOG&#34;</del> → <ins>&#34;TIKOR_RASTRA&#34;</ins>" in diff  # old → new value
 
 
 def test_files_saved_under_another_name_replace_the_file_defining_the_same_process_or_decision(app):

@@ -69,6 +69,10 @@ def test_the_diff_names_the_changed_rule_cell_and_the_relabelled_task(api):
     changed = {(d["element_id"], d["file"]) for d in diff["diubah"]}
     assert changed == {("TujuanBpnt_Aturan_Beras_Keluaran1", "rules/tujuan_bpnt.dmn"),
                        ("Task_Telaah", "workflows/keluhan.bpmn")}
+    values = {d["element_id"]: d["perubahan"] for d in diff["diubah"]}  # each changed part, old -> new
+    assert values["TujuanBpnt_Aturan_Beras_Keluaran1"] == [{"bagian": "text/teks", "lama": '"BULOG"',
+                                                            "baru": '"TIKOR_RASTRA"'}]
+    assert values["Task_Telaah"] == [{"bagian": "@name", "lama": "Telaah dan analisis keluhan", "baru": "Telaah keluhan"}]
     assert diff["ditambah"] == [] and diff["dihapus"] == []
 
 

@@ -51,6 +51,16 @@ class DiffElementSchema(Schema):
     file = fields.String()
 
 
+class DiffChangeSchema(Schema):
+    bagian = fields.String(metadata={"description": "bagian elemen: @atribut, teks, anak/teks"})
+    lama = fields.String(allow_none=True)
+    baru = fields.String(allow_none=True)
+
+
+class ChangedElementSchema(DiffElementSchema):
+    perubahan = fields.List(fields.Nested(DiffChangeSchema))
+
+
 class DiffSchema(Schema):
     dari = fields.Integer()
     ke = fields.Integer()
@@ -58,7 +68,7 @@ class DiffSchema(Schema):
     ke_versi = fields.Integer()
     ditambah = fields.List(fields.Nested(DiffElementSchema))
     dihapus = fields.List(fields.Nested(DiffElementSchema))
-    diubah = fields.List(fields.Nested(DiffElementSchema))
+    diubah = fields.List(fields.Nested(ChangedElementSchema))
     berkas_ditambah = fields.List(fields.String())
     berkas_dihapus = fields.List(fields.String())
 
