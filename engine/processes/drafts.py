@@ -58,3 +58,29 @@ def discard(actor: Actor, process_id: str) -> None:
         for draft in session.scalars(select(ModelerDraft).where(ModelerDraft.username == actor.username,
                                                                 ModelerDraft.process_id == process_id)):
             session.delete(draft)
+
+
+def publish_preview(actor: Actor, version_id: int) -> dict[str, Any]:
+    """What publishing a version would do, for the confirmation before it: the diff (old -> new) from the
+    version cases of its scope start on now, and the open cases of each version of its process in that
+    scope (they carry on on their version; the one published now retires)."""
+    from sqlalchemy import func
+
+    from engine.bpmn.diff import diff as diff_files
+    from engine.domain.statuses import CaseStatus
+    from engine.processes.editing import require_reader
+    from engine.store.models import Case, DiagramVersion
+
+    require_reader(actor)
+    version = versions.get_version(version_id)
+    current = versions.get_version(versions.latest_version_id(version.process_id, version.cakupan))
+    rows = db.session.execute(
+        select(DiagramVersion.id, DiagramVersion.version, DiagramVersion.status, func.count(Case.id))
+        .join(Case, Case.diagram_version_id == DiagramVersion.id)
+        .where(DiagramVersion.process_id == version.process_id, DiagramVersion.cakupan == version.cakupan,
+               Case.status == CaseStatus.TERBUKA)
+        .group_by(DiagramVersion.id, DiagramVersion.version, DiagramVersion.status).order_by(DiagramVersion.version)).all()
+    running = [{"id": r[0], "versi": r[1], "status": r[2], "kasus_berjalan": r[3]} for r in rows]
+    return {"ke": version.id, "ke_versi": version.version, "cakupan": version.cakupan, "dari": current.id,
+            "dari_versi": current.version, "beda": diff_files(current.sources, version.sources),
+            "kasus_berjalan": running, "jumlah_kasus_berjalan": sum(r["kasus_berjalan"] for r in running)}

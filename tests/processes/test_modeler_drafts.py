@@ -32,3 +32,29 @@ def test_a_draft_with_a_bad_file_name_or_base_is_refused_naming_the_field(api):
     assert missing.status_code == 404
     other = api("analis.cianjur").put("/workflows/drafts/lain", json={"process_id": "lain", "dasar": 1, "files": files()})
     assert other.status_code == 422 and "dasar" in other.get_json()["errors"]
+
+
+def test_the_publish_confirmation_shows_the_diff_and_the_open_cases_of_each_running_version(api):
+    from tests.journeys import intake
+    from tests.processes.test_workflow_versions import BERAS_KE_TIKOR
+
+    for _ in range(2):
+        intake(api)  # two open Cianjur cases on the national version 1
+    first = api("analis.nasional").post("/workflows", json={"process_id": "keluhan", "files": files([BERAS_KE_TIKOR])})
+    assert api("analis.nasional").post(f"/workflows/{first.get_json()['id']}/publish").status_code == 200
+    intake(api)  # one on version 2
+    relabel = ("workflows/keluhan.bpmn", 'name="Telaah dan analisis keluhan"', 'name="Telaah keluhan"')
+    draft = api("analis.nasional").post("/workflows", json={"process_id": "keluhan",
+                                                            "files": files([BERAS_KE_TIKOR, relabel])}).get_json()
+    preview = api("analis.nasional").get(f"/workflows/{draft['id']}/publish-preview").get_json()
+    assert (preview["dari_versi"], preview["ke_versi"], preview["cakupan"]) == (2, 3, "")
+    assert [(r["versi"], r["status"], r["kasus_berjalan"]) for r in preview["kasus_berjalan"]] == [
+        (1, "retired", 2), (2, "published", 1)]
+    assert preview["jumlah_kasus_berjalan"] == 3
+    (changed,) = preview["beda"]["diubah"]
+    assert changed["element_id"] == "Task_Telaah" and changed["perubahan"] == [
+        {"bagian": "@name", "lama": "Telaah dan analisis keluhan", "baru": "Telaah keluhan"}]
+    # a Cianjur variant's confirmation counts Cianjur's variants only (none running yet)
+    variant = api("analis.cianjur").post("/workflows", json={"process_id": "keluhan", "files": files([relabel])}).get_json()
+    mine = api("analis.cianjur").get(f"/workflows/{variant['id']}/publish-preview").get_json()
+    assert mine["cakupan"] == "3203" and mine["kasus_berjalan"] == [] and mine["dari_versi"] == 2

@@ -128,6 +128,7 @@ EXPECTED = {
     ("/api/v1/workflows/validate", "POST"): ({ANA}, BOTH),
     ("/api/v1/workflows/<id:version_id>/retire", "POST"): ({ANA}, set()),
     ("/api/v1/workflows/<id:version_id>/rollback", "POST"): ({ANA}, BOTH),
+    ("/api/v1/workflows/<id:version_id>/publish-preview", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/drafts/<process_id>", "GET"): ({ANA}, BOTH),  # one's own draft
     ("/api/v1/workflows/drafts/<process_id>", "PUT"): ({ANA}, BOTH),
     ("/api/v1/workflows/drafts/<process_id>", "DELETE"): ({ANA}, BOTH),

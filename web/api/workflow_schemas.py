@@ -130,3 +130,21 @@ class DraftSchema(Schema):
     dasar = fields.Integer(allow_none=True)
     files = fields.Dict(keys=fields.String(), values=fields.String())
     saved_at = fields.DateTime(allow_none=True)
+
+
+class RunningVersionSchema(Schema):
+    id = fields.Integer()
+    versi = fields.Integer()
+    status = fields.String()
+    kasus_berjalan = fields.Integer()
+
+
+class PublishPreviewSchema(Schema):
+    ke = fields.Integer()
+    ke_versi = fields.Integer()
+    cakupan = fields.String()
+    dari = fields.Integer()
+    dari_versi = fields.Integer()
+    beda = fields.Nested(DiffSchema)
+    kasus_berjalan = fields.List(fields.Nested(RunningVersionSchema))
+    jumlah_kasus_berjalan = fields.Integer()

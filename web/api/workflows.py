@@ -115,3 +115,13 @@ def discard_draft(process_id):
 
     drafts.discard(g.actor, process_id)
     return "", 204
+
+
+@bp.get("/workflows/<id:version_id>/publish-preview")
+@api_requires(access.DIAGRAMS_VIEW)
+@api_doc("Pratinjau sebelum menerbitkan: beda (lama → baru) dari versi yang berlaku di cakupannya dan "
+         "kasus berjalan per versi", response=ws.PublishPreviewSchema)
+def publish_preview(version_id):
+    from engine.processes import drafts
+
+    return drafts.publish_preview(g.actor, version_id)
