@@ -278,6 +278,7 @@ def test_dashboards_are_for_the_planning_roles_of_their_own_area(known_cases):
 
 def _client(app, username):
     client = app.test_client()
+    g.pop("csrf_token", None)  # a token an earlier client's page left in the test's app context
     page = client.get("/masuk").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/masuk", data={"username": username, "password": PASSWORD, "csrf_token": token})
