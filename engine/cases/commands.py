@@ -112,16 +112,9 @@ def complete_task(actor: Actor, task_id: str, submitted: Any, now: datetime) -> 
                 pass  # the case moved on meanwhile; the officer still gets the error
             raise
         pending = persistence.prepare(case, bundle, workflow, before, now, actor, "tugas_selesai", task=task, data=values)
-        try:
-            with write_transaction():
-                change = persistence.write(pending)
-        except persistence.Stale:
-            if attempt == _ATTEMPTS - 1:
-                raise Conflict(N_("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi"),
-                               case_id=case.id) from None
-            continue
-        persistence.keep_workflow(change, workflow, pending.after)
-        return change
+        change = persistence.commit(pending, workflow, last_attempt=attempt == _ATTEMPTS - 1)
+        if change is not None:
+            return change
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 

@@ -13,11 +13,10 @@ from engine.cases.persistence import RUNNER, Change
 from engine.cases.queries import find_case, may_view
 from engine.domain import access, roles
 from engine.domain.actor import Actor
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.errors import Forbidden, InvalidInput
 from engine.i18n import N_
 from engine.processes import versions
 from engine.store import statements
-from engine.store.database import write_transaction
 from engine.store.models import db
 
 EVENT = "pesan_diterima"
@@ -71,14 +70,7 @@ def deliver(actor: Actor, key: int | str, name: Any, payload: Any, now: datetime
         RUNNER.deliver_message(workflow, name, payload, now)
         pending = persistence.prepare(case, bundle, workflow, before, now, actor, EVENT,
                                       data={"nama": name, "isi": payload})
-        try:
-            with write_transaction():
-                change = persistence.write(pending)
-        except persistence.Stale:
-            if attempt == _ATTEMPTS - 1:
-                raise Conflict(N_("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi"),
-                               case_id=case.id) from None
-            continue
-        persistence.keep_workflow(change, workflow, pending.after)
-        return change
+        change = persistence.commit(pending, workflow, last_attempt=attempt == _ATTEMPTS - 1)
+        if change is not None:
+            return change
     raise AssertionError("unreachable: the last attempt returns or raises")

@@ -31,6 +31,7 @@ from engine.cases import outbox
 from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store import statements
+from engine.store.database import write_transaction
 from engine.store.statements import run
 from engine.i18n import N_
 
@@ -198,6 +199,22 @@ def prepare(case: CaseRef, bundle: ProcessBundle, workflow: BpmnWorkflow, before
         tahap="Selesai" if completed else ", ".join(t.name for t in after.ready.values()),
     )
     return Pending(case, after, variables, values, changes, event, messages, now, actor, task, data, completed)
+
+
+def commit(pending: Pending, workflow: BpmnWorkflow, last_attempt: bool) -> Change | None:
+    """Write a prepared change in its own transaction and keep the advanced workflow for the next
+    request. None when another writer changed the case first and the caller may read it again and
+    retry; on the last attempt that is a Conflict the officer sees."""
+    try:
+        with write_transaction():
+            change = write(pending)
+    except Stale:
+        if last_attempt:
+            raise Conflict(N_("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi"),
+                           case_id=pending.case.id) from None
+        return None
+    keep_workflow(change, workflow, pending.after)
+    return change
 
 
 def write(pending: Pending) -> Change:

@@ -1,20 +1,10 @@
 """The decision context on the task page (issue 17.1), on SQLite and PostgreSQL: the program manager
 reads the earlier steps' facts by label, the agency by name and the village by name; never who complained."""
 
-import re
 
 from engine.store.models import HumanTask, db
-from tests.conftest import PASSWORD
 from tests.journeys import approve_pkh_referral, intake
-from tests.web.test_pages import PageClient
-
-
-def _signed_in(app, username):
-    client = PageClient(app.test_client())
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/masuk").get_data(as_text=True)).group(1)
-    assert client.post("/masuk", data={"username": username, "password": PASSWORD, "csrf_token": token}
-                       ).status_code == 302
-    return client
+from tests.web.test_pages import signed_in
 
 
 def test_program_manager_sees_earlier_facts_agency_and_village_but_not_the_complainant(app, api):
@@ -22,7 +12,7 @@ def test_program_manager_sees_earlier_facts_agency_and_village_but_not_the_compl
     approve_pkh_referral(api, case)
     task = db.session.scalars(db.select(HumanTask).where(
         HumanTask.case_id == case["id"], HumanTask.element_id == "Pkh_Tanggapi")).one()
-    page = _signed_in(app, "pp.kemensos").get(f"/tugas/{task.id}").get_data(as_text=True)
+    page = signed_in(app, "pp.kemensos").get(f"/tugas/{task.id}").get_data(as_text=True)
     context = page[page.index('id="konteks-keputusan"'):]
     assert "Kementerian Sosial, Direktorat Jaminan Sosial Keluarga" in context
     assert "Desa/kelurahan Sayang" in context and "Kabupaten/kota Kabupaten Cianjur" in context

@@ -3,24 +3,15 @@ or CR opens in Excel or LibreOffice as text, with a leading apostrophe."""
 
 import csv
 import io
-import re
 
-from tests.conftest import PASSWORD, sql
+from tests.conftest import sql
 from tests.journeys import intake
-from tests.web.test_pages import PageClient
+from tests.web.test_pages import signed_in
 
 HEADERS = {"tahap": "Tahap", "tujuan_rujukan": "Tujuan rujukan", "saluran_rujukan": "Saluran rujukan",
            "hasil_akhir": "Hasil akhir", "sektor": "Sektor", "kategori": "Kategori"}  # the CSV's labelled columns
 HOSTILE = {"tahap": "=HYPERLINK(\"http://evil.example\",\"klik\")", "tujuan_rujukan": "+1+cmd|' /C calc'!A0",
            "saluran_rujukan": "-2+3", "hasil_akhir": "@SUM(A1:A9)", "sektor": "\tx=1", "kategori": "\r=1"}
-
-
-def _signed_in(app, username):
-    client = PageClient(app.test_client())
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/masuk").get_data(as_text=True)).group(1)
-    assert client.post("/masuk", data={"username": username, "password": PASSWORD, "csrf_token": token}
-                       ).status_code == 302
-    return client
 
 
 def test_case_export_cells_that_would_run_as_formulas_start_with_an_apostrophe(app, api):
@@ -30,7 +21,7 @@ def test_case_export_cells_that_would_run_as_formulas_start_with_an_apostrophe(a
     sql("UPDATE cases SET tahap = :tahap, tujuan_rujukan = :tujuan_rujukan, saluran_rujukan = :saluran_rujukan, "
         "hasil_akhir = :hasil_akhir, sektor = :sektor, kategori = :kategori WHERE id = :id",
         id=hostile["id"], **HOSTILE)
-    response = _signed_in(app, "manajer.cianjur").get("/ekspor/kasus.csv")
+    response = signed_in(app, "manajer.cianjur").get("/ekspor/kasus.csv")
     assert response.status_code == 200
     rows = {row["Tiket"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
     for column, value in HOSTILE.items():
