@@ -74,8 +74,8 @@ def test_district_and_provincial_dashboards_draw_their_charts_beside_their_table
     assert len(charts) >= 15
     assert all(c["drawn"] and c["described"] and c["labels"] == c["rows"] for c in charts), charts
     kanal = page.locator("#tabel-kanal")
-    assert kanal.get_by_role("row", name=re.compile(r"^sekretariat 4 2 2$")).count() == 1
-    assert kanal.get_by_role("row", name=re.compile(r"^puskesos 1 0 1$")).count() == 1
+    assert kanal.get_by_role("row", name=re.compile(r"^Sekretariat SLRT 4 2 2$")).count() == 1
+    assert kanal.get_by_role("row", name=re.compile(r"^Puskesos 1 0 1$")).count() == 1
     drawn = page.evaluate("() => Chart.getChart(document.getElementById('grafik-kanal')).data.datasets[0].data")
     assert drawn == [4, 1]
     screenshot(page, "dasbor-kabupaten")

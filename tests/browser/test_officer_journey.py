@@ -76,6 +76,7 @@ def test_complaint_goes_from_the_intake_desk_to_the_public_status_page(live_serv
     page.keyboard.press("Tab")  # to Pokok masalah
     page.keyboard.type("Peny")
     page.keyboard.press("Tab")  # to Jenis sekolah (optional)
+    page.keyboard.press("Tab")  # to Sektor back office (optional: the decision table decides)
     page.keyboard.press("Tab")  # to Catatan telaah
     page.keyboard.type("Belum cair sejak Agustus.")
     screenshot(page, "04-tugas-telaah")

@@ -150,4 +150,5 @@ def test_the_background_jobs_checkpoint_the_write_ahead_log_so_writers_need_not(
     assert busy == 0 and log_pages == done
     scheduler = BackgroundScheduler(timezone="UTC")
     jobs._add_job(scheduler, app, 15)
-    assert {job.id for job in scheduler.get_jobs()} == {"sapuan", "checkpoint"}
+    # the sweep, the WAL checkpoint (SQLite only) and the audit anchoring
+    assert {job.id for job in scheduler.get_jobs()} == {"sapuan", "checkpoint", "titik_jangkar"}
