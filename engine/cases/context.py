@@ -80,8 +80,7 @@ def _step(event: Event, people: Mapping[str, tuple[str, str | None]], program_na
 def _program_fact(code: str, program_names: Mapping[str, str]) -> dict:
     name = program_names.get(code)
     if name:
-        return {"variable": "program", "label": variable_label("program"), "value": name,
-                "translate": False}
+        return {"variable": "program", "label": variable_label("program"), "value": name, "translate": True}
     return _fact("program", code)
 
 

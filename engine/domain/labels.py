@@ -49,6 +49,7 @@ VALUES: dict[str, dict[str, str]] = {
     "program": {"NONPEMERINTAH": N_("Program non-pemerintah"), "DAERAH": N_("Program daerah"),
                 "LAINNYA": N_("Program lainnya")},
     "jenis_pesan": {"rujukan": N_("Rujukan"), "usulan_pradaftar": N_("Usulan pra-daftar")},
+    "status": {"terbuka": N_("Sedang diproses"), "selesai": N_("Selesai")},
     "tingkat": {"desa": N_("Desa/kelurahan"), "kabupaten": N_("Kabupaten/kota"), "provinsi": N_("Provinsi")},
 }
 

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, literal, select
 
 from engine.bpmn.forms import OPTION_SOURCES
 from engine.domain.vocabulary import PROGRAM_VARIABLES, SEKTOR
-from engine.i18n import N_
+from engine.i18n import N_, Message
 from engine.store import statements
 from engine.store.models import Program, db
 
@@ -42,8 +42,9 @@ def codes(active_only: bool = True) -> tuple[str, ...]:
 
 
 def options(active_only: bool = True) -> tuple[tuple[str, str], ...]:
-    """((code, label), ...) for a choice of program."""
-    return tuple((p.code, f"{p.code} ({p.name})") for p in programs(active_only))
+    """((code, label), ...) for a choice of program; the label 'BPNT (Bantuan Pangan Non Tunai)' is a Message,
+    so a page shows the catalogue's name in its language (names of the initial catalogue are msgids)."""
+    return tuple((p.code, N_("{kode} ({nama})", kode=p.code, nama=Message(p.name))) for p in programs(active_only))
 
 
 def option_sources(active_only: bool = False) -> dict[str, tuple[tuple[str, str], ...]]:

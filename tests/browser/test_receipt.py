@@ -65,3 +65,19 @@ def test_without_a_configured_address_the_receipt_links_to_where_the_desk_is_ser
     assert live_server != "http://127.0.0.1:5000"
     page.goto(link)  # the link works: the status page answers
     assert page.get_by_role("heading").first.is_visible()
+
+
+def test_the_receipt_names_the_complaint_type_program_and_status_in_words(live_server, page):
+    ticket, _number = _register(page, live_server)
+    summary = page.locator("#ringkasan-tanda-terima").inner_text()
+    assert re.search(r"Jenis keluhan\s+Pengaduan", summary), summary
+    assert re.search(r"Program\s+PKH \(Program Keluarga Harapan\)", summary), summary
+    assert re.search(r"Status\s+Sedang diproses · Telaah dan analisis keluhan", summary), summary
+    assert "pengaduan" not in summary and "terbuka" not in summary
+    screenshot(page, "17b-tanda-terima-label")
+    page.goto(f"{page.url}?lang=en")
+    summary = page.locator("#ringkasan-tanda-terima").inner_text()
+    assert re.search(r"Type of complaint\s+Complaint", summary), summary
+    assert re.search(r"Programme\s+PKH \(Family Hope Programme\)", summary), summary
+    assert re.search(r"Status\s+In progress · Review and analyse the complaint", summary), summary
+    screenshot(page, "17b-tanda-terima-label-inggris")

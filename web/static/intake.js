@@ -45,7 +45,8 @@
   function lookup() {
     var nik = field("nik").value.trim();
     var kk = field("no_kk").value.trim();
-    var query = nik ? "nik=" + encodeURIComponent(nik) : "no_kk=" + encodeURIComponent(kk);
+    var query = (nik ? "nik=" + encodeURIComponent(nik) : "no_kk=" + encodeURIComponent(kk)) +
+      "&lang=" + encodeURIComponent(script.dataset.lang || "id");  // the API's messages in the page's language
     out.textContent = text.memeriksa;
     fetch(url + "?" + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json().then(function (body) { return [response.status, body]; }); })

@@ -17,7 +17,8 @@ from engine.cases import search
 from engine.registry import regions
 from engine.domain import access
 from web.auth import local_path, now, requires
-from web.i18n import gettext as _
+from web.i18n import DEFAULT_LANGUAGE, current_language, gettext as _
+from web.translations.diagrams import translated_xml
 from web.pages.officer import bp
 
 
@@ -93,6 +94,8 @@ def case(key):
     history = queries.timeline(g.actor, key)
     decisions = context.decision_context(queries.find_case(view["id"]))
     drawings = versions.drawings_for_case(view)
+    if current_language() != DEFAULT_LANGUAGE:  # bpmn-js draws the names as written: give it them translated
+        drawings = [dict(d, xml=translated_xml(d["xml"], _)) for d in drawings]
     return render_template("case.html", actor=g.actor, case=view, history=history, decisions=decisions,
                            drawings=drawings)
 
@@ -106,8 +109,9 @@ def receipt(key):
     base = settings.public_address or request.host_url.rstrip("/")  # configured, else where this page was asked
     link = f"{base}{url_for('public.status')}?tiket={view['ticket']}&kode={tracking}"
     qr = segno.make(link, error="m").svg_inline(scale=4, dark="#1d2433", title=f"Kode QR status {view['ticket']}")
+    program = dict(catalogue.options(active_only=False)).get(view["program"])
     return render_template("receipt.html", actor=g.actor, case=view, tracking=tracking, link=link, qr=qr,
-                           kantor=settings.kantor)
+                           kantor=settings.kantor, program=program)
 
 
 @bp.route("/meja-depan", methods=["GET", "POST"])
