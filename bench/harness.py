@@ -130,13 +130,14 @@ def database_bytes(url):
 class Server:
     """gunicorn serving web.wsgi:app on a free loopback port; stop() ends it and its workers."""
 
-    def __init__(self, url, diagram, workers=1, threads=4, log_dir=None, worker_class="gthread"):
+    def __init__(self, url, diagram, workers=1, threads=4, log_dir=None, worker_class="gthread", extra_env=None,
+                 scheduler_interval=None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="slrt-bench-"))
         self.error_log = self.log_dir / f"error-{self.port}.log"
         self.request_log = self.log_dir / f"requests-{self.port}.log"  # bench/gunicorn_hooks.py writes it
-        env = dict(os.environ, **settings_env(url, diagram), SLRT_BENCH_LOG=str(self.request_log))
+        env = dict(os.environ, **settings_env(url, diagram), SLRT_BENCH_LOG=str(self.request_log), **(extra_env or {}))
         argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
                 "--threads", str(threads), "--worker-class", worker_class, "--timeout", "60",
                 "--error-logfile", str(self.error_log), "--config", "python:bench.gunicorn_hooks", "web.wsgi:app"]
@@ -144,7 +145,8 @@ class Server:
                                         stderr=subprocess.DEVNULL)
         # the production set-up: the background jobs (timer sweep, outbox, SQLite checkpoints) in
         # `slrt scheduler`, a process of its own beside the web workers
-        self.scheduler = subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()", "scheduler"],
+        every = ["--interval", str(scheduler_interval)] if scheduler_interval else []
+        self.scheduler = subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()", "scheduler", *every],
                                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                           stderr=open(self.log_dir / f"scheduler-{self.port}.log", "w"))
         self.workers = workers

@@ -274,7 +274,11 @@ class Officer:
 
 
 def run(base, tokens, journeys, clients, max_journeys, max_seconds, browse=True, patient=False):
-    """Run `clients` officers until `max_journeys` journeys are done or `max_seconds` pass."""
+    """Run `clients` officers until `max_journeys` journeys are done or `max_seconds` pass.
+
+    `base` may be a list of servers (web nodes on one database): client i talks to base[i % len(base)],
+    a round robin by connection as a load balancer in front of them would do."""
+    bases = [base] if isinstance(base, str) else list(base)
     outcome = Outcome(clients)
     lock = threading.Lock()
     started = time.monotonic()
@@ -282,7 +286,7 @@ def run(base, tokens, journeys, clients, max_journeys, max_seconds, browse=True,
     counter = iter(range(max_journeys))
 
     def client(index):
-        officer = Officer(base, tokens, outcome, lock, deadline, patient)
+        officer = Officer(bases[index % len(bases)], tokens, outcome, lock, deadline, patient)
         while time.monotonic() < deadline:
             with lock:
                 number = next(counter, None)

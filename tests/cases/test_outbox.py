@@ -1,23 +1,34 @@
 """Referrals leave through the outbox: retried with backoff, delivered once, never lost."""
 
 import json
+import os
+import re
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from engine.cases import outbox
+from engine.store.models import db
 from tests.conftest import sql
 from tests.journeys import approve_pkh_referral, intake
+
+SLRT = str(Path(sys.executable).with_name("slrt"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Agency:
     """A local HTTP endpoint standing in for SIKS-NG / LAPOR!: fails a given number of times first."""
 
-    def __init__(self, failures=0, port=0):
+    def __init__(self, failures=0, port=0, delay=0.0):
         self.failures = failures
+        self.delay = delay  # seconds each answer takes (a slow agency keeps two schedulers' attempts overlapping)
         self.requests = []
         self.accepted = {}
         agency = self
@@ -27,6 +38,7 @@ class Agency:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 key = self.headers["Idempotency-Key"]
                 agency.requests.append(key)
+                time.sleep(agency.delay)
                 if agency.failures > 0:
                     agency.failures -= 1
                     self.send_response(503)
@@ -123,3 +135,24 @@ def test_backoff_doubles_and_is_capped_at_an_hour():
     assert [outbox.backoff(n) for n in (1, 2, 3)] == [30, 60, 120]
     assert outbox.backoff(30) == 3600
     assert timedelta(seconds=outbox.backoff(7)) <= timedelta(hours=1)
+
+
+def test_two_scheduler_processes_racing_deliver_each_referral_exactly_once(api, app, backend, clock):
+    """Two `slrt deliver-outbox` processes (what two schedulers run) start together on the same due referrals:
+    the agency receives each referral once, and each is marked delivered once."""
+    cases = [_pending_referral(api, clock) for _ in range(10)]
+    db.session.remove()
+    agency = Agency(delay=0.2)
+    env = dict(os.environ, SLRT_DATABASE_URL=backend[0], SLRT_OUTBOX_ENDPOINTS=json.dumps({"langsung": agency.url}))
+    try:
+        racers = [subprocess.Popen([SLRT, "deliver-outbox", "--as-of", clock().isoformat()], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [racer.communicate(timeout=120) for racer in racers]
+    finally:
+        agency.stop()
+    assert all(racer.returncode == 0 for racer in racers), outputs
+    delivered = [int(re.search(r"(\d+) rujukan terkirim", out).group(1)) for out, _err in outputs]
+    assert sum(delivered) == 10, outputs
+    assert len(agency.requests) == 10 and len(set(agency.requests)) == 10  # no referral posted twice
+    assert sql("SELECT case_id, count(*), min(attempts), max(attempts) FROM outbox WHERE status = 'terkirim' "
+               "GROUP BY case_id ORDER BY case_id") == [(case["id"], 1, 1, 1) for case in cases]
