@@ -37,7 +37,7 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 # name -> (how many, per how many seconds)
-DEFAULT_LIMITS = {"sign_in": (10, 300), "sign_in_address": (50, 300), "public": (30, 60)}
+DEFAULT_LIMITS = {"sign_in": (10, 300), "sign_in_address": (50, 300), "public": (30, 60), "password_change": (5, 300)}
 PUBLIC_ENDPOINTS = ("public.status", "api.public_case")
 TOO_MANY = N_("Terlalu banyak permintaan; coba lagi dalam {detik} detik.")
 
@@ -125,6 +125,22 @@ def failed_sign_in(username):
                       ("sign_in_address", ("sign_in_address", _address()))):
         if name in limits:
             _window().add(key, limits[name][1])
+
+
+def check_password_change(user_id):
+    """Refuse (TooManyRequests) an officer's own password change after too many wrong current passwords:
+    counted per officer, so a borrowed session cannot keep guessing from many addresses."""
+    limits = _limits()
+    if "password_change" in limits:
+        wait = _window().wait_needed(("password_change", user_id), *limits["password_change"])
+        if wait:
+            raise TooManyRequests(wait)
+
+
+def failed_password_change(user_id):
+    limits = _limits()
+    if "password_change" in limits:
+        _window().add(("password_change", user_id), limits["password_change"][1])
 
 
 def _too_many(seconds):

@@ -210,6 +210,9 @@ def _date(form_field, raw):
 
 def _enum(form_field, raw):
     allowed = [key for key, _label in form_field.options]
+    if raw not in allowed and form_field.source:  # the catalogue's programs valid in the case's area
+        raise ValueError(N_("{kolom} '{nilai}' tidak berlaku di wilayah kasus ini; pilih salah satu dari: {pilihan}",
+                            kolom=N_(form_field.label), nilai=raw, pilihan=", ".join(allowed)))
     if raw not in allowed:
         raise ValueError(N_("{kolom} harus salah satu dari: {pilihan}", kolom=N_(form_field.label),
                             pilihan=", ".join(allowed)))

@@ -102,17 +102,19 @@ class Runner:
         return ready
 
     def complete(self, bundle: ProcessBundle, workflow: BpmnWorkflow, task_id: str, submitted: Any,
-                 now: datetime, derive: Any = None) -> dict[str, Any]:
+                 now: datetime, derive: Any = None, sources: Any = None) -> dict[str, Any]:
         """Validate `submitted` against the task's form, complete it and run on to the next wait.
 
         Returns the values that were merged into the task data: the submitted ones and what
         `derive` (else the runner's own) adds for them (replay passes what was recorded).
+        `sources` (else the runner's own) gives the options of engine-sourced enum fields: an
+        officer's completion passes those valid in the case's area.
         """
         task = self._find_task(workflow, task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise Conflict(N_("Tugas ini sudah tidak menunggu penyelesaian"), task_id=task_id)
         info = bundle.user_tasks.get(task.task_spec.name)
-        fields = with_options(info.form, self.option_sources) if info else []
+        fields = with_options(info.form, sources or self.option_sources) if info else []
         values = validate_submission(fields, submitted, task.data)
         derive = derive or self.derive
         if derive is not None:

@@ -15,6 +15,7 @@ from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus, TaskStatus
 from engine.errors import Conflict, ExpressionBudgetExceeded, Forbidden, NotFound
 from engine.i18n import N_
+from engine.people import catalogue
 from engine.cases import persistence
 from engine.processes import versions
 from engine.cases import intake
@@ -103,7 +104,8 @@ def complete_task(actor: Actor, task_id: str, submitted: Any, now: datetime) -> 
         bundle = versions.bundle_for(case.diagram_version_id)
         workflow, before = persistence.take_workflow(case, bundle, now)
         try:
-            values = RUNNER.complete(bundle, workflow, task.id, submitted, now)
+            values = RUNNER.complete(bundle, workflow, task.id, submitted, now, derive=catalogue.deriving_in(case.wilayah),
+                                     sources=catalogue.sources_in(case.wilayah))
         except ExpressionBudgetExceeded as exc:
             try:
                 with write_transaction():

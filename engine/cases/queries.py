@@ -223,7 +223,7 @@ def task_view(actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
         raise Forbidden(N_("Anda tidak berwenang atas tugas ini"), task_id=str(task_id))
     view = _task_summary(task, case.ticket, case.program, case.kategori, case.kanal, case.jenis_keluhan, now)
     info = versions.bundle_for(case.diagram_version_id).user_tasks.get(task.element_id)
-    fields = with_options(info.form, lambda: catalogue.option_sources(active_only=True)) if info else []
+    fields = with_options(info.form, catalogue.sources_in(case.wilayah, active_only=True)) if info else []
     view["form"] = [f.to_dict() for f in fields]
     view["case"] = _case_summary(case)
     return view

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, literal, select
 
 from engine import state
 from engine.domain import access, roles
@@ -137,9 +137,7 @@ def list_programs(actor: Actor) -> list[Program]:
     """The programs that apply in the administrator's area: national ones and those of the area."""
     _require_admin(actor)
     area = actor.wilayah or ""
-    return list(db.session.scalars(select(Program).where(or_(catalogue.applies_to(area),
-                                                                 Program.wilayah.startswith(area, autoescape=True)))
-                                   .order_by(Program.code)))
+    return list(db.session.scalars(select(Program).where(catalogue.inside(area)).order_by(Program.code)))
 
 
 def _managed_program(actor, session, code):
@@ -242,7 +240,11 @@ def save_faq(actor: Actor, faq_id: int | None, fields: Mapping[str, Any], now: d
         if entry is None or not manages(actor, entry.wilayah):
             raise NotFound(N_("FAQ tidak ditemukan"), faq_id=faq_id)
         entry.pertanyaan, entry.jawaban, entry.urutan = question, answer, order
-        entry.program = (fields.get("program") or "").strip() or None
+        program = (fields.get("program") or "").strip() or None
+        if program is not None and program not in catalogue.codes(active_only=False, within=entry.wilayah):
+            raise InvalidInput(N_("Data FAQ tidak valid"), errors={"program": N_(
+                "Program '{kode}' tidak ada di katalog atau tidak berlaku di wilayah entri ini", kode=program)})
+        entry.program = program
         entry.aktif = bool(fields.get("aktif"))
         entry.updated_at, entry.updated_by = now, actor.username
         session.add(entry)

@@ -19,6 +19,7 @@ from engine.store import statements
 from engine.store.models import ApiToken, User, db
 
 _hasher = PasswordHasher()
+PASSWORD_MIN, PASSWORD_MAX = 8, 256  # the one strength rule: administrators' forms and officers' own change
 # Verifying against this keeps the time of a failed sign-in the same whether the user exists or not.
 _DUMMY_HASH = _hasher.hash("tidak-ada-pengguna")
 
@@ -26,13 +27,13 @@ _DUMMY_HASH = _hasher.hash("tidak-ada-pengguna")
 def create_user(username: str, password: str, full_name: str, role: str, wilayah: str | None = "",
                 sektor: str | None = None, instansi: str | None = None, now: datetime | None = None,
                 email: str | None = None) -> int:
-    errors = {}
+    errors: dict[str, str] = {}
     if not username or len(username) > 80:
         errors["username"] = N_("nama pengguna wajib diisi (maksimal 80 karakter)")
     if role not in ALL_ROLES:
         errors["role"] = N_("{kolom} harus salah satu dari: {pilihan}", kolom="peran", pilihan=", ".join(ALL_ROLES))
-    if not password or len(password) < 8:
-        errors["password"] = N_("kata sandi minimal 8 karakter")
+    if problem := password_problem(password):
+        errors["password"] = problem
     if errors:
         raise InvalidInput(N_("Data pengguna tidak valid"), errors=errors)
     with write_transaction() as session:
@@ -139,9 +140,53 @@ def revoke_user_tokens(session: scoped_session, user_id: int, now: datetime) -> 
         row.revoked_at = now
 
 
+def password_problem(password: Any) -> str | None:
+    """What is wrong with a new password under the strength rule, or None when it passes."""
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        return N_("kata sandi minimal 8 karakter")
+    if len(password) > PASSWORD_MAX:
+        return N_("kata sandi maksimal {n} karakter", n=PASSWORD_MAX)
+    if not password.strip():
+        return N_("kata sandi tidak boleh hanya spasi")
+    return None
+
+
 def set_password(user: User, password: str) -> None:
     """Give a user row a new password (inside the caller's transaction)."""
-    if not password or len(password) < 8:
-        raise InvalidInput(N_("Data pengguna tidak valid"), errors={"password": N_("kata sandi minimal 8 karakter")})
+    if problem := password_problem(password):
+        raise InvalidInput(N_("Data pengguna tidak valid"), errors={"password": problem})
     user.password_hash = _hasher.hash(password)
     end_sessions(user)
+
+
+def change_own_password(actor: Actor, current: Any, new: Any, repeated: Any, now: datetime) -> int:
+    """An officer changes their own password; returns the session generation the caller's session now carries.
+
+    The current password must be right (else AuthenticationFailed: the caller counts the failure);
+    the new one passes the strength rule, is typed the same twice and differs from the current one.
+    Every other session of the officer ends and every API token of theirs is revoked, in one transaction.
+    """
+    user = db.session.get(User, actor.id) if actor.id else None
+    if user is None or not user.active or not _verifies(user.password_hash, current):
+        raise AuthenticationFailed(N_("Kata sandi saat ini salah"))
+    errors = {}
+    if problem := password_problem(new):
+        errors["sandi_baru"] = problem
+    elif new != repeated:
+        errors["sandi_ulang"] = N_("ulangan kata sandi baru tidak sama")
+    elif new == current:
+        errors["sandi_baru"] = N_("kata sandi baru harus berbeda dengan yang sekarang")
+    if errors:
+        raise InvalidInput(N_("Kata sandi tidak diubah"), errors=errors)
+    with write_transaction() as session:
+        row = session.get_one(User, actor.id)
+        set_password(row, new)
+        revoke_user_tokens(session, row.id, now)
+        return row.sesi_generasi
+
+
+def _verifies(password_hash: str, password: Any) -> bool:
+    try:
+        return isinstance(password, str) and _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

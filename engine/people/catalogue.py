@@ -6,15 +6,16 @@ it. Its initial content is rules/program.yaml; administrators edit it at /admin/
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import ColumnElement, literal, select
+from sqlalchemy import ColumnElement, literal, or_, select
 
 from engine.bpmn.forms import OPTION_SOURCES
 from engine.domain.vocabulary import PROGRAM_VARIABLES, SEKTOR
+from engine.errors import InvalidInput
 from engine.i18n import N_, Message
 from engine.store import statements
 from engine.store.models import Program, db
@@ -26,30 +27,61 @@ CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
 
 
-def programs(active_only: bool = True) -> list[Program]:
-    """The catalogue rows in display order."""
+def programs(active_only: bool = True, area: str | None = None, within: str | None = None) -> list[Program]:
+    """The catalogue rows in display order: with `area` (a case's village) only the programs valid
+    there (national, its province's, its district's); with `within` (an officer's area) those valid
+    somewhere inside it."""
     query = select(Program).order_by(Program.urutan, Program.code)
     if active_only:
         query = query.where(Program.active.is_(True))
+    if area is not None:
+        query = query.where(applies_to(area))
+    if within is not None:
+        query = query.where(inside(within))
     return list(db.session.scalars(query))
 
 
-def codes(active_only: bool = True) -> tuple[str, ...]:
+def codes(active_only: bool = True, within: str | None = None) -> tuple[str, ...]:
     """The program codes in display order (the active ones read straight on the driver: every intake asks)."""
-    if active_only:
+    if active_only and within is None:
         return tuple(row.code for row in statements.ACTIVE_PROGRAM_CODES.execute({}).all())
-    return tuple(p.code for p in programs(active_only))
+    return tuple(p.code for p in programs(active_only, within=within))
 
 
-def options(active_only: bool = True) -> tuple[tuple[str, str], ...]:
-    """((code, label), ...) for a choice of program; the label 'BPNT (Bantuan Pangan Non Tunai)' is a Message,
-    so a page shows the catalogue's name in its language (names of the initial catalogue are msgids)."""
-    return tuple((p.code, N_("{kode} ({nama})", kode=p.code, nama=Message(p.name))) for p in programs(active_only))
+def options(active_only: bool = True, area: str | None = None, within: str | None = None) -> tuple[tuple[str, str], ...]:
+    """((code, label), ...) for a choice of program (`area`, `within`: as `programs`); the label
+    'BPNT (Bantuan Pangan Non Tunai)' is a Message, so a page shows the catalogue's name in its language
+    (names of the initial catalogue are msgids)."""
+    return tuple((p.code, N_("{kode} ({nama})", kode=p.code, nama=Message(p.name)))
+                 for p in programs(active_only, area, within))
 
 
-def option_sources(active_only: bool = False) -> dict[str, tuple[tuple[str, str], ...]]:
-    """{source: options} for the runner: a completion accepts every catalogued code (replay too)."""
-    return {SOURCE: options(active_only)}
+def option_sources(active_only: bool = False, area: str | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{source: options} for the runner: a completion accepts every catalogued code (replay too);
+    with `area` (the case's village) only the programs valid there."""
+    return {SOURCE: options(active_only, area)}
+
+
+def sources_in(area: str, active_only: bool = False) -> Callable[[], dict[str, tuple[tuple[str, str], ...]]]:
+    """The option sources of a form of a case in the village `area` (asked only when a form has such a field)."""
+    return lambda: option_sources(active_only, area)
+
+
+def deriving_in(area: str) -> Callable[[Mapping[str, Any]], dict[str, str | None]]:
+    """`derive` for a completion on a case in the village `area`: a submitted program not valid there (in a
+    field of any type) is refused, so an officer cannot put another district's program on the case."""
+    def derive_here(values: Mapping[str, Any]) -> dict[str, str | None]:
+        code = values.get("program")
+        if code and not (isinstance(code, str) and offered_in(code, area)):
+            raise InvalidInput(N_("Data formulir tidak valid"), errors={"program": area_error(code, area)})
+        return derive(values)
+    return derive_here
+
+
+def area_error(code: Any, area: str) -> str:
+    """The Indonesian message refusing program `code` on a case in `area`, naming the valid ones."""
+    return N_("Program '{kode}' tidak berlaku di wilayah kasus ini; pilih salah satu dari: {pilihan}",
+              kode=code, pilihan=", ".join(p.code for p in programs(True, area)))
 
 
 def variables_for(code: Any) -> dict[str, str | None]:
@@ -68,6 +100,11 @@ def offered_in(code: str, wilayah: str) -> bool:
 def applies_to(area: str) -> ColumnElement[bool]:
     """SQL: the program's area contains `area` (national programs contain every area)."""
     return literal(area or "").startswith(Program.wilayah, autoescape=False)
+
+
+def inside(area: str) -> ColumnElement[bool]:
+    """SQL: the program is valid somewhere in `area`: it contains `area` or lies inside it."""
+    return or_(applies_to(area), Program.wilayah.startswith(area or "", autoescape=True))
 
 
 def derive(values: Mapping[str, Any]) -> dict[str, str | None]:

@@ -73,6 +73,7 @@ EXPECTED = {
     ("/faq", "GET"): ({FO, BO, FAS, SUP, MAN, ADM}, BOTH),
     ("/akun", "GET"): (OFFICERS, BOTH),
     ("/akun/token", "POST"): (OFFICERS, BOTH),
+    ("/akun/kata-sandi", "POST"): (OFFICERS, BOTH),
     ("/akun/token/<int:token_id>/cabut", "POST"): (OFFICERS, BOTH),
     ("/admin/pengguna", "GET"): ({ADM}, BOTH),
     ("/admin/pengguna", "POST"): ({ADM}, BOTH),

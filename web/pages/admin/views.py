@@ -122,8 +122,13 @@ def update_program(code):
 @bp.get("/faq")
 @requires(access.ADMIN)
 def faq():
-    return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=catalogue.codes(active_only=False),
+    return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=_faq_programs(),
                            errors={}, failed=None)
+
+
+def _faq_programs():
+    """The programs an FAQ entry of this administrator's area may name."""
+    return catalogue.codes(active_only=False, within=g.actor.wilayah)
 
 
 @bp.post("/faq", defaults={"faq_id": None})
@@ -133,7 +138,7 @@ def save_faq(faq_id):
     try:
         admin.save_faq(g.actor, faq_id, request.form, now())
     except InvalidInput as exc:
-        return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=catalogue.codes(active_only=False),
+        return render_template("admin_faq.html", actor=g.actor, entries=admin.list_faq(g.actor), programs=_faq_programs(),
                                errors=exc.errors, failed=faq_id or "baru"), 422
     flash(_("FAQ disimpan."), "info")
     return redirect(url_for("admin.faq"))

@@ -80,5 +80,6 @@ def inbox():
     number = request.args.get("halaman", "1")
     page = queries.inbox_page(g.actor, now(), page=int(number) if number.isdigit() and len(number) < 7 else 1,
                               **chosen)
-    return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen, programs=catalogue.codes(active_only=False),
+    return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen,
+                           programs=catalogue.codes(active_only=False, within=g.actor.wilayah),
                            kategori=KATEGORI, kanal=KANAL)

@@ -138,7 +138,7 @@ def intake_desk():
     if request.method == "GET":
         values["nomor_antrian"] = (board or {}).get("berikutnya")
     return render_template("intake.html", actor=g.actor, board=board, villages=villages, values=values,
-                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=catalogue.options(),
+                           errors=errors, kanal=KANAL, jenis=JENIS_KELUHAN, programs=catalogue.options(within=g.actor.wilayah),
                            token=token), status
 
 
