@@ -21,6 +21,7 @@ from engine.processes import versions
 from engine.cases import intake
 from engine.cases import once
 from engine.cases import queue
+from engine.cases import search
 from engine.cases import notify
 from engine.reports import rollups
 from engine.cases.persistence import (  # the runner, its set-up and the cache, used through here
@@ -79,6 +80,7 @@ def _write_new_case(actor, data, bundle, version_id, workflow, now):
     )
     case_id = statements.ADD_CASE.execute(row).scalar_one()
     row["id"] = case_id
+    search.remember(case_id, data.get("pelapor") or {})
     if data.get("nomor_antrian"):
         queue.consume(data["wilayah"][:4], data["nomor_antrian"], case_id, now)
     case = persistence.CaseRef(case_id, 0, 0, "", version_id, data["wilayah"],

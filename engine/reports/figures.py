@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Text, case as sql_case, cast, func, select
 
 from engine import state
-from engine.domain import access
+from engine.domain import access, timezones
 from engine.domain.actor import Actor
 from engine.domain.statuses import TaskStatus
 from engine.domain.vocabulary import JENIS_KELUHAN, KANAL, KATEGORI
@@ -43,13 +43,13 @@ DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
 
 
-def current_month(now: datetime, offset_hours: int) -> str:
-    """The local month ('2026-11') an instant falls in."""
-    return _month_of(now, offset_hours)
+def current_month(now: datetime, offset_hours: int, wilayah: str | None = None) -> str:
+    """The local month ('2026-11') an instant falls in, in the area's zone (`offset_hours` without one)."""
+    return _month_of(now, offset_hours, wilayah)
 
 
-def _month_of(instant, offset_hours):
-    return (instant + timedelta(hours=offset_hours)).strftime("%Y-%m")
+def _month_of(instant, offset_hours, wilayah=None):
+    return (instant + timedelta(hours=timezones.offset_hours(wilayah, offset_hours))).strftime("%Y-%m")
 
 
 def _parse_month(value, name, errors):
@@ -73,7 +73,7 @@ def resolve_scope(actor: Actor, now: datetime, offset_hours: int, wilayah: str |
     if not access.may_view_dashboard(actor, area):
         raise Forbidden(N_("Anda tidak berwenang melihat dasbor wilayah ini"), wilayah=area)
     errors: dict[str, str] = {}
-    last = _parse_month(sampai, "sampai", errors) if sampai else _month_of(now, offset_hours)
+    last = _parse_month(sampai, "sampai", errors) if sampai else _month_of(now, offset_hours, area)
     first = _parse_month(dari, "dari", errors) if dari else None
     if errors:
         raise InvalidInput(N_("Periode tidak valid"), errors=errors)

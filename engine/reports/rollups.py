@@ -32,6 +32,7 @@ from sqlalchemy import Connection
 
 from engine import state
 from engine.domain import roles
+from engine.domain import timezones
 from engine.domain.statuses import TaskStatus
 from engine.domain.vocabulary import APPEAL_TASK
 from engine.errors import Unavailable
@@ -53,8 +54,15 @@ def current_offset() -> int:
     return state.current().offset_hours
 
 
-def _month(instant, offset):
-    local = instant + timedelta(hours=offset)
+# The zone row holds ZONED + the installation's offset: months are local to each village's province (WIB,
+# WITA, WIT; engine/domain/timezones.py), the installation's offset only for an area without a province.
+# Rows counted before (the zone row holding the bare offset, one zone for every area) read as stale.
+ZONED = 100
+
+
+def _month(instant, offset, area=None):
+    """The local month ('2026-11') of an instant in the area's zone (`offset`: for an area without one)."""
+    local = instant + timedelta(hours=timezones.offset_hours(area, offset))
     return f"{local.year:04d}-{local.month:02d}"  # strftime("%Y-%m"), without its format parsing
 
 
@@ -91,12 +99,13 @@ def task_facts(row: Mapping[Any, Any], offset: int) -> list[Fact]:
 def _case_facts(row, offset):
     if not row["revision"]:  # a case is inserted and run to its first task in one transaction
         return []
-    month, area = _month(row["created_at"], offset), row["wilayah"]
+    area = row["wilayah"]
+    month = _month(row["created_at"], offset, area)
     dims = tuple(_flag(row[n]) if n == "terdaftar_dtks" else row[n] for n in CASE_DIMENSIONS)
     facts = [(("diterima", month, area, dims, None), (1, 0)),
              (("pelapor", month, area, (row["jenis_kelamin"], _flag(row["disabilitas"])), None), (1, 0))]
     if row["closed_at"] is not None:
-        facts += _histogram("selesai", _month(row["closed_at"], offset), area, row["program"] or "-",
+        facts += _histogram("selesai", _month(row["closed_at"], offset, area), area, row["program"] or "-",
                             bucket(row["closed_at"], row["created_at"]))
     return facts
 
@@ -113,11 +122,11 @@ def _task_facts(row, offset):
     done = status == TaskStatus.SELESAI and row["completed_at"] is not None
     on_time = int(done and row["due_at"] is not None and row["completed_at"] <= row["due_at"])
     if done and row["due_at"] is not None:
-        facts.append((("tugas_selesai", _month(row["completed_at"], offset), row["wilayah"], (row["name"],), None),
-                      (1, on_time)))
+        month = _month(row["completed_at"], offset, row["wilayah"])
+        facts.append((("tugas_selesai", month, row["wilayah"], (row["name"],), None), (1, on_time)))
     if status not in (TaskStatus.SIAP, TaskStatus.SELESAI):
         return facts
-    created = _month(row["created_at"], offset)
+    created = _month(row["created_at"], offset, row["wilayah"])
     if row["role"] == roles.PENGELOLA_PROGRAM and row["instansi"] is not None:
         facts.append((("rujukan", created, row["wilayah"], (row["instansi"], status, row.get("hasil")), None),
                       (1, on_time)))
@@ -239,7 +248,7 @@ def rebuild(connection: Connection, offset: int | None = None) -> int:
     facts = computed_from_scratch(connection, offset)
     connection.execute(statements.CLEAR_ROLLUPS)
     rows = [_row(key, n, on_time) for key, (n, on_time) in facts.items()]
-    rows.append(_row((_ZONE, "", "", (), None), offset, 0))
+    rows.append(_row((_ZONE, "", "", (), None), ZONED + offset, 0))
     for start in range(0, len(rows), 5000):
         connection.execute(statements.INSERT_ROLLUPS, rows[start:start + 5000])
     return len(rows)
@@ -248,8 +257,8 @@ def rebuild(connection: Connection, offset: int | None = None) -> int:
 # --- the read side -------------------------------------------------------------------------------
 
 def counted_in(offset_hours: int, connection: Connection | None = None) -> bool:
-    """Whether the table's months are local months of this UTC offset."""
-    return (connection or db.session).scalar(statements.ROLLUP_OFFSET) == int(offset_hours)
+    """Whether the table's months are each village's local months, this UTC offset for areas without a zone."""
+    return (connection or db.session).scalar(statements.ROLLUP_OFFSET) == ZONED + int(offset_hours)
 
 
 def require_counted_in(offset_hours: int) -> None:

@@ -164,6 +164,15 @@ class TicketCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CaseSearchKey(db.Model):
+    """What the front office may find a case by (engine/cases/search.py): a digest of the complainant's NIK,
+    family-card number and each word of the name (and its starts), never the values themselves."""
+
+    __tablename__ = "case_search_keys"
+    kunci: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, index=True)
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     # covers every dashboard query on cases (an area's rows are read from the index alone)

@@ -42,6 +42,11 @@ def _offset():
     return int((current_app.config["SLRT_SETTINGS"].sla or {}).get("utc_offset_jam", 7))
 
 
+def _area():
+    """The area a report is asked for (else the officer's own): its zone decides which month is 'this month'."""
+    return request.args.get("wilayah") or g.actor.wilayah
+
+
 def _dashboard_scope():
     args = request.args
     return figures.resolve_scope(g.actor, now(), _offset(), args.get("wilayah"), args.get("dari"), args.get("sampai"))
@@ -84,14 +89,14 @@ def _month_label(month):
 
 
 def _monthly():
-    month = request.args.get("bulan") or figures.current_month(now(), _offset())
+    month = request.args.get("bulan") or figures.current_month(now(), _offset(), _area())
     scope = figures.month_scope(g.actor, now(), _offset(), month, request.args.get("wilayah"))
     board = figures.dashboard(g.actor, scope, now())
     return board, gettext("Laporan bulanan pelaksanaan SLRT"), _month_label(scope.months[0])
 
 
 def _quarterly():
-    current = figures.current_month(now(), _offset())
+    current = figures.current_month(now(), _offset(), _area())
     try:
         year = int(request.args.get("tahun") or current[:4])
         quarter = int(request.args.get("triwulan") or (int(current[5:]) - 1) // 3 + 1)
