@@ -54,7 +54,8 @@ def raw_start_data(village):
     data = {"kanal": "sekretariat", "wilayah": village, "jenis_keluhan": "pengaduan", "program": "PKH",
             "uraian": "Bantuan PKH belum diterima.", "pelapor": {"nama": "Euis"}, "rahasia": True,
             "terdaftar_dtks": True, "program_dtks": ["PKH"], "tingkat": "kabupaten",
-            "proses_sop": "sop_pkh", "sektor_bawaan": "sosial"}  # what the catalogue gives PKH
+            "proses_sop": "sop_pkh", "sektor_bawaan": "sosial",  # what the catalogue gives PKH
+            "sektor_pilihan": None}  # the review form's optional sector, left empty
     from engine.domain.vocabulary import CASE_DEFAULTS
 
     return {**CASE_DEFAULTS, **data}
@@ -98,7 +99,10 @@ def run_raw(n, village, diagram="keluhan"):
     return (time.perf_counter() - started) / n
 
 
-def run_persisted(n, url, label, diagram="keluhan"):
+def run_persisted(n, url, label, diagram="keluhan", details=None):
+    """Seconds per case of the persisted engine; with a `details` dict, also the database bytes per
+    case the run left and the driver round trips per intake and per completion (PostgreSQL, counted
+    afterwards on a few traced cases)."""
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -117,20 +121,129 @@ def run_persisted(n, url, label, diagram="keluhan"):
         versions.sync_from_disk(settings, START)
         seed.seed_demo(START)
         actors = {u.username: Actor.of(u) for u in db.session.scalars(select(User))}
-        now = START
-        commands.forget_cached_workflows()
-        started = time.perf_counter()
-        for _ in range(n):
-            now += timedelta(seconds=1)
+        clock = [START]
+
+        def journey(on_step=lambda kind: None):
+            clock[0] += timedelta(seconds=1)
+            now = clock[0]
             change = commands.start_case(actors["fo.cianjur"], intake_payload(seed.DEMO_VILLAGE, diagram), now, settings)
+            on_step("intake")
             for element, user, data in journey_of(diagram):
                 (task_id,) = [task_id for task_id, ready_element in change.ready if ready_element == element]
                 change = commands.complete_task(actors[user], task_id, data, now)
+                on_step("completion")
             assert change.completed
+
+        commands.forget_cached_workflows()
+        started = time.perf_counter()
+        for _ in range(n):
+            journey()
         elapsed = (time.perf_counter() - started) / n
         db.session.remove()
+        if details is not None:
+            from bench import harness
+
+            details["bytes per case"] = harness.database_bytes(url) / n
+            if url.startswith("postgresql"):
+                details["round trips"] = _traced_round_trips(db.engine, journey, 5)
         db.engine.dispose()
     return elapsed
+
+
+def _traced_round_trips(engine, journey, count):
+    """{step kind: libpq ReadyForQuery messages per step}: one per round trip the driver waited for."""
+    from psycopg import pq
+    from sqlalchemy import event
+
+    trace = Path(tempfile.mkstemp(prefix="slrt-trace-")[1])
+    handle = trace.open("w")
+
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.pgconn.trace(handle.fileno())
+        dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+
+    engine.dispose()
+    event.listen(engine, "connect", _on_connect)
+    counts = {}
+    seen = [0]
+
+    def on_step(kind):
+        handle.flush()
+        total = trace.read_text().count("\tReadyForQuery")
+        counts.setdefault(kind, []).append(total - seen[0])
+        seen[0] = total
+
+    try:
+        journey()  # first: the connection's set-up and the statements' first preparation
+        on_step("set-up")
+        for _ in range(count):
+            journey(on_step)
+    finally:
+        event.remove(engine, "connect", _on_connect)
+        engine.dispose()
+        handle.close()
+        if KEEP_TRACE:  # --trace: keep the libpq trace, to read what was sent
+            trace.replace(KEEP_TRACE)
+        else:
+            trace.unlink()
+    return {kind: sum(values) / len(values) for kind, values in counts.items() if kind != "set-up"}
+
+
+def driver_commit(url, n=2000):
+    """Seconds per small write transaction with the driver alone: BEGIN; UPDATE one row; COMMIT.
+
+    PostgreSQL (psycopg, as the product connects): `plain` is the transaction as psycopg sends it
+    (BEGIN, the UPDATE and COMMIT, each its own round trip), `pipelined` the same three in one
+    round trip (pipeline mode). SQLite: the product's pragmas (WAL, synchronous=NORMAL) and its
+    BEGIN IMMEDIATE, on the bench database's file.
+    """
+    def timed(transaction):
+        for _ in range(n // 10):
+            transaction()
+        started = time.perf_counter()
+        for _ in range(n):
+            transaction()
+        return (time.perf_counter() - started) / n
+
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        conn = sqlite3.connect(url[len("sqlite:///"):], isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000"):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("CREATE TABLE IF NOT EXISTS rtt_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        conn.execute("INSERT OR IGNORE INTO rtt_probe VALUES (1, 0)")
+
+        def sqlite_transaction():
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE rtt_probe SET n = n + 1 WHERE id = 1")
+            conn.execute("COMMIT")
+
+        try:
+            return {"plain": timed(sqlite_transaction)}
+        finally:
+            conn.execute("DROP TABLE rtt_probe")
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS rtt_probe (id int PRIMARY KEY, n bigint NOT NULL)")
+        conn.execute("INSERT INTO rtt_probe VALUES (1, 0) ON CONFLICT DO NOTHING")
+        conn.commit()
+
+        def plain():
+            conn.execute("UPDATE rtt_probe SET n = n + 1 WHERE id = 1")
+            conn.commit()
+
+        def pipelined():
+            with conn.pipeline():
+                conn.execute("UPDATE rtt_probe SET n = n + 1 WHERE id = 1")
+                conn.commit()
+
+        figures = {"plain": timed(plain), "pipelined": timed(pipelined)}
+        conn.execute("DROP TABLE rtt_probe")
+        conn.commit()
+        return figures
 
 
 def postgres_url(admin, name):
@@ -142,21 +255,30 @@ def postgres_url(admin, name):
     return admin.rsplit("/", 1)[0] + f"/{name}"
 
 
-def measure(cases, diagram="keluhan", pg_admin=None, skip_postgres=False):
-    """[(label, seconds per case)]: raw first, then the persisted engine on SQLite and PostgreSQL."""
+def measure(cases, diagram="keluhan", pg_admin=None, skip_postgres=False, details=None):
+    """[(label, seconds per case)]: raw first, then the persisted engine on SQLite and PostgreSQL.
+    With a `details` dict: {label: {"bytes per case", "round trips", "commit": driver_commit(...)}}."""
     from engine.demo.seed import DEMO_VILLAGE
 
     run_raw(5, DEMO_VILLAGE, diagram)  # warm-up: imports and first-call costs
     results = [("raw SpiffWorkflow (memory)", run_raw(cases, DEMO_VILLAGE, diagram))]
     with tempfile.TemporaryDirectory() as tmp:
-        results.append(("persisted engine, SQLite",
-                        run_persisted(cases, f"sqlite:///{tmp}/bench.db", "sqlite", diagram)))
+        label, url = "persisted engine, SQLite", f"sqlite:///{tmp}/bench.db"
+        extra = None if details is None else details.setdefault(label, {})
+        results.append((label, run_persisted(cases, url, "sqlite", diagram, extra)))
+        if extra is not None:
+            extra["commit"] = driver_commit(url)
     if not skip_postgres:
-        url = postgres_url(pg_admin or PG_ADMIN, f"slrt_bench_{abs(hash(str(ROOT))) % 10**6}")
-        results.append(("persisted engine, PostgreSQL", run_persisted(cases, url, "postgres", diagram)))
+        label, url = "persisted engine, PostgreSQL", postgres_url(pg_admin or PG_ADMIN, BENCH_DATABASE)
+        extra = None if details is None else details.setdefault(label, {})
+        results.append((label, run_persisted(cases, url, "postgres", diagram, extra)))
+        if extra is not None:
+            extra["commit"] = driver_commit(url)
     return results
 
 
+BENCH_DATABASE = "slrt_bench_" + "".join(c if c.isalnum() else "_" for c in ROOT.name)  # one per checkout
+KEEP_TRACE = None
 PG_ADMIN = os.environ.get("SLRT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -166,15 +288,31 @@ def main():
     parser.add_argument("--diagram", choices=("keluhan", "minimal"), default="keluhan")
     parser.add_argument("--pg-admin", default=PG_ADMIN)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--trace", help="keep the libpq trace of the traced PostgreSQL cases in this file")
     args = parser.parse_args()
-    results = measure(args.cases, args.diagram, args.pg_admin, args.skip_postgres)
+    global KEEP_TRACE
+    KEEP_TRACE = args.trace
+    details = {}
+    results = measure(args.cases, args.diagram, args.pg_admin, args.skip_postgres, details)
     raw = results[0][1]
     steps = len(journey_of(args.diagram)) + 1
     print(f"{args.diagram} journey: intake + {steps - 1} task completions, {args.cases} cases each")
     print(f"{'engine':<32}{'ms/case':>10}{'ms/step':>10}{'× raw':>8}")
     for label, seconds in results:
         print(f"{label:<32}{seconds * 1000:>10.2f}{seconds * 1000 / steps:>10.2f}{seconds / raw:>8.2f}")
-
+    print()
+    print("per step, persisted minus raw against one write transaction with the driver alone "
+          "(BEGIN; UPDATE one row; COMMIT), measured in this run:")
+    for label, seconds in results[1:]:
+        extra = details[label]
+        above = (seconds - raw) / steps
+        for how, commit in extra["commit"].items():
+            print(f"  {label}: {above * 1000:.3f} ms per step above raw; driver commit ({how}) "
+                  f"{commit * 1000:.3f} ms; ratio {above / commit:.2f} (target ≤ 1.2)")
+        print(f"  {label}: {extra['bytes per case']:,.0f} database bytes per closed case (case tables and indexes)")
+        if "round trips" in extra:
+            trips = ", ".join(f"{kind} {count:.1f}" for kind, count in extra["round trips"].items())
+            print(f"  {label}: driver round trips per step: {trips}")
 
 if __name__ == "__main__":
     main()

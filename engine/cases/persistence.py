@@ -12,8 +12,9 @@ they run are named in engine/store/statements.py.
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, cast
 
@@ -32,6 +33,7 @@ from engine.reports import rollups
 from engine.audit.eventlog import instant, next_event, outcome, variable_texts
 from engine.store import statements
 from engine.store.database import write_transaction
+from engine.store.direct import RowMissing, pipeline
 from engine.store.statements import run
 from engine.i18n import N_
 
@@ -141,10 +143,19 @@ class Stale(Conflict):
 
 
 def compare_and_set(statement: Any, case: CaseRef, **values: Any) -> None:
-    result = run(statement, {"_id": case.id, "_revision": case.revision, **values})
-    if result.rowcount != 1:
+    """Run a CheckedUpdate of the case row at the revision read; Stale if it is no longer there (inside
+    a pipeline: at the pipeline's end, see stale_if_moved)."""
+    with stale_if_moved(case):
+        run(statement, {"_id": case.id, "_revision": case.revision, **values})
+
+
+@contextmanager
+def stale_if_moved(case: CaseRef) -> Iterator[None]:
+    try:
+        yield
+    except RowMissing:
         raise Stale(N_("Kasus diubah oleh petugas lain pada saat yang sama; muat ulang dan coba lagi"),
-                     case_id=case.id)
+                    case_id=case.id) from None
 
 
 @dataclass
@@ -207,7 +218,7 @@ def commit(pending: Pending, workflow: BpmnWorkflow, last_attempt: bool) -> Chan
     retry; on the last attempt that is a Conflict the officer sees."""
     try:
         with write_transaction():
-            change = write(pending)
+            change = write(pending, commit=True)
     except Stale:
         if last_attempt:
             raise Conflict(N_("Kasus sedang diubah oleh petugas lain; muat ulang dan coba lagi"),
@@ -217,20 +228,26 @@ def commit(pending: Pending, workflow: BpmnWorkflow, last_attempt: bool) -> Chan
     return change
 
 
-def write(pending: Pending) -> Change:
+def write(pending: Pending, commit: bool = False) -> Change:
     """Write a prepared change in the caller's transaction, first checking (compare-and-set) that the
-    case is still at the revision it was prepared on; return the Change."""
+    case is still at the revision it was prepared on; return the Change.
+
+    What the writes need from the database (rows the dashboards' summary rows are moved from) is
+    read first; then the statements go out together, on PostgreSQL in one round trip (with `commit`
+    and nothing else in the transaction, the COMMIT too)."""
     p = pending
     case, values = p.case, p.values
     dashboard = rollups.case_change(case.id, values, case.dashboard)  # the row as it was: before the update
-    compare_and_set(statements.SAVE_CASE, case, **values)
-    dashboard_tasks = _write_task_changes(case, p.variables, p.after, p.changes, p.now, p.actor, p.data, p.task)
-    rollups.apply(dashboard, dashboard_tasks)
-    _write_timer_changes(case, p.after, p.changes, p.now)
-    if p.messages:
-        run(statements.ADD_OUTBOX, [outbox.message_row(case.id, p.event["seq"], i, name, payload, p.variables, p.now)
-                           for i, (name, payload) in enumerate(p.messages)])
-    run(statements.ADD_EVENT, p.event)
+    tasks = _task_changes(case, p.variables, p.after, p.changes, p.now, p.actor, p.data, p.task)
+    with stale_if_moved(case), pipeline(commit=commit):
+        run(statements.SAVE_CASE, {"_id": case.id, "_revision": case.revision, **values})
+        tasks.write()
+        rollups.apply(dashboard, tasks.dashboard)
+        _write_timer_changes(case, p.after, p.changes, p.now)
+        if p.messages:
+            run(statements.ADD_OUTBOX, [outbox.message_row(case.id, p.event["seq"], i, name, payload, p.variables, p.now)
+                                        for i, (name, payload) in enumerate(p.messages)])
+        run(statements.ADD_EVENT, p.event)
     ready = tuple((t.id, t.element_id) for t in p.after.ready.values())
     return Change(case.id, values["revision"], ready, p.completed)
 
@@ -250,27 +267,45 @@ def index_changes(before: Snapshot, after: Snapshot, now: datetime, completed_ta
     }
 
 
-def _write_task_changes(case, variables, after, changes, now, actor, submitted=None, task=None):
-    """Update the task index; return the change the dashboards' summary rows need."""
-    known = {}  # task rows as written now, for the dashboards' summary rows
+@dataclass
+class _TaskChanges:
+    """A change's task index statements (parameters) and the dashboards' change they make."""
+
+    finished: list
+    cancelled: list
+    added: list
+    dashboard: dict
+
+    def write(self) -> None:
+        if self.finished:
+            run(statements.FINISH_TASK, self.finished[0])
+        if self.cancelled:
+            run(statements.CANCEL_TASK, self.cancelled)
+        if self.added:
+            run(statements.ADD_TASKS, self.added)
+
+
+def _task_changes(case, variables, after, changes, now, actor, submitted=None, task=None):
+    """The task index's changes and the dashboards' change they make, from the rows as they are now
+    (the closed tasks' rows not in hand are read) and as the statements will leave them."""
+    known = {}  # task rows as the statements leave them, for the dashboards' summary rows
     done = [task_id for task_id, how in changes["tasks_closed"] if how == TaskStatus.SELESAI]
-    if done:
-        finished = {"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}
-        run(statements.FINISH_TASK, finished)
+    finished = [{"_id": done[0], "at": now, "by": actor.id, "hasil": _outcome(submitted)}] if done else []
+    cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != TaskStatus.SELESAI]
+    closed = {task_id: {"status": TaskStatus.DIBATALKAN, "completed_at": now} for task_id, how in changes["tasks_closed"]
+              if how != TaskStatus.SELESAI}
+    if finished:
+        closed[done[0]] = {"status": TaskStatus.SELESAI, "completed_at": now, "hasil": finished[0]["hasil"]}
         if task is not None and task.id == done[0]:
             row = task._mapping
-            known[task.id] = {**{name: row[name] for name in rollups.TASK_COLUMNS},
-                              "status": TaskStatus.SELESAI, "completed_at": now, "hasil": finished["hasil"]}
-    cancelled = [{"_id": task_id, "at": now} for task_id, how in changes["tasks_closed"] if how != TaskStatus.SELESAI]
-    if cancelled:
-        run(statements.CANCEL_TASK, cancelled)
-    added = [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]]
-    if added:
-        rows = task_rows(case, variables, added, now)
-        run(statements.ADD_TASKS, rows)
-        known.update({row["id"]: dict(row, hasil=None) for row in rows})
-    return rollups.task_changes([task_id for task_id, _how in changes["tasks_closed"]], [info.id for info in added],
-                                known)
+            known[task.id] = {**{name: row[name] for name in rollups.TASK_COLUMNS}, **closed[task.id]}
+    unread = [task_id for task_id in closed if task_id not in known]
+    for row in rollups.task_rows(unread):
+        known[row["id"]] = {**row, **closed[row["id"]]}
+    added = task_rows(case, variables, [after.ready[task_id] for task_id, _element, _due in changes["tasks_opened"]], now)
+    known.update({row["id"]: dict(row, hasil=None) for row in added})
+    dashboard = rollups.task_changes(list(closed), [row["id"] for row in added], known)
+    return _TaskChanges(finished, cancelled, added, dashboard)
 
 
 def _outcome(submitted):

@@ -174,6 +174,14 @@ def task_changes(closed_ids: Iterable[str], added_ids: Iterable[str],
     return _difference(before, after)
 
 
+def task_rows(ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The task rows' TASK_COLUMNS as they are now (to give task_changes as `known`, updated)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    return [dict(row) for row in db.session.connection().execute(statements.ROLLUP_TASKS, {"_ids": ids}).mappings()]
+
+
 def apply(*changes: Delta) -> None:
     """Add changes (from case_change and task_changes) to the summary rows: one statement.
 

@@ -13,16 +13,23 @@ taken from the types and applied here, so values look the same whichever way the
 What is given up: SQLAlchemy's `before/after_cursor_execute` events do not see these statements,
 and an INSERT must be given every column without a plain default (callable defaults are refused
 when the statement is first compiled, not silently left NULL).
+
+On PostgreSQL the statements of one change are sent together (`pipeline`, psycopg's pipeline
+mode): one round trip for all of them and, when asked, the COMMIT, instead of one each. Inside a
+pipeline a statement's rows and row count are not known until its end, so a compare-and-set is a
+`CheckedUpdate`, which fails on the server when it matches no row (and then nothing after it runs).
 """
 
 import threading
 from collections import namedtuple
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, literal_column, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Insert, Update
 
 from engine.store.models import db
 
@@ -39,12 +46,7 @@ class Statement:
         return f"Statement({self.statement})"
 
     def execute(self, params: Any = None) -> "Result":
-        session = db.session()
-        held = session.info.get(_HELD)
-        if held is None:
-            session.connection()  # begins the transaction; _hold keeps its driver connection
-            held = session.info[_HELD]
-        dialect, driver = held
+        dialect, driver = _held()
         many = isinstance(params, list)
         rows = params if many else [params or {}]
         if not rows:
@@ -65,6 +67,74 @@ class Statement:
                 plan = self._plans.get(key) or _Plan(self.statement, dialect, params)
                 self._plans[key] = plan
         return plan
+
+
+class RowMissing(Exception):
+    """A CheckedUpdate matched no row: nothing after it in its pipeline was run."""
+
+
+class CheckedUpdate(Statement):
+    """An UPDATE that must change exactly one row, else RowMissing (a compare-and-set).
+
+    On PostgreSQL it runs as `WITH changed AS (UPDATE … RETURNING 1) SELECT 1 / count(*) FROM
+    changed`: no row makes it fail on the server (division by zero), which is what lets it sit in
+    a pipeline whose later statements and COMMIT must not run then. Elsewhere the row count is checked.
+    """
+
+    def __init__(self, statement: Update):
+        super().__init__(statement)
+        changed = statement.returning(literal_column("1")).cte("changed")
+        self._checked: Any = select(literal_column("1 / count(*)").label("one")).select_from(changed)
+
+    def execute(self, params: Any = None) -> "Result":
+        dialect, driver = _held()
+        if dialect.name != "postgresql":
+            result = super().execute(params)
+            if result.rowcount != 1:
+                raise RowMissing()
+            return result
+        plan = self._plans.get("checked") or self._plans.setdefault("checked", _Plan(self._checked, dialect, params))
+        cursor = driver.cursor()
+        with _missing_on_division_by_zero():
+            cursor.execute(plan.sql, plan.bind(params))
+        return Result(cursor, plan, 1)
+
+
+@contextmanager
+def _missing_on_division_by_zero():
+    import psycopg.errors
+
+    try:
+        yield
+    except psycopg.errors.DivisionByZero:
+        raise RowMissing() from None
+
+
+@contextmanager
+def pipeline(commit: bool = False) -> Iterator[None]:
+    """Send the direct statements run inside together, in one round trip at the end (PostgreSQL;
+    elsewhere each runs as it comes). With `commit`, the transaction's COMMIT is sent with them, so
+    the session's own commit afterwards has nothing left to send (the caller must have nothing else
+    to write: ORM objects not yet flushed would be left out). Raises RowMissing at the end when a
+    CheckedUpdate inside matched no row; a statement's rows cannot be read inside."""
+    dialect, driver = _held()
+    if dialect.name != "postgresql":
+        yield
+        return
+    with _missing_on_division_by_zero(), driver.pipeline():
+        yield
+        if commit:
+            driver.cursor().execute("COMMIT")
+
+
+def _held():
+    """The (dialect, driver connection) of the session's transaction, begun if need be."""
+    session = db.session()
+    held = session.info.get(_HELD)
+    if held is None:
+        session.connection()  # begins the transaction; _hold keeps its driver connection
+        held = session.info[_HELD]
+    return held
 
 
 _HELD = "slrt_direct_connection"

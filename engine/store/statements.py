@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from engine.domain.statuses import OutboxStatus, TaskStatus, TimerStatus, VersionStatus
 from engine.domain.vocabulary import INDEXED_PELAPOR, INDEXED_VARIABLES
 from engine.store import rollup_table
-from engine.store.direct import Statement
+from engine.store.direct import CheckedUpdate, Statement
 from engine.store.models import (
     ApiToken, Case, DiagramVersion, Event, HumanTask, OutboxMessage, Program, Region, TicketCounter, Timer, User, db,
 )
@@ -46,9 +46,9 @@ _STATE_COLUMNS = (*INDEXED_VARIABLES, *INDEXED_PELAPOR, "state", "data", "revisi
 _SAME_REVISION = (CASES.c.id == bindparam("_id"), CASES.c.revision == bindparam("_revision"))
 
 ADD_CASE = Statement(insert(CASES).returning(CASES.c.id))
-SAVE_CASE = Statement(update(CASES).where(*_SAME_REVISION)
+SAVE_CASE = CheckedUpdate(update(CASES).where(*_SAME_REVISION)
                       .values({name: bindparam(name) for name in _STATE_COLUMNS}))
-BUMP_CASE = Statement(update(CASES).where(*_SAME_REVISION)
+BUMP_CASE = CheckedUpdate(update(CASES).where(*_SAME_REVISION)
                       .values({name: bindparam(name) for name in ("revision", "event_count", "last_event_hash",
                                                                   "updated_at")}))
 CASE_STATE = Statement(select(CASES.c.state).where(CASES.c.id == bindparam("_id")))

@@ -5,7 +5,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import bindparam, insert, select
 
-from engine.store.direct import Statement
+from engine.store.database import write_transaction
+from engine.store.direct import RowMissing, Statement, pipeline
+from engine.store.statements import BUMP_CASE
 from engine.store.models import Case, HumanTask, OutboxMessage, db
 from tests.journeys import intake
 
@@ -46,3 +48,36 @@ def test_an_insert_missing_a_column_with_a_computed_default_is_refused_not_left_
     table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer, default=lambda: 1))
     with app.app_context(), pytest.raises(ValueError, match="give a value"):
         Statement(insert(table)).execute({"id": 1})
+
+
+def _case_row(case_id):
+    return db.session.execute(select(CASES.c.revision, CASES.c.event_count).where(CASES.c.id == case_id)).one()
+
+
+def _outbox_keys(case_id):
+    table = OutboxMessage.__table__
+    return db.session.scalars(select(table.c.idempotency_key).where(table.c.case_id == case_id)).all()
+
+
+def _bump_and_add_message(case_id, revision, key):
+    """A compare-and-set of the case row at `revision`, then an outbox row, sent together with the COMMIT."""
+    at = datetime(2026, 3, 31, 3, 0, tzinfo=timezone.utc)
+    with write_transaction(), pipeline(commit=True):
+        BUMP_CASE.execute({"_id": case_id, "_revision": revision, "revision": revision + 1, "event_count": 1,
+                           "last_event_hash": "x" * 64, "updated_at": at})
+        Statement(insert(OutboxMessage.__table__)).execute(dict(
+            case_id=case_id, kind="uji", tujuan=None, saluran=None, payload="{}", idempotency_key=key,
+            next_attempt_at=at, last_error=None, created_at=at, delivered_at=None))
+
+
+def test_a_change_sent_in_one_pipeline_with_its_commit_is_written_only_at_the_revision_read(app, api):
+    case = intake(api)
+    with app.app_context():
+        revision, _events = _case_row(case["id"])
+        with pytest.raises(RowMissing):  # another writer moved the case on: nothing after the check is written
+            _bump_and_add_message(case["id"], revision - 1, "uji-basi")
+        db.session.rollback()
+        assert _case_row(case["id"]) == (revision, 1) and _outbox_keys(case["id"]) == []
+        _bump_and_add_message(case["id"], revision, "uji-baru")
+        db.session.remove()  # what was committed is read on a fresh connection from the pool
+        assert _case_row(case["id"]) == (revision + 1, 1) and _outbox_keys(case["id"]) == ["uji-baru"]
