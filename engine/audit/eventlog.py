@@ -83,7 +83,10 @@ def outcome(before_variables: Mapping[str, str], after_variables: Mapping[str, s
         "set": {name: json.loads(text) for name, text in sorted(after_variables.items())
                 if before_variables.get(name) != text},
         "unset": sorted(name for name in before_variables if name not in after_variables),
-        **{key: sorted(changes[key]) for key in ("tasks_opened", "tasks_closed", "timers_armed", "timers_closed")},
+        # opened in the order they stand in the process (a replay binds the instances of one
+        # multi-instance element to their stored ids in that order); closed ones by id
+        **{key: list(changes[key]) for key in ("tasks_opened", "timers_armed")},
+        **{key: sorted(changes[key]) for key in ("tasks_closed", "timers_closed")},
         "messages": list(messages),
     }
 

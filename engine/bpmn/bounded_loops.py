@@ -4,7 +4,8 @@ A multi-instance task opens one instance per item of its collection (or per unit
 cardinality, an expression evaluated at run time); a case whose data names a million items must
 not create a million tasks. Past MAX_INSTANCES the step fails with a message naming the element
 and the case stays where it was. The class of each parsed multi-instance spec is swapped for a
-bounded subclass (specs are not serialized with the case, so stored states are unaffected).
+bounded subclass (specs are not serialized with the case, so stored states are unaffected; the
+version's stored spec JSON names the bounded classes, which the serializer registers).
 """
 
 from collections.abc import Mapping, Sized
@@ -41,11 +42,19 @@ def _count(spec, my_task):
     return len(value) if isinstance(value, (Sized, Mapping)) else N_("lebih dari {maks}", maks=MAX_INSTANCES)
 
 
+def bounded_class(kind: type) -> type:
+    """The bounded subclass of a multi-instance spec class (one per class, made on first use)."""
+    if kind not in _BOUNDED:
+        dialect = "Camunda" if ".camunda." in kind.__module__ else ""  # unique names: the serializer's typenames
+        _BOUNDED[kind] = type(f"Bounded{dialect}{kind.__name__}", (_Bounded, kind), {})
+    return _BOUNDED[kind]
+
+
+def is_multi_instance(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, MultiInstanceTask) and not issubclass(kind, _Bounded)
+
+
 def bound(task_spec: Any) -> None:
     """Give a multi-instance task spec the bounded behaviour (other specs are left alone)."""
-    kind = type(task_spec)
-    if not isinstance(task_spec, MultiInstanceTask) or issubclass(kind, _Bounded):
-        return
-    if kind not in _BOUNDED:
-        _BOUNDED[kind] = type(f"Bounded{kind.__name__}", (_Bounded, kind), {})
-    task_spec.__class__ = _BOUNDED[kind]
+    if is_multi_instance(type(task_spec)):
+        task_spec.__class__ = bounded_class(type(task_spec))

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.defaults import CallActivity
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.bpmn.parser.event_parsers import (CONDITIONAL_EVENT_XPATH, ERROR_EVENT_XPATH, MESSAGE_EVENT_XPATH,
+                                                     SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH)
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
@@ -68,12 +71,31 @@ class StrictDMNEngine(DMNEngine):
         return script_engine.evaluate(task, expression)
 
 
+class ErrorStartEventParser(CamundaStartEventParser):
+    """A start event that may also catch an error: the start of an error event subprocess.
+
+    SpiffWorkflow's start event parser reads message, signal, timer and conditional triggers only,
+    so an error start became a plain start and its event subprocess ran as soon as the process
+    did. With the error read, the subprocess waits among the start's triggers until an error
+    end event of the process throws it. (Outside event subprocesses, triggered start events are
+    refused by the validator.)"""
+
+    def create_task(self) -> Any:
+        definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH,
+                                                CONDITIONAL_EVENT_XPATH, ERROR_EVENT_XPATH])
+        task = self._create_task(definition)
+        self.spec.start.connect(task)
+        return task
+
+
 class SlrtParser(CamundaParser):
-    """Camunda-dialect parser whose decision tables are strict and whose call activities may name
-    the called process by a case variable (engine/bpmn/variable_call.py)."""
+    """Camunda-dialect parser whose decision tables are strict, whose call activities may name
+    the called process by a case variable (engine/bpmn/variable_call.py) and whose error event
+    subprocesses wait for their error."""
 
     OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
-                               full_tag("callActivity"): (VariableCallActivityParser, CallActivity)}
+                               full_tag("callActivity"): (VariableCallActivityParser, CallActivity),
+                               full_tag("startEvent"): (ErrorStartEventParser, StartEvent)}
 
     def get_engine(self, decision_ref: str, node: Any) -> StrictDMNEngine:
         engine = super().get_engine(decision_ref, node)

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -172,15 +173,28 @@ class Runner:
         self._run_engine(workflow)
 
     def take_messages(self, workflow: BpmnWorkflow) -> list[tuple[str, Any]]:
-        """Messages the diagram threw that nothing inside it caught: [(name, payload)], removed."""
+        """Messages the diagram threw that nothing inside it caught: [(name, payload)], removed.
+
+        Other events that leave the workflow (a terminate end's, an error no one caught) are no
+        message to anyone and are dropped with them."""
         messages = []
         for event in workflow.get_events():
+            if not isinstance(event.event_definition, MessageEventDefinition):
+                continue
             payload = event.payload.get("payload") if isinstance(event.payload, dict) else event.payload
             messages.append((event.event_definition.name, payload))
         return messages
 
     def case_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        """The case's current variables: the last completed step, overlaid by what is ready."""
+        """The case's current variables: the last completed step, overlaid by what is ready.
+
+        A finished case whose event subprocess ran ends on two branches (the main flow's end and the
+        event subprocess's); which of them finished last is no rule, so the main flow's end is
+        taken and what each event subprocess changed is laid over it."""
+        if workflow.completed:
+            ends = _finished_branches(workflow)
+            if ends:
+                return ends
         data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
             data.update(task.data)
@@ -195,6 +209,8 @@ class Runner:
 
     def _run_engine(self, workflow):
         _diagram_step(workflow.do_engine_steps)
+        if _close_idle_event_subprocesses(workflow):
+            _diagram_step(workflow.do_engine_steps)
 
     @staticmethod
     def _find_task(workflow, task_id):
@@ -217,6 +233,74 @@ def _message_catches(workflow):
             found.extend(ts.event_definition for ts in getattr(spec, "bpmn_start_events", [])
                          if isinstance(ts.event_definition, MessageEventDefinition))
     return found
+
+
+def _finished_branches(workflow):
+    """The data of a finished workflow: its main end's, with each event subprocess's changes laid over."""
+    main, handlers = None, []
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        if task.workflow is not workflow:
+            continue
+        handler = next((a for a in [task, *_ancestors(task)] if _event_subprocess(workflow, a)), None)
+        if handler is None:
+            if task.task_spec is workflow.spec.end:
+                main = task.data
+        elif not any(c.state == TaskState.COMPLETED for c in task.children):  # where the handler's branch ended
+            start = handler.parent.data if handler.parent is not None else {}
+            handlers.append((task.last_state_change, {k: v for k, v in task.data.items()
+                                                      if k not in start or start[k] != v}))
+    if main is None:
+        return None
+    data = dict(main)
+    for _when, changed in sorted(handlers, key=lambda item: item[0]):
+        data.update(changed)
+    return data
+
+
+def _close_idle_event_subprocesses(workflow):
+    """When the main flow has ended, cancel the event subprocesses still waiting for their trigger.
+
+    An event subprocess lives while its process does; SpiffWorkflow keeps one waiting at its timer
+    or message start (and its end join waits for it), so a case whose work was done would never
+    close. One already triggered runs on: the case closes when it ends. True if any was cancelled."""
+    if workflow.completed:
+        return False
+    idle = []
+    for task in workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+        if task.workflow is not workflow or task.task_spec is workflow.spec.end or task.task_spec.name == "End":
+            continue  # the process's end join and end, waiting for everything else
+        if not (_event_subprocess(workflow, task) and _waits_for_trigger(workflow, task)):
+            return False  # the main flow (or a triggered handler) is still at work
+        idle.append(task)
+    for task in idle:
+        task.cancel()
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        if task.workflow is workflow and task.task_spec is workflow.spec.end:
+            task.task_spec._update(task)  # the end join looks again: nothing is left to wait for
+    return bool(idle)
+
+
+def _waits_for_trigger(workflow, task):
+    """An event subprocess's task whose subprocess has done nothing but wait at its start event."""
+    sub = workflow.subprocesses.get(task.id)
+    if sub is None:
+        return task.state in (TaskState.FUTURE, TaskState.LIKELY, TaskState.MAYBE, TaskState.WAITING)
+    active = [t for t in sub.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)]
+    return all(t.state == TaskState.WAITING and t.task_spec in sub.spec.start.outputs for t in active)
+
+
+def _event_subprocess(workflow, task):
+    """An event subprocess's task: a subprocess the process's start opens beside its start events
+    (SpiffWorkflow's Camunda parser gives it the call activity's class)."""
+    return isinstance(task.task_spec, SubWorkflowTask) and task.parent is not None and \
+        task.parent.task_spec is workflow.spec.start
+
+
+def _ancestors(task):
+    parent = task.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _definitions_of(task, kind):

@@ -6,11 +6,12 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG as BPMN_CONFIG, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
 
+from engine.bpmn import bounded_loops
 from engine.bpmn.timers import CLOCKED
 from engine.bpmn.variable_call import serializer_config
 
@@ -74,6 +75,10 @@ def _config(workflow_converter):
     config = deepcopy(CAMUNDA_CONFIG)
     for original, clocked in CLOCKED.items():
         config[clocked] = config[original]
+    # the multi-instance specs a parsed diagram carries (camunda user tasks, plain BPMN script tasks)
+    for kind, converter in [*config.items(), *BPMN_CONFIG.items()]:
+        if bounded_loops.is_multi_instance(kind):
+            config[bounded_loops.bounded_class(kind)] = converter
     config[BpmnWorkflow] = workflow_converter
     return serializer_config(config)
 

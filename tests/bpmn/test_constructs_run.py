@@ -167,6 +167,26 @@ def test_a_terminate_end_event_ends_the_case_with_other_branches_still_open():
     assert case.completed and case.ready() == []
 
 
+def test_an_error_event_subprocess_waits_for_its_error_and_a_case_without_one_ends_as_drawn():
+    body = ('<bpmn:startEvent id="S"/><bpmn:exclusiveGateway id="G" default="F_G_U"/>' + user_task("U")
+            + '<bpmn:endEvent id="E"/><bpmn:endEvent id="EX"><bpmn:errorEventDefinition id="Ed" errorRef="Err_1"/>'
+            '</bpmn:endEvent>' + chain("S", "G") + chain("G", "U", "E")
+            + '<bpmn:sequenceFlow id="F_G_EX" sourceRef="G" targetRef="EX"><bpmn:conditionExpression>gagal'
+            '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+            '<bpmn:subProcess id="ESP" triggeredByEvent="true"><bpmn:startEvent id="ES"><bpmn:errorEventDefinition '
+            'id="Esd" errorRef="Err_1"/></bpmn:startEvent>' + user_task("EU", "penanganan") + '<bpmn:endEvent id="EE"/>'
+            + chain("ES", "EU", "EE") + '</bpmn:subProcess>')
+    for round_ in range(2):  # the second round runs on the spec the first error left behind
+        failing = Case(body, extra=ERROR, data={"gagal": True})
+        assert [e for e, _i in failing.ready()] == ["EU"]
+        failing.complete("EU", {"penanganan": "ditangani"})
+        assert failing.completed and failing.data["penanganan"] == "ditangani"
+        sound = Case(body, extra=ERROR, data={"gagal": False})
+        assert [e for e, _i in sound.ready()] == ["U"], round_  # no error: the handler does not run
+        sound.complete("U", {"catatan": "selesai"})
+        assert sound.completed and "penanganan" not in sound.data
+
+
 def test_an_error_event_subprocess_handles_an_error_of_the_process_with_its_own_task():
     body = ('<bpmn:startEvent id="S"/><bpmn:endEvent id="E"><bpmn:errorEventDefinition id="Ed" errorRef="Err_1"/>'
             '</bpmn:endEvent>' + chain("S", "E")
@@ -192,6 +212,20 @@ def test_a_non_interrupting_timer_event_subprocess_runs_beside_the_open_task():
     assert case.data.get("pengingat") is True and [e for e, _i in case.ready()] == ["U"]
     case.complete("U", {"catatan": "ok"})
     assert case.completed
+
+
+def test_a_case_whose_main_flow_ended_closes_though_its_event_subprocess_never_fired():
+    """An event subprocess lives while its process does: waiting for a timer or message that no
+    longer matters must not keep a finished case open (twice: a fired one changes nothing after)."""
+    for definition in (TIMER_DEF.format("ES"), MESSAGE_DEF.format("ES")):
+        fired = Case(_event_subprocess(definition))
+        if "message" in definition:
+            fired.message("jawaban_instansi", {})
+        else:
+            fired.fire(NOW + timedelta(days=2, minutes=1))
+        for case in (fired, Case(_event_subprocess(definition))):
+            case.complete("U", {"catatan": "selesai"})
+            assert case.completed and case.waiting == ([], []), definition
 
 
 def test_a_non_interrupting_message_event_subprocess_runs_when_the_message_comes():
