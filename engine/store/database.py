@@ -19,7 +19,16 @@ FALLBACK_CHECKPOINT_PAGES = 10000
 
 
 def configure_engine(engine: Engine) -> None:
-    """Give SQLite WAL, foreign keys and write transactions that take the lock up front."""
+    """Give SQLite WAL, foreign keys and write transactions that take the lock up front; give
+    PostgreSQL connections that keep their prepared statements over a rollback."""
+    if engine.dialect.name == "postgresql":
+        connection_class = _keeping_prepared_statements()
+
+        @event.listens_for(engine, "do_connect")
+        def _connect(_dialect, _record, cargs, cparams):
+            return connection_class.connect(*cargs, **cparams)
+
+        return
     if engine.dialect.name != "sqlite":
         return
     writer = _WriterLock(engine.url.database)
@@ -46,6 +55,31 @@ def configure_engine(engine: Engine) -> None:
             writer.acquire()
             _held.lock = writer
         connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _keeping_prepared_statements():
+    """A psycopg connection that, rolling back a transaction that met no error, keeps its prepared
+    statements.
+
+    psycopg forgets every prepared statement at a ROLLBACK and deallocates them all on the server
+    (one more round trip), in case the transaction created what they refer to. Here nothing a
+    request runs creates tables, and PostgreSQL keeps prepared statements over a rollback (they
+    are not transactional); but every read-only request ends with one (the session's close), so
+    the busiest statements were planned again on every request, never staying prepared. After a
+    failed transaction (an error, an aborted pipeline) psycopg's own rollback runs, forgetting all.
+    """
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    class KeepPrepared(psycopg.Connection):
+        def rollback(self) -> None:
+            if (self.pgconn.transaction_status != TransactionStatus.INTRANS or self._pipeline is not None
+                    or self._num_transactions or self._tpc):
+                return super().rollback()
+            with self.lock:
+                self.wait(self._exec_command(b"ROLLBACK"))
+
+    return KeepPrepared
 
 
 def checkpoint_wal() -> int:

@@ -3,13 +3,15 @@
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, text
 
 from engine.store.database import write_transaction
 from engine.store.direct import RowMissing, Statement, pipeline
 from engine.store.statements import BUMP_CASE
 from engine.store.models import Case, HumanTask, OutboxMessage, db
+from tests.conftest import _settings
 from tests.journeys import intake
+from web import create_app
 
 CASES, TASKS = Case.__table__, HumanTask.__table__
 
@@ -81,3 +83,20 @@ def test_a_change_sent_in_one_pipeline_with_its_commit_is_written_only_at_the_re
         _bump_and_add_message(case["id"], revision, "uji-baru")
         db.session.remove()  # what was committed is read on a fresh connection from the pool
         assert _case_row(case["id"]) == (revision + 1, 1) and _outbox_keys(case["id"]) == ["uji-baru"]
+
+
+@pytest.mark.postgres
+def test_statements_prepared_on_postgresql_stay_prepared_after_a_read_only_transaction(postgres_database):
+    url, _tokens = postgres_database
+    app = create_app(settings=_settings(url), config={"TESTING": True})
+    with app.app_context():
+        try:
+            statement = Statement(select(CASES.c.id).where(CASES.c.id == bindparam("k")))
+            for _ in range(6):  # psycopg prepares a statement from its sixth run
+                statement.execute({"k": 0}).all()
+            db.session.rollback()  # what every read-only request ends with
+            prepared = db.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+            assert any(query.startswith("SELECT cases.id") for query in prepared)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
