@@ -117,7 +117,7 @@ def test_complaint_goes_from_the_intake_desk_to_the_public_status_page(live_serv
     answer(page, "Pelapor puas", "Ya")
     answer(page, "Pelapor mengajukan banding", "Tidak")
     submit_task(page)
-    assert "selesai" in page.locator("main table").first.inner_text()
+    assert "Status\tSelesai · Rujukan diterima" in page.locator("main table").first.inner_text()
     wait_for(page, "Object.keys(window.slrtCaseDiagrams || {}).length >= 2")
     drawn = page.evaluate("window.slrtCaseDiagrams")
     assert all(d.get("warnings") == 0 for d in drawn.values()), drawn
