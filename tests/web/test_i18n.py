@@ -159,7 +159,7 @@ def test_task_page_in_english_shows_the_diagrams_words_in_english(app, api):
     assert "Review and analyse the complaint" in inbox
     case_page = _text(client.get(f"/kasus/{case['id']}"))
     assert f"<h1>Case {case['ticket']}</h1>" in case_page and "Complaint recorded" in case_page
-    assert "Process flow" in case_page and "open" in case_page
+    assert "Process flow" in case_page and "In progress" in case_page
 
 
 def test_json_api_messages_are_indonesian_unless_english_is_asked_for(api):
