@@ -17,6 +17,7 @@ from engine.people import catalogue
 from engine.i18n import N_
 from engine.processes import versions
 from engine.store import statements
+from engine.store.direct import pipeline
 from engine.store.models import Case, Event, HumanTask, User, db
 
 DUE_SOON_HOURS = 24
@@ -170,12 +171,16 @@ def find_case(key: int | str) -> Any:
     return row
 
 
-def case_view(actor: Actor, key: int | str, now: datetime, case: Any = None) -> dict[str, Any]:
+def case_view(actor: Actor, key: int | str, now: datetime, case: Any = None, parts: Any = None) -> dict[str, Any]:
     """One case as the actor may see it: summary, variables (identity masked), tasks, timers.
-    `case`: its row when the caller has just read it."""
+    `case`: its row when the caller has just read it; `parts`: its (tasks, messages, timers) results too."""
     case = case if case is not None else find_case(key)
     if not may_view(actor, case):
         raise Forbidden(N_("Anda tidak berwenang melihat kasus ini"), case=str(key))
+    if parts is None:
+        with pipeline():
+            parts = _case_parts(case.id)
+    tasks, messages, timers = parts
     view = _case_summary(case)
     variables = json.loads(case.data or "{}")
     if not access.may_see_identity(actor, case):
@@ -183,19 +188,30 @@ def case_view(actor: Actor, key: int | str, now: datetime, case: Any = None) -> 
     view["data"] = variables
     view["tasks"] = [_task_summary(t, case.ticket, case.program, case.kategori, case.kanal,
                                    case.jenis_keluhan, now)
-                     for t in statements.CASE_TASKS.execute({"_id": case.id})]
-    view["rujukan"] = [{**m._mapping, "last_error": outbox.delivery_error(m.last_error)}
-                       for m in statements.CASE_MESSAGES.execute({"_id": case.id})]
-    view["timers"] = [t._mapping for t in statements.CASE_TIMERS.execute({"_id": case.id})]
+                     for t in tasks]
+    view["rujukan"] = [{**m._mapping, "last_error": outbox.delivery_error(m.last_error)} for m in messages]
+    view["timers"] = [t._mapping for t in timers]
     return view
+
+
+def _case_parts(case_id: int) -> tuple[Any, Any, Any]:
+    """A case's task, outbox and timer rows (results: read them after the caller's pipeline ends)."""
+    return (statements.CASE_TASKS.execute({"_id": case_id}), statements.CASE_MESSAGES.execute({"_id": case_id}),
+            statements.CASE_TIMERS.execute({"_id": case_id}))
 
 
 def case_after_action(actor: Actor, case_id: int, now: datetime) -> dict[str, Any]:
     """The case as the actor may see it after acting on it; only its summary when the action
-    moved the case out of their sight (a program manager's "not our mandate", say)."""
-    case = find_case(case_id)
+    moved the case out of their sight (a program manager's "not our mandate", say). Its row, tasks,
+    messages and timers are read together (one round trip on PostgreSQL)."""
+    with pipeline():
+        found = statements.CASE_BY_ID.execute({"_key": case_id})
+        parts = _case_parts(case_id)
+    case = found.one_or_none()
+    if case is None:
+        raise NotFound(N_("Kasus tidak ditemukan"), case=str(case_id))
     if may_view(actor, case):
-        return case_view(actor, case_id, now, case=case)
+        return case_view(actor, case_id, now, case=case, parts=parts)
     return {**_case_summary(case), "data": {}, "tasks": [], "timers": [], "rujukan": []}
 
 

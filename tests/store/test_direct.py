@@ -2,6 +2,7 @@
 
 from datetime import datetime, timezone
 
+import psycopg
 import pytest
 from sqlalchemy import bindparam, insert, select, text
 
@@ -97,6 +98,22 @@ def test_statements_prepared_on_postgresql_stay_prepared_after_a_read_only_trans
             db.session.rollback()  # what every read-only request ends with
             prepared = db.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
             assert any(query.startswith("SELECT cases.id") for query in prepared)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_connection_the_server_ended_is_replaced_before_the_next_request_uses_it(postgres_database):
+    url, _tokens = postgres_database
+    app = create_app(settings=_settings(url), config={"TESTING": True})
+    with app.app_context():
+        try:
+            pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            db.session.remove()  # back to the pool, idle
+            with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+            assert db.session.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid  # no error: reconnected
         finally:
             db.session.remove()
             db.engine.dispose()
