@@ -111,6 +111,26 @@ def test_the_api_refuses_a_self_calling_process_on_upload_and_explains_it_in_eng
     assert any("call cycle" in f["message"] for f in english.get_json()["findings"]), english.get_json()
 
 
+def test_the_api_refuses_an_indirect_call_cycle_and_a_decision_id_defined_twice_and_stores_nothing(api):
+    from tests.processes.test_workflow_versions import files as shipped
+
+    before = len(api(ANALIS).get("/workflows").get_json())
+    cycle = {"workflows/a.bpmn": _caller("A", "B"), "workflows/b.bpmn": _caller("B", "C"),
+             "workflows/c.bpmn": _caller("C", "A")}
+    refused = api(ANALIS).post("/workflows", json={"process_id": "A", "files": cycle})
+    assert refused.status_code == 422
+    (found,) = [f for f in refused.get_json()["findings"] if "berputar" in f["message"]]
+    assert "A → B → C → A" in found["message"] and found["element_id"] == "C_C"
+    table = (ROOT / "rules" / "tujuan_bpnt.dmn").read_text(encoding="utf-8")
+    twice = {**shipped(), "rules/tujuan_bpnt_salinan.dmn": table}
+    checked = api(ANALIS).post("/workflows/validate", json={"process_id": "keluhan", "files": twice}).get_json()
+    assert checked["ok"] is False
+    (dup,) = [f for f in checked["findings"] if "id keputusan" in f["message"]]
+    assert dup["file"] == "rules/tujuan_bpnt_salinan.dmn" and "'tujuan_bpnt'" in dup["message"]
+    assert api(ANALIS).post("/workflows", json={"process_id": "keluhan", "files": twice}).status_code == 422
+    assert len(api(ANALIS).get("/workflows").get_json()) == before
+
+
 MI_FORM = ('<bpmn:extensionElements><camunda:formData><camunda:formField id="catatan" label="Catatan" type="string"/>'
            '</camunda:formData></bpmn:extensionElements>')
 

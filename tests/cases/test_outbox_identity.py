@@ -18,7 +18,8 @@ from tests.processes.test_workflow_versions import publish
 LEAKY_PAYLOAD = ("workflows/sop_pkh.bpmn", "'pokok_masalah': pokok_masalah, 'uraian': uraian}",
                  "'pokok_masalah': pokok_masalah, 'uraian': uraian, 'pelapor': pelapor, 'nik': pelapor['nik'], "
                  "'catatan': 'hubungi ' + pelapor['telepon'] + ' a.n. ' + pelapor['nama'].upper(), "
-                 "'lampiran': [{'nomor': pelapor['nik'][:6] + ' ' + pelapor['nik'][6:]}]}")
+                 "'lampiran': [{'nomor': pelapor['nik'][:6] + ' ' + pelapor['nik'][6:]}], "
+                 "'keluarga': 'KK ' + pelapor['no_kk']}")
 
 
 @pytest.fixture
@@ -41,7 +42,9 @@ def _delivered(api, app, clock, agency, rahasia, identity_channels):
 
 def _identity(case):
     pelapor = case["data"]["pelapor"]
-    return {"nik": pelapor["nik"], "telepon": "081234567890", "nama": "Siti Aminah", "alamat": "Kp. Babakan RT 01"}
+    assert len(pelapor["no_kk"]) == 16  # filled in from the DTKS at intake
+    return {"nik": pelapor["nik"], "no_kk": pelapor["no_kk"], "telepon": "081234567890", "nama": "Siti Aminah",
+            "alamat": "Kp. Babakan RT 01"}
 
 
 def test_a_channel_not_named_for_identity_gets_none_of_it_whatever_the_diagram_wrote(api, app, clock, agency):
@@ -60,6 +63,15 @@ def test_a_channel_allowed_name_and_phone_gets_those_and_still_no_nik(api, app, 
     assert isi["pelapor"]["nama"] == "Siti Aminah" and isi["pelapor"]["telepon"] == "081234567890"
     assert case["data"]["pelapor"]["nik"] not in sent and isi["nik"] == "[dirahasiakan]"
     assert "Kp. Babakan" not in sent
+
+
+def test_a_channel_allowed_nik_and_kk_like_siks_ng_gets_those_and_nothing_else_of_the_identity(api, app, clock, agency):
+    case, sent, isi = _delivered(api, app, clock, agency, rahasia=False, identity_channels={"langsung": ["nik", "no_kk"]})
+    identity = _identity(case)
+    assert isi["nik"] == identity["nik"] and isi["pelapor"]["nik"] == identity["nik"]
+    assert isi["keluarga"] == "KK " + identity["no_kk"]
+    for key in ("telepon", "nama", "alamat"):
+        assert identity[key] not in sent and identity[key].upper() not in sent, key
 
 
 def test_a_confidential_case_sends_no_identity_even_on_an_allowed_channel(api, app, clock, agency):
