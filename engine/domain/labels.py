@@ -32,7 +32,7 @@ VALUES: dict[str, dict[str, str]] = {
         "MITRA_NONPEMERINTAH": N_("Mitra non-pemerintah pelaksana program"),
     },
     "saluran_rujukan": {"siks_ng": N_("SIKS-NG"), "lapor": N_("LAPOR!"),
-                        "langsung": N_("langsung (surat atau kunjungan)")},
+                        "langsung": N_("surat atau kunjungan langsung")},
     "tanggapan_rujukan": {"diterima": N_("Diterima"), "ditolak": N_("Ditolak"), "ditelaah": N_("Ditelaah lebih lanjut"),
                           "bukan_wewenang": N_("Bukan wewenang kami")},
     "keputusan_manajer": {"setuju": N_("Setuju"), "tolak": N_("Tolak"), "kembalikan": N_("Kembalikan")},

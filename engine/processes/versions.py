@@ -166,10 +166,12 @@ def drawings_for_case(view: dict[str, Any]) -> list[dict[str, Any]]:
     for name, text in sorted(version.sources.items(), key=lambda item: (not item[0].endswith("keluhan.bpmn"), item[0])):
         if not name.endswith(".bpmn"):
             continue
-        ids = set(etree.fromstring(text.encode("utf-8")).xpath("//@id"))
+        root = etree.fromstring(text.encode("utf-8"))
+        ids = set(root.xpath("//@id"))
         if name.endswith(f"/{version.process_id}.bpmn") or ids & (set(done) | set(current)):
-            drawings.append({"file": name, "xml": text, "done": [i for i in done if i in ids],
-                             "current": [i for i in current if i in ids]})
+            titles = root.xpath("//*[local-name()='process']/@name")  # what the page calls it (a msgid)
+            drawings.append({"file": name, "title": titles[0] if titles else name, "xml": text,
+                             "done": [i for i in done if i in ids], "current": [i for i in current if i in ids]})
     return drawings
 
 

@@ -2,8 +2,8 @@
 
 Registered in ``babel.cfg`` as ``[web.translations.diagrams.extract: workflows/*.bpmn]`` (and
 ``rules/*.dmn``). From BPMN it yields every text bpmn-js draws on the case diagram (the names of
-tasks, call activities, sub-processes, events, gateways, sequence flows and lanes, and text
-annotations), the labels of ``camunda:formField`` and the names of their ``camunda:value``
+tasks, call activities, sub-processes, events, gateways, sequence flows, lanes and pools, and text
+annotations; the process name heads the drawing), the labels of ``camunda:formField`` and the names of their ``camunda:value``
 options. From DMN it yields decision names. Each text is its own msgid, as the analyst wrote it.
 ``extract_programs`` yields the program names of the initial program catalogue (rules/program.yaml).
 
@@ -19,7 +19,7 @@ SHOWN = {"task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTas
          "businessRuleTask", "callActivity", "subProcess", "startEvent", "endEvent",
          "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "decision",
          "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
-         "sequenceFlow", "lane"}
+         "sequenceFlow", "lane", "participant", "process"}
 ATTRIBUTE = {"formField": "label", "value": "name"}
 BPMN_MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
