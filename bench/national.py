@@ -23,9 +23,12 @@ template journeys are played by). Then:
    engine/audit/eventlog.py's `hashed_fields`/`event_hash` (the product's hash). District sizes
    follow a skewed (Zipf-like) law, so the largest districts hold thousands of open tasks; recent
    months hold most open cases.
-4. Rows are written with COPY (psycopg) in batches of `--batch` cases; afterwards the dashboards'
-   summary rows are rebuilt with engine/reports/rollups.py's `rebuild`, the ticket counters are set
-   and the tables ANALYZEd.
+4. Rows are written with COPY (psycopg) in batches of `--batch` cases, with each clone's search keys
+   (engine/cases/search.py `identity_keys` of its complainant). Afterwards the dashboards' summary
+   rows of the clones are added: each template's facts (engine/reports/rollups.py `case_facts`,
+   `task_facts`, months local to the village's province) times the number of its clones per village,
+   expanded to every area above by rollups' own functions and added in one INSERT ... ON CONFLICT; the
+   ticket counters and id sequences are set and the tables ANALYZEd.
 
 With a SQLite URL the same rows are written with executemany (used by the tests at small scale).
 Prints the time of every phase.
@@ -48,6 +51,8 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import select, text  # noqa: E402
 
+from engine.cases import search  # noqa: E402
+from engine.domain import timezones  # noqa: E402
 from engine.audit.eventlog import GENESIS, event_hash, hashed_fields  # noqa: E402
 from engine.config import load_settings  # noqa: E402
 from engine.domain.actor import Actor  # noqa: E402
@@ -108,7 +113,7 @@ class Template:
     month: int  # months before now of its start
     rows: dict = field(default_factory=dict)  # table -> [row dict], strings cut into pieces and tokens
     n_ids: int = 0  # task and timer ids to make afresh per clone
-    facts: list = field(default_factory=list)  # its summary-row facts (engine/reports/rollups.py)
+    source: list = field(default_factory=list)  # its case row and task rows as played (for the summary rows)
 
 
 def provinces_and_districts(only=None):
@@ -303,6 +308,7 @@ def make_templates(settings, now, rng, months=12, scenarios=None, per_month_open
 
 TEMPLATE_AREA = None  # Area of the demo village every template journey runs in (set by load_templates)
 USER_COLUMNS = ("created_by", "assignee_id", "completed_by")
+SEARCH_KEYS = "case_search_keys"  # digests of the complainant's identity: made afresh per clone
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -311,7 +317,7 @@ def case_tables():
     and the intake keys excepted: templates take no queue number and no idempotency key)."""
     tables = [db.metadata.tables["cases"]]
     tables += [t for name, t in sorted(db.metadata.tables.items())
-               if "case_id" in t.c and name not in ("antrian", "intake_keys", "cases")]
+               if "case_id" in t.c and name not in ("antrian", "intake_keys", "cases", SEARCH_KEYS)]
     return tables
 
 
@@ -336,7 +342,6 @@ def load_templates(played, usernames_by_id):
     """Read the played cases' rows and cut every string into literal pieces and tokens; [Template]."""
     global TEMPLATE_AREA
     from engine.demo import seed
-    from engine.reports import rollups
     village = seed.DEMO_VILLAGE
     TEMPLATE_AREA = Area(village[:2], village[:4], village[:6], village)
     area_tokens = {TEMPLATE_AREA.village: ("area", "village"), TEMPLATE_AREA.kecamatan: ("area", "kecamatan"),
@@ -353,10 +358,7 @@ def load_templates(played, usernames_by_id):
         case = rows["cases"][0]
         if case["wilayah"] != village:
             continue
-        offset = rollups.current_offset()
-        facts = rollups.case_facts(case, offset)
-        for task in rows.get("human_tasks", ()):
-            facts += rollups.task_facts(task, offset)
+        source = [dict(case)] + [dict(task) for task in rows.get("human_tasks", ())]
         ids = [r["id"] for name in ("human_tasks", "timers") for r in rows.get(name, [])]
         tokens = dict(area_tokens, **{i: ("id", n) for n, i in enumerate(ids)})
         pattern = _splitter(TEMPLATE_AREA, ids)
@@ -371,7 +373,7 @@ def load_templates(played, usernames_by_id):
                         row[column] = _parts(value, pattern, tokens)
         template = Template(case_id, case["status"] != "selesai", month, rows)
         template.n_ids = len(ids)
-        template.facts = facts
+        template.source = source
         templates.append(template)
     return templates
 
@@ -442,6 +444,9 @@ class Cloner:
             event["prev_hash"], event["hash"] = prev, event_hash(prev, fields)
             prev = event["hash"]
         out["cases"][0]["last_event_hash"] = prev
+        if SEARCH_KEYS in db.metadata.tables:
+            pelapor = (json.loads(out["cases"][0]["data"] or "{}") or {}).get("pelapor") or {}
+            out[SEARCH_KEYS] = [{"kunci": key, "case_id": case_id} for key in sorted(search.identity_keys(pelapor))]
         key = (index, area.village)
         self.rollup_counts[key] = self.rollup_counts.get(key, 0) + 1
         return out
@@ -459,7 +464,7 @@ class Writer:
     """Writes batches of clones: COPY on PostgreSQL, executemany elsewhere; one transaction per batch."""
 
     def __init__(self):
-        self.tables = case_tables()
+        self.tables = case_tables() + [db.metadata.tables[n] for n in (SEARCH_KEYS,) if n in db.metadata.tables]
         self.postgres = db.engine.dialect.name == "postgresql"
         self.raw = db.engine.raw_connection() if self.postgres else None
 
@@ -523,12 +528,17 @@ def finish(cloner, templates):
             db.session.execute(text("INSERT INTO ticket_counters (kabupaten, year, last_number) VALUES (:k, :y, :n)"),
                                {"n": number, "k": district, "y": year})
     delta = {}  # the clones' village facts: apply() adds them to every area above as well
+    offset, facts = rollups.current_offset(), {}
     for (index, village), count in cloner.rollup_counts.items():
-        for (jenis, month, wilayah, dims, ember), (n, on_time) in templates[index].facts:
-            if len(wilayah) == len(village):
-                key = (jenis, month, village, dims, ember)
-                before = delta.get(key, (0, 0))
-                delta[key] = (before[0] + n * count, before[1] + on_time * count)
+        zone = timezones.offset_hours(village)  # months are local to the village's province
+        if (index, zone) not in facts:  # the template's facts as if it had been played in this village
+            case, *tasks = (dict(row, wilayah=village) for row in templates[index].source)
+            found = rollups.case_facts(case, offset) + [f for t in tasks for f in rollups.task_facts(t, offset)]
+            facts[(index, zone)] = [((j, m, d, e), c) for (j, m, w, d, e), c in found if w == village]
+        for (jenis, month, dims, ember), (n, on_time) in facts[(index, zone)]:
+            key = (jenis, month, village, dims, ember)
+            before = delta.get(key, (0, 0))
+            delta[key] = (before[0] + n * count, before[1] + on_time * count)
     if db.engine.dialect.name == "postgresql":
         _add_rollups_by_copy(delta)
     else:

@@ -1,6 +1,7 @@
 """bench/national.py at small scale: its cases are the engine's own (pages open, tasks complete, chains verify)."""
 
 import importlib.util
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -61,8 +62,14 @@ def test_generated_cases_open_complete_and_verify(generated):
             "'siap' AND t.element_id = 'Task_Telaah' AND t.assignee_id IS NULL AND c.id >= :first ORDER BY c.id "
             "LIMIT 1"), {"first": first_clone}).one()
         officer = f"fo.{wilayah[:4]}"  # the district's generated front office
-        page = signed_in(app, officer).get(f"/tugas/{task_id}")
+        client = signed_in(app, officer)
+        page = client.get(f"/tugas/{task_id}")
         assert page.status_code == 200 and ticket in page.get_data(as_text=True)
+        data = db.session.scalar(text("SELECT data FROM cases WHERE ticket = :t"), {"t": ticket})
+        nik = json.loads(data)["pelapor"]["nik"]
+        assert nik.startswith(wilayah[:6])  # the complainant's NIK follows the village the case was cloned into
+        found = client.get(f"/cari-kasus?q={nik}")  # through the search keys written with the clone
+        assert found.status_code == 200 and ticket in found.get_data(as_text=True)
         user = db.session.scalar(db.select(User).where(User.username == officer))
         token, _ = auth.issue_token(Actor.of(user), NOW, 24)
         db.session.commit()
