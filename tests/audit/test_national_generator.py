@@ -1,9 +1,7 @@
 """bench/national.py at small scale: its cases are the engine's own (pages open, tasks complete, chains verify)."""
 
-import importlib.util
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -11,6 +9,7 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlalchemy import text
 
+from bench import national
 from engine.config import load_settings
 from engine.domain.actor import Actor
 from engine.people import auth
@@ -23,9 +22,6 @@ from web import create_app
 from web.cli import cli
 
 NOW = datetime(2026, 12, 4, 8, 0, tzinfo=timezone.utc)
-_spec = importlib.util.spec_from_file_location("national", Path(__file__).resolve().parents[2] / "bench" / "national.py")
-national = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(national)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
