@@ -1,6 +1,7 @@
 """Audit: replay time of a 30-event case, and verification time of 10,000 cases.
 
-    .venv/bin/python bench/audit_replay.py [--cases 10000] [--real 200] [--postgres]
+    .venv/bin/python bench/audit_replay.py [--cases 10000] [--real 200] [--postgres] [--ulang]
+    .venv/bin/python bench/audit_replay.py --database postgresql://postgres@127.0.0.1:5432/slrt_national --rounds 1
 
 1. One PKH complaint is taken through 30 events (intake, review, back office, approval, the
    answer deadline firing, the program manager claiming the task and asking for further review
@@ -15,6 +16,8 @@
    against the stored rows) is timed over all of them with one and two processes, with `--ulang`
    also `verify.verify_all` (`slrt audit --all --ulang`: every case replayed on its diagram), and so
    is writing that checkpoint (`slrt checkpoint`).
+3. With `--database URL`, only `slrt audit --all` is timed, on that database as it is (read only),
+   held against a checkpoint written to a temporary store just before.
 """
 
 import argparse
@@ -164,6 +167,41 @@ def copy_until(total):
             if batch[model]:
                 db.session.execute(insert(model.__table__), batch[model])
         db.session.commit()
+
+
+def existing(url, rounds, processes):
+    """Time `slrt audit --all` on a database as it is (read only; e.g. bench/national.py's), held against a
+    checkpoint written into a temporary store just before."""
+    from sqlalchemy import func, select
+
+    from engine.audit import checkpoint, scan
+    from engine.config import load_settings
+    from engine.store.models import Case, Event, db
+    from web import create_app
+
+    app = create_app(settings=load_settings(overrides={"database_url": url}))
+    with tempfile.TemporaryDirectory() as tmp, app.app_context():
+        store = checkpoint.Store(Path(tmp) / "jangkar", Path(tmp) / "jangkar.key", url)
+        started = time.perf_counter()
+        written = checkpoint.write(store, datetime.now(timezone.utc))
+        write_s = time.perf_counter() - started
+        print(f"{url.rsplit('/', 1)[-1]}: checkpoint of {written['kasus']:,} cases, {written['peristiwa']:,} events "
+              f"written in {write_s:.1f} s; load average {os.getloadavg()}")
+        for _round in range(rounds):
+            for count in processes:
+                anchor = checkpoint.read(store)
+                wall, cpu = time.perf_counter(), _cpu()
+                summary = scan.scan_all(anchor=anchor, processes=count)
+                took, cpu_s = time.perf_counter() - wall, _cpu() - cpu
+                print(f"  slrt audit --all, {count} process(es): {summary['cases']:,} cases in {took:.1f} s = "
+                      f"{summary['cases'] / took:,.0f} cases/s; {cpu_s:.1f} s CPU (this process and its workers) = "
+                      f"{summary['cases'] / cpu_s:,.0f} cases per CPU second; {summary['ok']:,} intact, "
+                      f"{len(summary['failed'])} with problems; load average {os.getloadavg()[0]:.1f}", flush=True)
+        cases = db.session.scalar(select(func.count()).select_from(Case))
+        events = db.session.scalar(select(func.count()).select_from(Event))
+        print(f"  the database now: {cases:,} cases, {events:,} events")
+        db.session.remove()
+        db.engine.dispose()
 
 
 def main():

@@ -149,6 +149,9 @@ def verdict(minimal_rows, minimal_raw):
             f"time, not a measurement; on a loaded machine the clock figures above are what was measured).")
     return "\n".join(lines)
 
+KEPT = "<!-- Below: benchmarks run by hand; bench/results.py keeps this part when it writes the file again. -->"
+
+
 def write(sections, fault_results, started, load_before, load_after, quick):
     keluhan_rows, keluhan_sizes, keluhan_raw, keluhan_steps = sections["keluhan"]
     minimal_rows, minimal_sizes, minimal_raw, minimal_steps = sections["minimal"]
@@ -287,7 +290,11 @@ it as acknowledged. A violation would be listed here:
 {_violations(fault_results)}
 """
     name = "RESULTS-quick.md" if quick else "RESULTS.md"
-    (ROOT / "bench" / name).write_text(text, encoding="utf-8")
+    target = ROOT / "bench" / name
+    previous = target.read_text(encoding="utf-8") if target.exists() else ""
+    if KEPT in previous:  # sections of benchmarks run by hand (bench/nodes.py, bench/audit_replay.py) stay
+        text = text.rstrip("\n") + "\n\n" + KEPT + previous.split(KEPT, 1)[1]
+    target.write_text(text, encoding="utf-8")
     print(f"wrote bench/{name}")
 
 
