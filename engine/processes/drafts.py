@@ -84,3 +84,34 @@ def publish_preview(actor: Actor, version_id: int) -> dict[str, Any]:
     return {"ke": version.id, "ke_versi": version.version, "cakupan": version.cakupan, "dari": current.id,
             "dari_versi": current.version, "beda": diff_files(current.sources, version.sources),
             "kasus_berjalan": running, "jumlah_kasus_berjalan": sum(r["kasus_berjalan"] for r in running)}
+
+
+def preview_files(actor: Actor, process_id: str, files: dict[str, str]) -> dict[str, Any]:
+    """What publishing the modeler's unsaved files in the analyst's own scope would do, before anything is
+    stored: the diff (old -> new) from the version new cases of that scope start on now, and the open cases
+    of the scope's area on each version of the process (they carry on on their version). DiagramError with
+    the findings if the files do not validate."""
+    from sqlalchemy import func
+
+    from engine.bpmn.diff import diff as diff_files
+    from engine.domain.statuses import CaseStatus
+    from engine.processes.editing import refuse_if_invalid, scope_for
+    from engine.registry.regions import area_name
+    from engine.store.models import Case, DiagramVersion
+
+    scope = scope_for(actor, None)
+    check_names(files)
+    refuse_if_invalid(files, process_id)
+    current = versions.get_version(versions.latest_version_id(process_id, scope))
+    rows = db.session.execute(
+        select(DiagramVersion.id, DiagramVersion.version, DiagramVersion.status, DiagramVersion.cakupan,
+               func.count(Case.id))
+        .join(Case, Case.diagram_version_id == DiagramVersion.id)
+        .where(DiagramVersion.process_id == process_id, Case.wilayah.startswith(scope, autoescape=True),
+               Case.status == CaseStatus.TERBUKA)
+        .group_by(DiagramVersion.id, DiagramVersion.version, DiagramVersion.status, DiagramVersion.cakupan)
+        .order_by(DiagramVersion.version)).all()
+    running = [{"id": r[0], "versi": r[1], "status": r[2], "cakupan": r[3], "kasus_berjalan": r[4]} for r in rows]
+    return {"cakupan": scope, "nama_cakupan": area_name(scope), "dari": current.id, "dari_versi": current.version,
+            "dari_cakupan": current.cakupan, "beda": diff_files(current.sources, files), "kasus_berjalan": running,
+            "jumlah_kasus_berjalan": sum(r["kasus_berjalan"] for r in running)}

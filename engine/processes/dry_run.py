@@ -17,6 +17,7 @@ from sqlalchemy import select
 from engine.bpmn import budget
 from engine.bpmn.parser import ProcessBundle, load_bundle
 from engine.config import Settings
+from engine.domain import access
 from engine.domain.actor import Actor
 from engine.domain.statuses import CaseStatus
 from engine.errors import SlrtError
@@ -135,24 +136,27 @@ def unmet(expected: dict[str, Any], outcome: dict[str, Any]) -> list[str]:
 
 
 def dry_run(actor: Actor, version_id: int, settings: Settings, now: datetime) -> dict[str, Any]:
-    """Play the suite on the latest published version and on version `version_id`; report what changes."""
+    """Play the suite on the version new cases of the candidate's scope start on now and on version
+    `version_id`; report what changes."""
     require_reader(actor)
     candidate = versions.get_version(version_id)
-    return _compare_suite(candidate.process_id, versions.bundle_for(candidate.id), candidate.id, candidate.version,
-                          settings, now)
+    return _compare_suite(candidate.process_id, candidate.cakupan, versions.bundle_for(candidate.id), candidate.id,
+                          candidate.version, settings, now)
 
 
 def dry_run_files(actor: Actor, process_id: str, files: dict[str, str], settings: Settings,
                   now: datetime) -> dict[str, Any]:
-    """The same for files not stored yet (the modeler's edits); DiagramError if they do not validate.
-    Diagram editors only: it runs expressions nobody has reviewed yet."""
+    """The same for files not stored yet (the modeler's edits), compared with the version new cases of the
+    analyst's scope start on now (their district's variant, if there is one); DiagramError if they do not
+    validate. Diagram editors only: it runs expressions nobody has reviewed yet."""
     require_analyst(actor)
     refuse_if_invalid(files, process_id)
-    return _compare_suite(process_id, load_bundle(files, process_id), None, None, settings, now)
+    return _compare_suite(process_id, access.own_scope(actor), load_bundle(files, process_id), None, None,
+                          settings, now)
 
 
-def _compare_suite(process_id, candidate_bundle, candidate_id, candidate_version, settings, now):
-    current = versions.latest_version(process_id)
+def _compare_suite(process_id, scope, candidate_bundle, candidate_id, candidate_version, settings, now):
+    current = versions.latest_version(process_id, scope)
     before_bundle = versions.bundle_for(current.id)
     officers = _Officers({})
     results = []
@@ -176,5 +180,5 @@ def _compare_suite(process_id, candidate_bundle, candidate_id, candidate_version
                         "sebelum": before, "sesudah": after, "gagal_dimulai": None,
                         "meleset_sebelum": unmet(scenario["harapan"], before),
                         "meleset_sesudah": unmet(scenario["harapan"], after)})
-    return {"dari": current.id, "dari_versi": current.version, "ke": candidate_id, "ke_versi": candidate_version,
+    return {"dari": current.id, "dari_versi": current.version, "dari_cakupan": current.cakupan, "ke": candidate_id, "ke_versi": candidate_version,
             "jumlah": len(results), "berubah": [r["nama"] for r in results if r["berubah"]], "skenario": results}

@@ -4,6 +4,7 @@ is the access table's (engine/domain/access.py): analysts change things, auditor
 """
 
 
+import json
 from datetime import datetime
 from typing import Any, cast
 
@@ -299,8 +300,10 @@ def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, b
                 cakupan: str | None = None) -> int:
     """A draft made of a version's files with uploaded files (from a desktop modeler) put over them.
 
-    `uploaded` is {file name: bytes}; a .bpmn goes to the workflows folder and a .dmn to the rules
-    folder, replacing the file of the same name. Returns the draft's id.
+    `uploaded` is {file name: bytes}. A .bpmn or .dmn replaces the file of the base that defines the
+    same process or decision (whatever either is named), else goes to the workflows or rules folder; a
+    .json (a SpiffArena form schema, looked up by its name from the diagram) replaces the file of the
+    same name, else goes beside the diagrams. Returns the draft's id.
     """
     require_analyst(actor)
     if not uploaded:
@@ -311,15 +314,38 @@ def upload_over(actor: Actor, base_version_id: int | None, uploaded: dict[str, b
     files = dict(base.sources)
     for name, content in uploaded.items():
         short = name.replace("\\", "/").rsplit("/", 1)[-1]
-        if not short.endswith((".bpmn", ".dmn")) or not short.rsplit(".", 1)[0].strip(". "):
-            raise InvalidInput(N_("Nama berkas tidak valid"), errors={"files": N_("'{berkas}' bukan .bpmn atau .dmn", berkas=short)})
+        if not short.endswith((".bpmn", ".dmn", ".json")) or not short.rsplit(".", 1)[0].strip(". "):
+            raise InvalidInput(N_("Berkas '{berkas}' bukan .bpmn, .dmn atau skema formulir .json", berkas=short),
+                               errors={"files": N_("'{berkas}' bukan .bpmn, .dmn atau .json", berkas=short)})
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(N_("Berkas harus berenkode UTF-8"), errors={"files": short}) from exc
+            raise InvalidInput(N_("Berkas '{berkas}' harus berenkode UTF-8", berkas=short),
+                               errors={"files": short}) from exc
+        if short.endswith(".json"):
+            files[_form_schema_place(files, text, short)] = text
+            continue
         folder = "workflows" if short.endswith(".bpmn") else "rules"
         files[_same_definitions(files, text, short) or f"{folder}/{short}"] = text
     return upload(actor, base.process_id, files, now, cakupan)
+
+
+def _form_schema_place(files: dict[str, str], text: str, short: str) -> str:
+    """Where an uploaded form schema goes: over the file of the same name (a diagram names its schema
+    file by name, engine/bpmn/spiff_dialect.py), else beside the diagrams; InvalidInput if it is not JSON."""
+    from engine.bpmn.spiff_dialect import MAX_SCHEMA_BYTES
+
+    if len(text.encode("utf-8")) > MAX_SCHEMA_BYTES:
+        raise InvalidInput(N_("Berkas '{berkas}' terlalu besar untuk skema formulir (paling besar {kb} KB)",
+                              berkas=short, kb=MAX_SCHEMA_BYTES // 1024), errors={"files": short})
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput(N_("Berkas '{berkas}' bukan JSON yang valid (baris {baris}): periksa tanda kutip, koma "
+                              "dan kurung kurawalnya", berkas=short, baris=getattr(exc, "lineno", "?")),
+                           errors={"files": short}) from exc
+    same = [name for name in sorted(files) if name.rsplit("/", 1)[-1] == short]
+    return same[0] if same else f"workflows/{short}"
 
 
 def _defined_ids(text: str, filename: str) -> set[str]:

@@ -95,18 +95,23 @@ def test_analyst_edits_validates_fixes_and_publishes_and_new_cases_run_on_it(liv
     shape = page.locator('.djs-element[data-element-id="Pkh_Terlambat"]').first
     assert "slrt-galat" in shape.get_attribute("class")
     assert page.locator(".slrt-lencana").count() == 1
-    assert page.get_by_role("button", name="Simpan dan terbitkan").is_disabled()
     assert "Pkh_Terlambat" in page.locator("#temuan").inner_text()
     screenshot(page, "alur-kerja-modeler-galat-timer")
+    # publishing a set with an error is refused before any confirmation, naming the finding
+    page.get_by_role("button", name="Terbitkan", exact=True).click()
+    wait_for(page, "document.getElementById('status-modeler').textContent.startsWith('Tidak diterbitkan')", timeout=30000)
+    assert not page.locator("#dialog-terbit").is_visible()
+    assert page.evaluate("document.activeElement.dataset.elementId") == "Pkh_Terlambat"
 
     _set(page, "bio-properties-panel-timerEventDefinitionValue", "hari_kerja(7)")
     assert _validate(page) == []
     assert "slrt-galat" not in shape.get_attribute("class") and page.locator(".slrt-lencana").count() == 0
-    page.get_by_role("button", name="Simpan dan terbitkan").click()
+    page.get_by_role("button", name="Terbitkan", exact=True).click()
+    page.get_by_role("dialog").get_by_role("button", name="Ya, terbitkan").click()
     wait_for(page, "window.slrtEditor.published !== null", timeout=30000)
     published = page.evaluate("window.slrtEditor.published")
     assert published["version"] == 2 and published["status"] == "published"
-    assert "Versi 2 diterbitkan" in page.locator("#ringkasan-temuan").inner_text()
+    assert "Versi 2 diterbitkan" in page.locator("#status-modeler").inner_text()
     screenshot(page, "alur-kerja-modeler-terbit")
 
     # a complaint registered now runs on version 2: the new label, the new timer
@@ -130,7 +135,8 @@ def test_auditors_read_the_versions_but_cannot_publish(live_server, page):
     assert page.get_by_role("button", name="Pindahkan kasus berjalan ke versi ini").count() == 0
     page.get_by_role("link", name="Lihat").first.click()
     wait_for(page, "window.slrtEditor && window.slrtEditor.ready", timeout=30000)
-    assert page.get_by_role("button", name="Simpan dan terbitkan").count() == 0
+    assert page.get_by_role("button", name="Terbitkan", exact=True).count() == 0
+    assert page.get_by_role("button", name="Simpan draf").count() == 0
     # validating and dry-running unsaved edits evaluate their expressions: for diagram editors only
     for name in ("Validasi", "Uji coba skenario"):
         button = page.get_by_role("button", name=name)

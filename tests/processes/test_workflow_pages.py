@@ -108,3 +108,104 @@ def test_the_migration_button_reports_each_open_case(app, api):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Dipindahkan: 1" in text and "Tidak dipindahkan: 0" in text
     assert f"{case['ticket']}: versi 1 → 2" in text
+
+
+def _modeler(app, username):
+    """A signed-in analyst's browser-like client and the modeler page's CSRF header."""
+    from tests.web.test_pages import signed_in
+
+    client = signed_in(app, username)
+    page = client.get("/alur-kerja/1/ubah").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    return client, {"X-CSRFToken": token}
+
+
+RELABEL = ("workflows/keluhan.bpmn", 'name="Telaah dan analisis keluhan"', 'name="Telaah keluhan"')
+
+
+def test_the_modeler_saves_a_draft_that_reopens_and_publishing_spends_it(app):
+    client, csrf = _modeler(app, "analis.cianjur")
+    unfinished = files([RELABEL])
+    saved = client.post("/alur-kerja/draf", json={"process_id": "keluhan", "dasar": 1, "files": unfinished},
+                        headers=csrf)
+    assert saved.status_code == 200 and saved.get_json()["saved_at"]
+    assert sql("SELECT count(*) FROM diagram_versions")[0][0] == 1  # nothing validated or published
+    page = client.get("/alur-kerja/1/ubah").get_data(as_text=True)
+    assert "dibuka kembali" in page and 'name=\\"Telaah keluhan\\"' in page  # the draft's files are the page's
+    other = _modeler(app, "analis.kendari")[0].get("/alur-kerja/1/ubah").get_data(as_text=True)
+    assert "dibuka kembali" not in other  # one analyst's draft is theirs alone
+    published = client.post("/alur-kerja/terbitkan", json={"process_id": "keluhan", "files": unfinished}, headers=csrf)
+    assert published.status_code == 201, published.get_json()
+    assert "dibuka kembali" not in client.get("/alur-kerja/1/ubah").get_data(as_text=True)
+
+
+def test_the_publish_preview_of_unsaved_edits_shows_old_to_new_and_the_open_cases_of_the_area(app, api):
+    from tests.journeys import intake
+
+    for _ in range(5):
+        intake(api)  # five open Cianjur cases on the national version 1
+    intake(api, user="fo.kendari", wilayah=__import__("engine.demo.seed", fromlist=["x"]).KENDARI_VILLAGE)
+    client, csrf = _modeler(app, "analis.cianjur")
+    answer = client.post("/alur-kerja/pratinjau-terbit", json={"process_id": "keluhan", "files": files([RELABEL])},
+                         headers=csrf)
+    assert answer.status_code == 200, answer.get_json()
+    preview = answer.get_json()
+    assert (preview["cakupan"], preview["label_cakupan"], preview["dari_versi"]) == ("3203", "Kabupaten Cianjur (3203)", 1)
+    (changed,) = preview["beda"]["diubah"]
+    assert changed["perubahan"] == [{"bagian": "@name", "lama": "Telaah dan analisis keluhan", "baru": "Telaah keluhan"}]
+    assert [(r["versi"], r["kasus_berjalan"], r["label_cakupan"]) for r in preview["kasus_berjalan"]] == [
+        (1, 5, "seluruh Indonesia (nasional)")]  # Kendari's case is not in the analyst's area
+    assert sql("SELECT count(*) FROM diagram_versions")[0][0] == 1  # a preview stores nothing
+    broken = client.post("/alur-kerja/pratinjau-terbit", json={"process_id": "keluhan", "files": files([
+        ("workflows/sop_pkh.bpmn", 'batas_sla("tanggapan_rujukan")', "7 hari kerja")])}, headers=csrf)
+    assert broken.status_code == 422 and broken.get_json()["findings"][0]["element_id"] == "Pkh_Terlambat"
+    nasional, csrf = _modeler(app, "analis.nasional")
+    everywhere = nasional.post("/alur-kerja/pratinjau-terbit", json={"process_id": "keluhan", "files": files([RELABEL])},
+                               headers=csrf).get_json()
+    assert everywhere["label_cakupan"] == "seluruh Indonesia (nasional)" and everywhere["jumlah_kasus_berjalan"] == 6
+
+
+def test_an_uploaded_form_schema_is_kept_beside_the_diagrams_and_invalid_json_is_refused_plainly(app):
+    import json
+
+    from tests.bpmn.test_spiff_dialect import SCHEMA, SPIFF, UI_SCHEMA
+
+    client = _client(app, "analis.cianjur")
+    token = _csrf(client, "/alur-kerja")
+    response = client.post("/alur-kerja/unggah", data={"csrf_token": token, "dasar": "1", "berkas": [
+        (io.BytesIO(SPIFF.encode()), "verifikasi.bpmn"),
+        (io.BytesIO(json.dumps(SCHEMA).encode()), "verifikasi-schema.json"),
+        (io.BytesIO(json.dumps(UI_SCHEMA).encode()), "verifikasi-uischema.json")]}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)  # the diagram found its form schema
+    (sources,) = sql("SELECT sources FROM diagram_versions WHERE version = 2")[0]
+    stored = sources if isinstance(sources, dict) else json.loads(sources)
+    assert json.loads(stored["workflows/verifikasi-schema.json"]) == SCHEMA and "workflows/verifikasi.bpmn" in stored
+    token = _csrf(client, "/alur-kerja")
+    refused = client.post("/alur-kerja/unggah", data={"csrf_token": token, "dasar": "1", "berkas": [
+        (io.BytesIO(b'{"type": "object",\n "properties": {'), "verifikasi-schema.json")]},
+                          content_type="multipart/form-data")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Berkas &#39;verifikasi-schema.json&#39; bukan JSON yang valid (baris 2)" in text
+    assert sql("SELECT count(*) FROM diagram_versions")[0][0] == 2  # nothing stored
+    listing = client.get("/alur-kerja").get_data(as_text=True)
+    assert "bernama sama" not in listing and "id proses atau id keputusan yang didefinisikannya" in listing
+    assert 'accept=".bpmn,.dmn,.json"' in listing
+
+
+def test_the_modeler_dry_run_compares_with_the_version_the_analysts_district_starts_cases_on(app, api):
+    variant = api("analis.cianjur").post("/workflows", json={"process_id": "keluhan", "files": files([BERAS_KE_TIKOR])})
+    assert api("analis.cianjur").post(f"/workflows/{variant.get_json()['id']}/publish").status_code == 200
+    client, csrf = _modeler(app, "analis.cianjur")
+    # the Cianjur variant itself, unchanged: nothing differs from what Cianjur's cases start on
+    same = client.post("/alur-kerja/uji-coba", json={"process_id": "keluhan", "files": files([BERAS_KE_TIKOR])},
+                       headers=csrf).get_json()
+    assert (same["dari_versi"], same["dari_cakupan"], same["berubah"]) == (2, "3203", [])
+    # the national files are, for Cianjur, a change back from Tikor Rastra to BULOG
+    back = client.post("/alur-kerja/uji-coba", json={"process_id": "keluhan", "files": files()}, headers=csrf).get_json()
+    assert "05_rujukan_bpnt_kualitas_beras_ke_bulog" in back["berubah"]
+    # a national analyst's dry run still compares with the national version
+    nasional, csrf = _modeler(app, "analis.nasional")
+    national = nasional.post("/alur-kerja/uji-coba", json={"process_id": "keluhan", "files": files()},
+                             headers=csrf).get_json()
+    assert (national["dari_versi"], national["dari_cakupan"], national["berubah"]) == (1, "", [])

@@ -10,7 +10,7 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.processes import versions
-from engine.processes import editing
+from engine.processes import drafts, editing
 from web.downloads import attachment
 from web.auth import now, requires
 from web.i18n import gettext as _, translate_body, translate_findings
@@ -39,10 +39,67 @@ def editor(version_id):
     item = editing.detail(g.actor, version_id)
     main = f"workflows/{item['process_id']}.bpmn"
     chosen = request.args.get("berkas") or (main if main in item["sources"] else sorted(item["sources"])[0])
-    if chosen not in item["sources"]:
+    draft = drafts.load(g.actor, item["process_id"]) if _analyst() else None
+    if draft and draft["files"]:
+        draft["versi_dasar"] = versions.get_version(draft["dasar"]).version
+        chosen = request.args.get("berkas") or (main if main in draft["files"] else sorted(draft["files"])[0])
+    if chosen not in (draft["files"] if draft and draft["files"] else item["sources"]):
         raise NotFound("Berkas tidak ada pada versi ini", file=chosen)
     return render_template("workflow_editor.html", actor=g.actor, version=item, chosen=chosen,
-                           analyst=_analyst())
+                           analyst=_analyst(), draft=draft if draft and draft["files"] else None,
+                           scope=_scope_label(access.own_scope(g.actor)) if _analyst() else None)
+
+
+def _scope_label(code):
+    """'nasional', 'provinsi 32 (Jawa Barat)' or 'Kabupaten Cianjur (3203)', in the reader's language."""
+    from engine.registry.regions import area_name
+
+    if not code:
+        return _("seluruh Indonesia (nasional)")
+    name = area_name(code)
+    kind = _("provinsi") if len(code) == 2 else _("kabupaten/kota")
+    return f"{name} ({code})" if name else f"{kind} {code}"
+
+
+@bp.post("/alur-kerja/draf")
+@requires(access.DIAGRAMS_EDIT)
+def save_draft():
+    """The modeler's "Simpan draf": keep the edits on the server (nothing validated or published)."""
+    from web.formatting import waktu
+
+    body = request.get_json(silent=True) or {}
+    try:
+        saved = drafts.save(g.actor, body.get("process_id") or "", body.get("dasar") or 0, body.get("files") or {},
+                            now())
+    except (Forbidden, InvalidInput, NotFound) as exc:
+        return _json_error(exc, {Forbidden: 403, InvalidInput: 422, NotFound: 404}[type(exc)])
+    return jsonify({"saved_at": waktu(saved["saved_at"]), "files": sorted(saved["files"])})
+
+
+@bp.post("/alur-kerja/draf/buang")
+@requires(access.DIAGRAMS_EDIT)
+def discard_draft():
+    body = request.get_json(silent=True) or {}
+    drafts.discard(g.actor, body.get("process_id") or "")
+    return jsonify({"ok": True})
+
+
+@bp.post("/alur-kerja/pratinjau-terbit")
+@requires(access.DIAGRAMS_EDIT)
+def publish_preview():
+    """What the confirmation shows before publishing the modeler's edits: the diff old -> new and the
+    open cases per running version in the analyst's scope; findings if the edits do not validate."""
+    body = request.get_json(silent=True) or {}
+    try:
+        preview = drafts.preview_files(g.actor, body.get("process_id") or "", body.get("files") or {})
+    except DiagramError as exc:
+        return _json_error(exc, 422)
+    except (Forbidden, InvalidInput, NotFound) as exc:
+        return _json_error(exc, {Forbidden: 403, InvalidInput: 422, NotFound: 404}[type(exc)])
+    preview["label_cakupan"] = _scope_label(preview["cakupan"])
+    for row in preview["kasus_berjalan"]:
+        row["label_cakupan"] = _scope_label(row["cakupan"])
+    return jsonify(preview)
 
 
 @bp.post("/alur-kerja/validasi")
@@ -68,6 +125,7 @@ def save_and_publish():
         return _json_error(exc, 422)
     except (Forbidden, InvalidInput, Conflict) as exc:
         return _json_error(exc, {Forbidden: 403, InvalidInput: 422, Conflict: 409}[type(exc)])
+    drafts.discard(g.actor, body.get("process_id") or "")  # published: the saved draft is spent
     version = versions.get_version(version_id)
     return jsonify({"id": version.id, "version": version.version, "status": version.status}), 201
 
@@ -97,7 +155,7 @@ def upload():
     uploaded = {f.filename: f.read() for f in request.files.getlist("berkas") if f and f.filename}
     try:
         version_id = editing.upload_over(g.actor, request.form.get("dasar", type=int), uploaded, now())
-    except DiagramError as exc:
+    except (DiagramError, InvalidInput) as exc:
         return render_template("workflows.html", actor=g.actor, versions=editing.overview(g.actor),
                                analyst=_analyst(), refused=exc), 422
     flash(_("Draf versi {n} dibuat dari berkas yang diunggah.", n=versions.get_version(version_id).version), "info")
