@@ -81,9 +81,9 @@ def wait_for(base, process):
         if process.poll() is not None:
             raise SystemExit("the server stopped")
         try:
-            requests.get(f"{base}/masuk", timeout=1)
+            requests.get(f"{base}/masuk", timeout=10)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.5)
     raise SystemExit("the server did not start")
 
