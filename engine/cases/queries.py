@@ -24,7 +24,8 @@ DUE_SOON_HOURS = 24
 
 
 def _area(column, actor):
-    return column.like(f"{actor.wilayah}%") if actor.wilayah else column.isnot(None)
+    # a range, not LIKE: PostgreSQL answers LIKE 'prefix%' from an index only under the C collation
+    return statements.in_area(column, actor.wilayah)
 
 
 def task_scope(actor: Actor) -> ColumnElement[bool]:
@@ -80,7 +81,7 @@ def _inbox_scope(actor, program=None, kategori=None, kanal=None, wilayah=None, t
         if value:
             conditions.append(column == value)
     if wilayah:
-        conditions.append(HumanTask.wilayah.like(f"{wilayah}%"))
+        conditions.append(statements.in_area(HumanTask.wilayah, wilayah))
     if tiket:
         conditions.append(Case.ticket.contains(tiket.strip().upper(), autoescape=True))
     return conditions

@@ -219,6 +219,8 @@ class HumanTask(db.Model):
     __tablename__ = "human_tasks"
     __table_args__ = (
         Index("ix_human_tasks_inbox", "status", "role", "wilayah"),
+        Index("ix_human_tasks_assignee_status", "assignee_id", "status"),  # an officer's claimed open tasks
+        Index("ix_human_tasks_open", "status", "wilayah", "name", "due_at"),  # open tasks per stage, from the index
         Index("ix_human_tasks_case", "case_id", "status"),
         # cover the dashboards' pass over an area's tasks and the referral answer times
         Index("ix_human_tasks_dashboard", "wilayah", "name", "status", "completed_at", "due_at"),

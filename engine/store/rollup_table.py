@@ -5,7 +5,7 @@ generic dimension columns d1..d9 it uses (engine/reports/rollups.py). `kunci` is
 key as one string, so both databases can add to a row with one INSERT … ON CONFLICT.
 """
 
-from sqlalchemy import Column, Index, Integer, String, Table
+from sqlalchemy import Column, Index, Integer, String, Table, func
 
 from engine.store.models import db
 
@@ -30,3 +30,5 @@ ROLLUPS = Table(
     Column("tepat", Integer, nullable=False),  # of those, completed on time
     Index("ix_dashboard_rollups_read", "jenis", "bulan", "wilayah"),
 )
+# a figure by sub-area (each province of the nation, each district of a province) reads one level's rows
+Index("ix_dashboard_rollups_level", ROLLUPS.c.jenis, func.length(ROLLUPS.c.wilayah), ROLLUPS.c.bulan, ROLLUPS.c.wilayah)
