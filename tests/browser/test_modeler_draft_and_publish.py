@@ -150,6 +150,9 @@ def test_publishing_asks_first_showing_the_diff_and_the_open_cases_and_cancel_pu
     assert (published["version"], published["status"]) == (2, "published")
     assert "Versi 2 diterbitkan" in page.locator("#status-modeler").inner_text()
     assert page.evaluate("window.slrtEditor.dirty") is False
+    # the page is now the new version's editor: its heading, its address (a reload opens version 2)
+    assert "versi 2 (terbit)" in page.locator("h1").inner_text()
+    assert page.url.endswith(f"/alur-kerja/{published['id']}/ubah")
     screenshot(page, "modeler-terbit-selesai")
     stored = _api(live_server, tokens["analis.cianjur"], f"/workflows/{published['id']}")
     assert stored["cakupan"] == "3203" and f'name="{NEW_LABEL}"' in stored["sources"]["workflows/keluhan.bpmn"]
@@ -227,6 +230,7 @@ def test_findings_sit_beside_the_canvas_reachable_by_tab_and_enter_selects_the_e
     assert finding_box["y"] + finding_box["height"] <= 800
     shown = page.locator("#temuan").inner_text()
     assert shown.startswith("Galat") and "[error]" not in shown and "7 hari kerja" in shown
+    assert page.locator("#ringkasan-temuan").inner_text() == "Ada 1 galat; perbaiki sebelum menerbitkan."
     assert "Pkh_Terlambat" in shown and "workflows/sop_pkh.bpmn" in shown
     screenshot(page, "modeler-temuan-di-samping-1280")
 
@@ -256,6 +260,7 @@ def test_english_mode_shows_english_findings(live_server, small_page, sqlite_tem
     wait_for(page, "window.slrtEditor.findings !== null", timeout=30000)
     shown = page.locator("#temuan").inner_text()
     assert shown.startswith("Error") and "Galat" not in shown and "[error]" not in shown
+    assert page.locator("#ringkasan-temuan").inner_text() == "1 error; fix it before publishing."
     message = page.evaluate("window.slrtEditor.findings.find(f => f.severity === 'error').message")
     assert "7 hari kerja" in message and "timer" in message.lower(), message
     assert page.get_by_role("button", name="Save draft").is_visible()

@@ -248,8 +248,9 @@
     state.findings = found;
     list.innerHTML = "";
     var errors = found.filter(function (f) { return f.severity === "error"; }).length;
-    summary.textContent = errors ? fill(text.errors, { n: errors })
-      : (found.length ? fill(text.warnings, { n: found.length }) + " " + text.none : text.none);
+    var count = function (n, one, many) { return n === 1 ? one : fill(many, { n: n }); };
+    summary.textContent = errors ? count(errors, text.errorOne, text.errors)
+      : (found.length ? count(found.length, text.warningOne, text.warnings) + " " + text.none : text.none);
     found.forEach(function (f) {
       var item = document.createElement("li");
       item.className = "temuan-" + f.severity;
@@ -439,7 +440,7 @@
   function cancelPublish() {
     if (dialog.open) { dialog.close(); }
     state.publishCanceled = true;
-    status.textContent = text.canceled;
+    status.textContent = text.canceled + (state.dirty ? " " + text.unsaved : "");
     publishButton.focus();
   }
 
@@ -453,6 +454,12 @@
       if (answer.status === 201) {
         state.published = answer.body;
         state.dirty = false;
+        // from now on this is the editor of the new version: drafts start from it, a reload opens it
+        data.version_id = answer.body.id;
+        data.version_label = answer.body.version;
+        document.querySelector("h1").textContent = fill(text.heading, { versi: answer.body.version });
+        document.title = document.querySelector("h1").textContent;
+        window.history.replaceState(null, "", answer.body.editor);
         draftLine.hidden = true;  // the server dropped the draft it published
         status.textContent = fill(text.published, { n: answer.body.version });
         summary.textContent = status.textContent;

@@ -127,7 +127,8 @@ def save_and_publish():
         return _json_error(exc, {Forbidden: 403, InvalidInput: 422, Conflict: 409}[type(exc)])
     drafts.discard(g.actor, body.get("process_id") or "")  # published: the saved draft is spent
     version = versions.get_version(version_id)
-    return jsonify({"id": version.id, "version": version.version, "status": version.status}), 201
+    return jsonify({"id": version.id, "version": version.version, "status": version.status,
+                    "editor": url_for("alur.editor", version_id=version.id)}), 201
 
 
 @bp.post("/alur-kerja/uji-coba")
