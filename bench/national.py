@@ -48,7 +48,9 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import select, text  # noqa: E402
 
-from bench.national_clone import TEMPLATE_AREA, Area, Cloner, Writer, finish, load_templates, make_templates  # noqa: E402
+from bench.national_clone import (  # noqa: E402
+    TEMPLATE_AREA, Area, Cloner, Writer, add_rollups_by_copy, finish, load_templates, make_templates,
+)  # noqa: E402
 from engine.config import load_settings  # noqa: E402
 from engine.store.models import User, db  # noqa: E402
 
@@ -262,6 +264,39 @@ def generate(url, cases, now, months=12, scenarios=None, batch=2000, seed=22, fr
     return {"cases": total, "events": total_events, "timings": timings, "templates": len(templates)}
 
 
+def finish_interrupted(url, log=print):
+    """Complete a load that was stopped between batches (each batch is one transaction, so the cases
+    written are whole): id sequences and ticket counters from the rows, the dashboards' summary rows
+    recounted from every case and task (rollups.computed_from_scratch, written with COPY), ANALYZE."""
+    from engine.reports import rollups
+    from engine.store import statements
+    started = time.perf_counter()
+    app = make_app(url)
+    with app.app_context():
+        for table in ("cases", "events", "outbox"):
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
+        db.session.execute(text(
+            "INSERT INTO ticket_counters (kabupaten, year, last_number) SELECT substr(ticket, 1, 4), "
+            "2000 + substr(ticket, 6, 2)::int, max(substr(ticket, 9)::int) FROM cases GROUP BY 1, 2 "
+            "ON CONFLICT (kabupaten, year) DO UPDATE SET last_number = "
+            "greatest(ticket_counters.last_number, EXCLUDED.last_number)"))
+        db.session.commit()
+        facts = rollups.computed_from_scratch(db.session.connection(), rollups.current_offset())
+        db.session.rollback()
+        log(f"  {len(facts)} summary-row keys counted in {time.perf_counter() - started:.0f} s")
+        db.session.execute(statements.ROLLUPS.delete().where(statements.ROLLUPS.c.jenis != statements.ROLLUP_ZONE))
+        db.session.commit()
+        add_rollups_by_copy(facts, expand=False)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+        total = db.session.scalar(text("SELECT count(*) FROM cases"))
+        events = db.session.scalar(text("SELECT count(*) FROM events"))
+        db.session.remove()
+        db.engine.dispose()
+    log(f"finished the interrupted load: {total} cases, {events} events, in {time.perf_counter() - started:.0f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_URL)
@@ -270,7 +305,12 @@ def main():
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--fresh", action="store_true", help="drop the PostgreSQL database first")
     parser.add_argument("--now", default=None, help="ISO instant the data ends at (default: now)")
+    parser.add_argument("--finish-interrupted", action="store_true",
+                        help="only complete a load stopped between batches (sequences, counters, summary rows)")
     args = parser.parse_args()
+    if args.finish_interrupted:
+        finish_interrupted(args.database, log=lambda line: print(line, flush=True))
+        return
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(timezone.utc).replace(second=0, microsecond=0)
     summary = generate(args.database, args.cases, now, months=args.months, batch=args.batch, fresh=args.fresh,
                        log=lambda line: print(line, flush=True))

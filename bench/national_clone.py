@@ -321,12 +321,12 @@ class Writer:
             self.raw.close()
 
 
-def _add_rollups_by_copy(delta):
+def add_rollups_by_copy(delta, expand=True):
     """rollups.apply for millions of rows: the same rows (each village fact again for every area
     above it, rollups' own expansion and row layout), COPYed into a scratch table and added in one
-    INSERT ... ON CONFLICT."""
+    INSERT ... ON CONFLICT. `expand` False: the facts are of every level already (computed_from_scratch)."""
     from engine.reports import rollups
-    expanded = rollups._difference((), rollups._at_every_level(list(delta.items())))
+    expanded = rollups._difference((), rollups._at_every_level(list(delta.items()))) if expand else delta
     columns = [c.name for c in db.metadata.tables["dashboard_rollups"].c]
     raw = db.engine.raw_connection()
     try:
@@ -370,7 +370,7 @@ def finish(cloner, templates):
             before = delta.get(key, (0, 0))
             delta[key] = (before[0] + n * count, before[1] + on_time * count)
     if db.engine.dialect.name == "postgresql":
-        _add_rollups_by_copy(delta)
+        add_rollups_by_copy(delta)
     else:
         rollups.apply(delta)
     db.session.commit()
