@@ -169,6 +169,46 @@ def copy_until(total):
         db.session.commit()
 
 
+class ServerCpu:
+    """CPU seconds the PostgreSQL backends of our connections (application_name TAG) use, on this machine:
+    pg_stat_activity polled a few times a second, each backend's /proc counters kept until it ends."""
+
+    TAG = "slrt_audit_bench"
+
+    def __init__(self, url):
+        import threading
+
+        import psycopg
+
+        self.conn = psycopg.connect(url.split("?", 1)[0], autocommit=True)
+        self.seen, self.first, self.stopping = {}, None, threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self):
+        tick = os.sysconf("SC_CLK_TCK")
+        while True:
+            pids = [pid for (pid,) in self.conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (self.TAG,))]
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+            if self.first is None:
+                self.first = dict(self.seen)
+            if self.stopping.is_set():
+                return
+            self.stopping.wait(0.2)
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+        self.conn.close()
+        return sum(cpu - (self.first or {}).get(pid, 0.0) for pid, cpu in self.seen.items())
+
+
 def existing(url, rounds, processes):
     """Time `slrt audit --all` on a database as it is (read only; e.g. bench/national.py's), held against a
     checkpoint written into a temporary store just before."""
@@ -179,7 +219,8 @@ def existing(url, rounds, processes):
     from engine.store.models import Case, Event, db
     from web import create_app
 
-    app = create_app(settings=load_settings(overrides={"database_url": url}))
+    tagged = url + ("&" if "?" in url else "?") + f"application_name={ServerCpu.TAG}"
+    app = create_app(settings=load_settings(overrides={"database_url": tagged}))
     with tempfile.TemporaryDirectory() as tmp, app.app_context():
         store = checkpoint.Store(Path(tmp) / "jangkar", Path(tmp) / "jangkar.key", url)
         started = time.perf_counter()
@@ -190,13 +231,16 @@ def existing(url, rounds, processes):
         for _round in range(rounds):
             for count in processes:
                 anchor = checkpoint.read(store)
+                server = ServerCpu(url) if url.startswith("postgresql") else None
                 wall, cpu = time.perf_counter(), _cpu()
                 summary = scan.scan_all(anchor=anchor, processes=count)
                 took, cpu_s = time.perf_counter() - wall, _cpu() - cpu
+                server_s = server.stop() if server else 0.0
                 print(f"  slrt audit --all, {count} process(es): {summary['cases']:,} cases in {took:.1f} s = "
                       f"{summary['cases'] / took:,.0f} cases/s; {cpu_s:.1f} s CPU (this process and its workers) = "
-                      f"{summary['cases'] / cpu_s:,.0f} cases per CPU second; {summary['ok']:,} intact, "
-                      f"{len(summary['failed'])} with problems; load average {os.getloadavg()[0]:.1f}", flush=True)
+                      f"{summary['cases'] / cpu_s:,.0f} cases per CPU second; PostgreSQL backends {server_s:.1f} s CPU; "
+                      f"{summary['ok']:,} intact, {len(summary['failed'])} with problems; load average "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
         cases = db.session.scalar(select(func.count()).select_from(Case))
         events = db.session.scalar(select(func.count()).select_from(Event))
         print(f"  the database now: {cases:,} cases, {events:,} events")
@@ -212,7 +256,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=2, help="timed runs of slrt audit --all")
     parser.add_argument("--ulang", action="store_true", help="also time the full replay of every case (--ulang)")
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL (database slrt_bench_audit)")
+    parser.add_argument("--database", help="only time slrt audit --all on this existing database (read only)")
+    parser.add_argument("--processes", default="1,2", help="with --database: process counts to time")
     args = parser.parse_args()
+    if args.database:
+        existing(args.database, args.rounds, [int(n) for n in args.processes.split(",")])
+        return
 
     from flask_migrate import upgrade
     from sqlalchemy import func, select
