@@ -88,20 +88,37 @@ def publish_preview(actor: Actor, version_id: int) -> dict[str, Any]:
 
 def preview_files(actor: Actor, process_id: str, files: dict[str, str]) -> dict[str, Any]:
     """What publishing the modeler's unsaved files in the analyst's own scope would do, before anything is
-    stored: the diff (old -> new) from the version new cases of that scope start on now, and the open cases
-    of the scope's area on each version of the process (they carry on on their version). DiagramError with
-    the findings if the files do not validate."""
-    from sqlalchemy import func
-
-    from engine.bpmn.diff import diff as diff_files
-    from engine.domain.statuses import CaseStatus
+    stored (see _preview); DiagramError with the findings if the files do not validate."""
     from engine.processes.editing import refuse_if_invalid, scope_for
-    from engine.registry.regions import area_name
-    from engine.store.models import Case, DiagramVersion
 
     scope = scope_for(actor, None)
     check_names(files)
     refuse_if_invalid(files, process_id)
+    return _preview(process_id, scope, files)
+
+
+def preview_version(actor: Actor, version_id: int) -> dict[str, Any]:
+    """The same for a stored draft (an upload), in its own scope; Forbidden outside the analyst's area."""
+    from engine.processes.editing import require_scope
+
+    require_analyst(actor)
+    version = versions.get_version(version_id)
+    require_scope(actor, version.cakupan)
+    preview = _preview(version.process_id, version.cakupan, dict(version.sources))
+    preview.update(ke=version.id, ke_versi=version.version, status=version.status)
+    return preview
+
+
+def _preview(process_id: str, scope: str, files: dict[str, str]) -> dict[str, Any]:
+    """The diff (old -> new) from the version new cases of the scope start on now, and the open cases of
+    the scope's area on each version of the process (they carry on on their version)."""
+    from sqlalchemy import func
+
+    from engine.bpmn.diff import diff as diff_files
+    from engine.domain.statuses import CaseStatus
+    from engine.registry.regions import area_name
+    from engine.store.models import Case, DiagramVersion
+
     current = versions.get_version(versions.latest_version_id(process_id, scope))
     rows = db.session.execute(
         select(DiagramVersion.id, DiagramVersion.version, DiagramVersion.status, DiagramVersion.cakupan,

@@ -266,3 +266,21 @@ def test_english_mode_shows_english_findings(live_server, small_page, sqlite_tem
     assert page.get_by_role("button", name="Save draft").is_visible()
     assert page.get_by_role("button", name="Publish", exact=True).is_visible()
     screenshot(page, "modeler-temuan-english")
+
+
+def test_an_uploaded_draft_is_published_from_its_confirmation_page(live_server, page, sqlite_template, http_api):
+    _template, tokens = sqlite_template
+    for _ in range(5):
+        intake(http_api)
+    relabel = ("workflows/keluhan.bpmn", f'name="{OLD_LABEL}"', f'name="{NEW_LABEL}"')
+    draft = _api(live_server, tokens["analis.cianjur"], "/workflows", {"process_id": "keluhan", "files": files([relabel])})
+    sign_in(page, live_server, "analis.cianjur")
+    page.goto(f"{live_server}/alur-kerja")
+    page.get_by_role("link", name="Terbitkan…").click()
+    assert page.locator("h1").inner_text() == "Terbitkan versi 2?"
+    assert page.locator("#terbit-kasus tbody tr").first.inner_text().split("\t") == [
+        "versi 1", "seluruh Indonesia (nasional)", "5"]
+    screenshot(page, "alur-kerja-konfirmasi-terbit-unggahan")
+    page.get_by_role("button", name="Ya, terbitkan").click()
+    assert "Versi 2 diterbitkan" in page.locator("main").inner_text()
+    assert _api(live_server, tokens["analis.cianjur"], f"/workflows/{draft['id']}")["status"] == "published"

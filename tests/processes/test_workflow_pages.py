@@ -209,3 +209,28 @@ def test_the_modeler_dry_run_compares_with_the_version_the_analysts_district_sta
     national = nasional.post("/alur-kerja/uji-coba", json={"process_id": "keluhan", "files": files()},
                              headers=csrf).get_json()
     assert (national["dari_versi"], national["dari_cakupan"], national["berubah"]) == (1, "", [])
+
+
+def test_an_uploaded_draft_is_published_only_after_a_confirmation_page_with_the_diff_and_open_cases(app, api):
+    from tests.journeys import intake
+
+    for _ in range(5):
+        intake(api)  # five open Cianjur cases on the national version 1
+    client = _client(app, "analis.cianjur")
+    edited = files([RELABEL])["workflows/keluhan.bpmn"].encode()
+    client.post("/alur-kerja/unggah", data={"csrf_token": _csrf(client, "/alur-kerja"), "dasar": "1",
+                                            "berkas": (io.BytesIO(edited), "keluhan.bpmn")},
+                content_type="multipart/form-data")
+    listing = client.get("/alur-kerja").get_data(as_text=True)
+    confirm = f"/alur-kerja/{_draft_id()}/terbitkan"
+    assert f'href="{confirm}">Terbitkan…</a>' in listing  # a link to the confirmation, no direct button
+    page = client.get(confirm).get_data(as_text=True)
+    assert "Terbitkan versi 2?" in page and "Berlaku untuk: Kabupaten Cianjur (3203)" in page
+    assert "Perubahan dari versi 1 yang berlaku sekarang (lama → baru)" in page
+    assert "nama:\n      <del>Telaah dan analisis keluhan</del> → <ins>Telaah keluhan</ins>" in page
+    assert "<td>versi 1</td><td>seluruh Indonesia (nasional)</td><td>5</td>" in page
+    assert sql("SELECT status FROM diagram_versions WHERE version = 2")[0][0] == "draft"  # nothing yet
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(confirm, data={"csrf_token": token}).status_code == 302
+    assert sql("SELECT status FROM diagram_versions WHERE version = 2")[0][0] == "published"
+    assert _client(app, "analis.kendari").get(confirm).status_code == 403  # another district's version

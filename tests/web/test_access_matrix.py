@@ -125,6 +125,7 @@ EXPECTED = {
     ("/alur-kerja/draf/buang", "POST"): ({ANA}, BOTH),
     ("/alur-kerja/unggah", "POST"): ({ANA}, BOTH),
     ("/alur-kerja/<int:version_id>/<action>", "POST"): ({ANA}, set()),
+    ("/alur-kerja/<int:version_id>/terbitkan", "GET"): ({ANA}, set()),  # versions of the analyst's area only
     ("/api/v1/workflows/<id:version_id>", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/<id:version_id>/files/<path:filename>", "GET"): (DIAGRAM_READERS, BOTH),
     ("/api/v1/workflows/<id:version_id>/diff", "GET"): (DIAGRAM_READERS, BOTH),
@@ -237,7 +238,7 @@ def _request(rule, method, role, target):
     # at the area's retired version and rolling back or migrating at its draft, all refused with 409 to the
     # area's analyst, so nothing an allowed caller does here changes a version.
     version = (str(target["draft"]) if rule.endswith(("/rollback", "/migrate"))
-               else str(target["retired"]) if rule.endswith(("/publish", "/retire", "/<action>")) else "1")
+               else str(target["retired"]) if rule.endswith(("/publish", "/retire", "/<action>", "/terbitkan")) else "1")
     filename = ("slrt.css" if rule.startswith("/static") else "bpmn-navigated-viewer.production.min.js"
                 if rule.startswith("/aset") else "workflows/keluhan.bpmn")
     path = (rule.replace("<path:filename>", filename).replace("<action>", "terbitkan")

@@ -163,6 +163,18 @@ def upload():
     return redirect(url_for("alur.index"))
 
 
+@bp.get("/alur-kerja/<int:version_id>/terbitkan")
+@requires(access.DIAGRAMS_EDIT)
+def confirm_publish(version_id):
+    """Before an uploaded draft is published: the diff old -> new and the open cases it concerns, and the
+    button that publishes it."""
+    preview = drafts.preview_version(g.actor, version_id)
+    preview["label_cakupan"] = _scope_label(preview["cakupan"])
+    for row in preview["kasus_berjalan"]:
+        row["label_cakupan"] = _scope_label(row["cakupan"])
+    return render_template("workflow_publish.html", actor=g.actor, preview=preview)
+
+
 @bp.post("/alur-kerja/<int:version_id>/<action>")
 @requires(access.DIAGRAMS_EDIT)
 def act(version_id, action):
