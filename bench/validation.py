@@ -6,7 +6,9 @@ Reports: how validation grows with the size of a decision table (100 / 1,000 / 1
 rules, in one and in two columns), with the elements of a process (100 / 1,000 / 4,000 script tasks)
 and with the length of one cell (up to the 4,000-character cap,
 and a 60,000-character cell that the cap refuses) — each should cost about the same per rule and
-per character whatever the size (linear); then validating the shipped diagram set (7 BPMN + 9 DMN files: XML checks, sandbox on every
+per character whatever the size (linear); a doubling check over every validation path (decision
+tables, cells, script chains, event-based gateways, processes calling one another: n, 2n, 4n, each
+doubling may cost at most 2.2x, else the path is flagged SUPER-LINEAR and --growth-only exits 1); then validating the shipped diagram set (7 BPMN + 9 DMN files: XML checks, sandbox on every
 expression, DMN coverage/overlap, SpiffWorkflow spec build); validating every corpus file in
 ../shared/corpus one by one; and a dry run of the scenario suite (every scenario played in memory
 on the published version and on a draft) against a fresh SQLite demo database.
@@ -83,6 +85,70 @@ def placeholder(repeat):
         print(f"{length:>9}  {pattern * 1000:>24.1f}  {linear * 1000:>11.2f}")
 
 
+LINEAR_ENOUGH = 2.2  # time may grow at most this much when the input doubles
+
+
+def doubling(repeat):
+    """Every validation path at n, 2n and 4n: the ratio of each doubling, in CPU seconds of this
+    process (best of `repeat`, so other work on a shared machine counts least). Measured twice: as
+    the server runs, and with Python's cyclic garbage collector paused, which shows the algorithm's
+    own growth (a full collection walks every live object, so it adds a little that grows with the
+    heap). A path whose algorithm costs more than LINEAR_ENOUGH per doubling is flagged."""
+    import gc
+
+    from engine.bpmn.lint import lint_files
+    from engine.bpmn.sandbox import _compile_checked
+    from tests.processes.hostile import call_chain, decision_table, event_gateways, process_chain
+
+    def best(files, process_id, collector):
+        times = []
+        for _ in range(repeat):
+            _compile_checked.cache_clear()
+            gc.collect()
+            if not collector:
+                gc.disable()
+            try:
+                started = time.process_time()
+                lint_files(files, process_id)
+                times.append(time.process_time() - started)
+            finally:
+                gc.enable()
+        return min(times)
+
+    paths = [
+        ("DMN literal rules, 1 column", (2_500, 5_000, 10_000), lambda n: {"rules/besar.dmn": decision_table(n)}, None),
+        ("DMN literal rules, 2 columns", (2_500, 5_000, 10_000),
+         lambda n: {"rules/besar.dmn": decision_table(n, second_column=10)}, None),
+        ("DMN cell of '?' (chars)", (1_000, 2_000, 4_000),
+         lambda n: {"rules/besar.dmn": decision_table(500, cell="?" * n)}, None),
+        ("DMN cell '? in (...)' (chars)", (1_000, 2_000, 4_000), lambda n: {"rules/besar.dmn": decision_table(
+            500, cell="? in (" + ", ".join(['"a"'] * ((n - 6) // 5)) + ")")}, None),
+        ("BPMN script tasks in a chain", (1_000, 2_000, 4_000), lambda n: {"rantai.bpmn": process_chain(n)}, "rantai"),
+        ("BPMN event-based gateways", (200, 400, 800), lambda n: {"gerbang.bpmn": event_gateways(n)}, "gerbang"),
+        ("BPMN processes calling the next", (100, 200, 400), call_chain, "p0"),
+    ]
+    print(f"doubling check: CPU ms, best of {repeat}; x = cost of a doubling; verdict on the collector-paused "
+          f"growth (<= {LINEAR_ENOUGH}x is linear)")
+    print(f"{'path':<32} {'n':>6} {'ms':>7} {'2n':>6} {'ms':>7} {'x':>5} {'4n':>6} {'ms':>7} {'x':>5}  "
+          f"{'x, gc paused':>13}  verdict")
+    flagged = []
+    for name, sizes, make, process_id in paths:
+        inputs = [make(n) for n in sizes]
+        running = [best(files, process_id, True) for files in inputs]
+        paused = [best(files, process_id, False) for files in inputs]
+        ratios = [b / a for a, b in zip(running, running[1:])]
+        algorithm = [b / a for a, b in zip(paused, paused[1:])]
+        verdict = "linear" if max(algorithm) <= LINEAR_ENOUGH else "SUPER-LINEAR"
+        if verdict != "linear":
+            flagged.append(name)
+        print(f"{name:<32} {sizes[0]:>6} {running[0] * 1000:>7.1f} {sizes[1]:>6} {running[1] * 1000:>7.1f} "
+              f"{ratios[0]:>5.2f} {sizes[2]:>6} {running[2] * 1000:>7.1f} {ratios[1]:>5.2f}  "
+              f"{algorithm[0]:>6.2f} {algorithm[1]:>6.2f}  {verdict}")
+    print("doubling check: " + ("every validation path grows linearly" if not flagged
+                                else "SUPER-LINEAR: " + ", ".join(flagged)))
+    return flagged
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -91,8 +157,9 @@ def main():
 
     growth(args.repeat)
     placeholder(args.repeat)
+    flagged = doubling(args.repeat)
     if args.growth_only:
-        return
+        sys.exit(1 if flagged else 0)
 
     from engine.bpmn.lint import lint_files
     from engine.config import load_settings

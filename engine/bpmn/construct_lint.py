@@ -77,6 +77,7 @@ def _owner(node):
 def lint_constructs(root: Any, say: Say, supported_spiff: frozenset[str] = frozenset()) -> list[Any]:
     """Findings for the constructs of one BPMN file that the engine does not run to completion."""
     found, seen = [], set()
+    index: dict[str, Any] = {}  # built once, on the first event-based gateway (lookups stay linear)
 
     def refuse(node, message):
         key = (node.get("id"), node.sourceline, message)
@@ -98,7 +99,7 @@ def lint_constructs(root: Any, say: Say, supported_spiff: frozenset[str] = froze
             elif local == "standardLoopCharacteristics":
                 _standard_loop(node, refuse)
             elif local == "eventBasedGateway":
-                _event_gateway(root, node, refuse)
+                _event_gateway(_flow_index(root, index), node, refuse)
             elif local in ("subProcess", "transaction"):
                 starts = [c for c in node if _local(c) == "startEvent"]
                 if len(starts) != 1:
@@ -150,10 +151,26 @@ def _standard_loop(node, refuse):
                         "tanpa akhir", maks=MAX_LOOPS))
 
 
-def _event_gateway(root, gateway, refuse):
-    targets = {f.get("targetRef") for f in root.iter(f"{{{BPMN_NS}}}sequenceFlow") if f.get("sourceRef") == gateway.get("id")}
-    for target in root.iter():
-        if _ns(target) != BPMN_NS or _local(target) == "sequenceFlow" or target.get("id") not in targets:
+def _flow_index(root: Any, index: dict[str, Any]) -> dict[str, Any]:
+    """{"targets": {source id: [target ids]}, "nodes": {id: BPMN element}} of one file, made once."""
+    if not index:
+        targets: dict[str, list[str]] = {}
+        nodes: dict[str, Any] = {}
+        for node in root.iter():
+            if _ns(node) != BPMN_NS or not node.get("id"):
+                continue
+            if _local(node) == "sequenceFlow":
+                targets.setdefault(node.get("sourceRef"), []).append(node.get("targetRef"))
+            else:
+                nodes.setdefault(node.get("id"), node)
+        index.update(targets=targets, nodes=nodes)
+    return index
+
+
+def _event_gateway(index, gateway, refuse):
+    for target_id in dict.fromkeys(index["targets"].get(gateway.get("id"), [])):
+        target = index["nodes"].get(target_id)
+        if target is None:
             continue
         kinds = {_local(c) for c in target}
         if _local(target) != "intermediateCatchEvent" or not kinds & {"messageEventDefinition", "timerEventDefinition"}:
@@ -189,60 +206,111 @@ def lint_set(roots: Mapping[str, Any], say_in: Callable[[str], Say]) -> list[Any
     return _call_cycles(roots, say_in) + _duplicate_decisions(roots, say_in)
 
 
-def _call_cycles(roots, say_in):
-    processes = {}  # id -> (file, element)
+def _call_cycles(roots: Mapping[str, Any], say_in: Callable[[str], Say]) -> list[Any]:
+    """A finding for each group of processes that call each other round (in time linear in the
+    processes and calls: strongly connected components, then one route found inside each)."""
+    processes: dict[str, tuple[str, Any]] = {}  # id -> (file, element)
     for name, root in roots.items():
         if file_kind(root) == "bpmn":
             for node in root.iter(f"{{{BPMN_NS}}}process"):
                 processes.setdefault(node.get("id"), (name, node))
-    calls = {}  # process id -> [(call element, called process id)]
+    calls: dict[str, list[tuple[Any, str]]] = {}  # process id -> [(call element, called process id)]
+    by_variable = []  # (process id, call element) of calls that name the process by a case variable
     for process_id, (_name, process) in processes.items():
         edges = calls.setdefault(process_id, [])
         for call in process.iter(f"{{{BPMN_NS}}}callActivity"):
             target = call.get("calledElement") or ""
-            if called_variable(target):  # may name any other process of the set
-                edges.extend((call, other) for other in processes if other != process_id)
+            if called_variable(target):
+                by_variable.append((process_id, call))
             elif target in processes:
                 edges.append((call, target))
-    found, reported = [], set()
-    for start in processes:
-        path = _cycle_from(start, calls)
-        if path is None:
-            continue
-        cycle = frozenset(p for p, _call in path)
-        if cycle in reported:
-            continue
-        reported.add(cycle)
-        process_id, call = path[-1]
-        file = processes[process_id][0]
-        route = " → ".join([p for p, _call in path] + [path[0][0]])
-        found.append(say_in(file)(call, "error", N_(
-            "pemanggilan berputar: {jalur}; proses tidak boleh memanggil dirinya sendiri, langsung atau lewat "
-            "proses lain (kasus akan berputar tanpa akhir)", jalur=route)))
+    found = []
+    callers = list(dict.fromkeys(p for p, _call in by_variable))
+    if len(callers) >= 2:  # each may name the other: a cycle whatever the data says
+        first, second = callers[0], callers[1]
+        call = next(c for p, c in by_variable if p == second)
+        found.append(_cycle_finding(processes, say_in, [(first, None), (second, call)]))
+    elif callers:  # one process naming any other by a variable: an edge to each of them
+        caller = callers[0]
+        call = next(c for p, c in by_variable if p == caller)
+        calls[caller] = calls[caller] + [(call, other) for other in processes if other != caller]
+    for component in _components(processes, calls):
+        route = _route_within(component, calls)
+        if route is not None:
+            found.append(_cycle_finding(processes, say_in, route))
     return found
 
 
-def _cycle_from(start, calls):
-    """[(process, call element)] of a call path from `start` back to `start`, else None (iterative DFS)."""
-    stack = [(start, iter(calls.get(start, ())))]
-    path: list[tuple[str, Any]] = []
-    visited = {start}
-    while stack:
-        process_id, edges = stack[-1]
-        edge = next(edges, None)
-        if edge is None:
-            stack.pop()
-            if path:
-                path.pop()
+def _cycle_finding(processes, say_in, path):
+    """The finding for a call route [(process, call element that leads on)], reported at its last call."""
+    process_id, call = path[-1]
+    route = " → ".join([p for p, _call in path] + [path[0][0]])
+    return say_in(processes[process_id][0])(call, "error", N_(
+        "pemanggilan berputar: {jalur}; proses tidak boleh memanggil dirinya sendiri, langsung atau lewat "
+        "proses lain (kasus akan berputar tanpa akhir)", jalur=route))
+
+
+def _components(processes: dict[str, Any], calls: dict[str, list[tuple[Any, str]]]) -> list[list[str]]:
+    """Strongly connected groups of processes (Tarjan's algorithm, iterative), members in file order."""
+    order = {p: i for i, p in enumerate(processes)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups = []
+    for root in processes:
+        if root in index:
             continue
-        call, target = edge
-        if target == start:
-            return [*path, (process_id, call)]
-        if target in visited:
-            continue
-        visited.add(target)
-        path.append((process_id, call))
-        stack.append((target, iter(calls.get(target, ()))))
+        work = [(root, iter(calls.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, edges = work[-1]
+            edge = next(edges, None)
+            if edge is not None:
+                target = edge[1]
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(calls.get(target, ()))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(sorted(group, key=order.__getitem__))
+    return sorted(groups, key=lambda g: order[g[0]])
+
+
+def _route_within(component: list[str], calls: dict[str, list[tuple[Any, str]]]) -> list[tuple[str, Any]] | None:
+    """[(process, call)] of one call route from the group's first process back to it, else None."""
+    start, members = component[0], set(component)
+    came_from: dict[str, tuple[str, Any]] = {}
+    queue, seen = [start], {start}
+    for process_id in queue:  # breadth first: the shortest route
+        for call, target in calls.get(process_id, ()):
+            if target == start:
+                path = [(process_id, call)]
+                while path[0][0] != start:
+                    previous, previous_call = came_from[path[0][0]]
+                    path.insert(0, (previous, previous_call))
+                return path
+            if target in members and target not in seen:
+                seen.add(target)
+                came_from[target] = (process_id, call)
+                queue.append(target)
     return None
 
 

@@ -167,13 +167,12 @@ def _completeness(table, policy, columns, booleans, cells, finding):
                                                   jumlah=total))]
     columns_masks = [_value_masks(index, domain, predicates) for index, domain in enumerate(domains)]
     overlaps, gaps, gap_count = {}, [], 0
-    every_rule = (1 << len(predicates)) - 1
     for combination in itertools.product(*columns_masks):
-        matched = every_rule
-        for _value, mask in combination:
-            matched &= mask
+        matched = combination[0][1]
+        for _value, mask in combination[1:]:
             if not matched:
                 break
+            matched &= mask
         if not matched:
             gap_count += 1
             if len(gaps) < 3:
@@ -219,11 +218,16 @@ def _value_masks(index, domain, predicates):
             for value in values:
                 target[value] = target.get(value, 0) | bit
     masks = []
-    for value in domain:
+    for value in domain:  # (no big-number work for what a column does not use)
         if value is OTHER:
             masks.append((value, any_mask | notin_mask))
-        else:
-            masks.append((value, any_mask | named_in.get(value, 0) | (notin_mask & ~named_notin.get(value, 0))))
+            continue
+        mask = named_in.get(value, 0)
+        if any_mask:
+            mask |= any_mask
+        if notin_mask:
+            mask |= notin_mask & ~named_notin.get(value, 0)
+        masks.append((value, mask))
     return masks
 
 

@@ -7,6 +7,7 @@ decision and called process exists, every user task sits in a lane named after a
 """
 
 import hashlib
+import re
 from collections.abc import Iterable
 from typing import Any
 from dataclasses import dataclass, field
@@ -71,6 +72,31 @@ class StrictDMNEngine(DMNEngine):
         return script_engine.evaluate(task, expression)
 
 
+_BY_ID = re.compile(r'^\.//bpmn:(\w+)\[@id="([^"]*)"\]$')
+
+
+class IndexedLookups:
+    """Answers SpiffWorkflow's whole-document lookups by id (`.//bpmn:message[@id="..."]`, made once per
+    event) from an index built once per document and parse, so parsing stays linear in a file's events."""
+
+    def doc_xpath(self, xpath: str) -> Any:
+        found = _BY_ID.match(xpath)
+        if found is None:
+            return super().doc_xpath(xpath)  # type: ignore[misc]
+        owner: Any = getattr(self, "process_parser", None) or self
+        indexes = owner.parser.__dict__.setdefault("slrt_id_indexes", {})  # one parse's documents
+        root = getattr(self, "node").getroottree().getroot()
+        kept = indexes.get(id(root))
+        if kept is None or kept[0] is not root:
+            index: dict[tuple[str, str], list[Any]] = {}
+            for element in root.iter():
+                if isinstance(element.tag, str) and element.get("id") is not None and \
+                        etree.QName(element).namespace == BPMN_NS:
+                    index.setdefault((etree.QName(element).localname, element.get("id")), []).append(element)
+            kept = indexes[id(root)] = (root, index)
+        return list(kept[1].get((found.group(1), found.group(2)), []))
+
+
 class ErrorStartEventParser(CamundaStartEventParser):
     """A start event that may also catch an error: the start of an error event subprocess.
 
@@ -88,14 +114,20 @@ class ErrorStartEventParser(CamundaStartEventParser):
         return task
 
 
+def _indexed(classes: dict[str, Any]) -> dict[str, Any]:
+    """The parser classes, each answering lookups by id from the document's index."""
+    return {tag: (type(f"Indexed{parser.__name__}", (IndexedLookups, parser), {}), spec)
+            for tag, (parser, spec) in classes.items()}
+
+
 class SlrtParser(CamundaParser):
     """Camunda-dialect parser whose decision tables are strict, whose call activities may name
     the called process by a case variable (engine/bpmn/variable_call.py) and whose error event
     subprocesses wait for their error."""
 
-    OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
-                               full_tag("callActivity"): (VariableCallActivityParser, CallActivity),
-                               full_tag("startEvent"): (ErrorStartEventParser, StartEvent)}
+    OVERRIDE_PARSER_CLASSES = _indexed({**CamundaParser.OVERRIDE_PARSER_CLASSES,
+                                        full_tag("callActivity"): (VariableCallActivityParser, CallActivity),
+                                        full_tag("startEvent"): (ErrorStartEventParser, StartEvent)})
 
     def get_engine(self, decision_ref: str, node: Any) -> StrictDMNEngine:
         engine = super().get_engine(decision_ref, node)
@@ -222,9 +254,10 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
     except KeyError as exc:
         raise DiagramError(N_("proses '{proses}' tidak ditemukan", proses=process_id), element_id=process_id) from exc
     user_tasks = {}
+    properties = _event_properties(roots)
     for process_spec in [spec, *subprocess_specs.values()]:
         _normalise(process_spec)
-        _read_event_properties(process_spec, roots)
+        _read_event_properties(process_spec, properties)
         _check_expressions(process_spec, roots, frozenset(functions))
         for name, info in _user_tasks(process_spec, roots).items():
             if name in user_tasks:
@@ -256,17 +289,31 @@ def _normalise(process_spec):
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 
 
-def _read_event_properties(process_spec, roots):
+def _event_properties(roots):
+    """{element id: {name: value}} of every element's `camunda:property` entries, in one pass over the
+    files (the first file defining an id wins)."""
+    found: dict[str, dict[str, Any]] = {}
+    for root in roots.values():
+        for hit in root.iterfind(".//bpmn:extensionElements/camunda:properties/camunda:property",
+                                 namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}):
+            element = hit.getparent().getparent().getparent()
+            element_id = element.get("id")
+            if element_id is None:
+                continue
+            if element_id not in found:
+                found[element_id] = {"_root": root}
+            if found[element_id]["_root"] is root:
+                found[element_id][hit.get("name")] = hit.get("value")
+    return {k: {n: v for n, v in props.items() if n != "_root"} for k, props in found.items()}
+
+
+def _read_event_properties(process_spec, properties):
     """Give events their `camunda:property` entries (Spiff's Camunda parser reads them only for tasks)."""
     for task_spec in process_spec.task_specs.values():
         if getattr(task_spec, "extensions", None) or _event_definitions(task_spec) == []:
             continue
-        for root in roots.values():
-            hits = root.xpath("//*[@id=$id]/bpmn:extensionElements/camunda:properties/camunda:property",
-                              id=task_spec.bpmn_id, namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS})
-            if hits:
-                task_spec.extensions = {hit.get("name"): hit.get("value") for hit in hits}
-                break
+        if properties.get(task_spec.bpmn_id):
+            task_spec.extensions = dict(properties[task_spec.bpmn_id])
 
 
 def _event_definitions(task_spec):

@@ -66,3 +66,43 @@ def process_chain(elements: int) -> str:
             'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Def_Rantai" targetNamespace="x">'
             f'<bpmn:process id="rantai" isExecutable="true">{lane}{"".join(nodes)}{"".join(flows)}</bpmn:process>'
             '</bpmn:definitions>')
+
+
+_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+         'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Def_{0}" targetNamespace="x">')
+
+
+def _process(pid: str, nodes: list[str], flows: list[tuple[str, str]], extra: str = "") -> str:
+    refs = [n.split('id="', 1)[1].split('"', 1)[0] for n in nodes]
+    lane = (f'<bpmn:laneSet id="Lanes_{pid}"><bpmn:lane id="Lane_{pid}" name="Front Office">'
+            + "".join(f"<bpmn:flowNodeRef>{r}</bpmn:flowNodeRef>" for r in refs) + "</bpmn:lane></bpmn:laneSet>")
+    edges = "".join(f'<bpmn:sequenceFlow id="F_{pid}_{i}" sourceRef="{a}" targetRef="{b}"/>' for i, (a, b) in enumerate(flows))
+    return (_HEAD.format(pid) + extra + f'<bpmn:process id="{pid}" isExecutable="true">{lane}{"".join(nodes)}{edges}'
+            '</bpmn:process></bpmn:definitions>')
+
+
+def event_gateways(count: int) -> str:
+    """A process of `count` event-based gateways side by side, each waiting for a message or a day."""
+    nodes, flows = ['<bpmn:startEvent id="S"/>', '<bpmn:parallelGateway id="Split"/>',
+                    '<bpmn:parallelGateway id="Join"/>', '<bpmn:endEvent id="E"/>'], [("S", "Split"), ("Join", "E")]
+    for i in range(count):
+        nodes += [f'<bpmn:eventBasedGateway id="G{i}"/>',
+                  f'<bpmn:intermediateCatchEvent id="M{i}"><bpmn:messageEventDefinition id="Md{i}" messageRef="Msg"/>'
+                  '</bpmn:intermediateCatchEvent>',
+                  f'<bpmn:intermediateCatchEvent id="T{i}"><bpmn:timerEventDefinition id="Td{i}"><bpmn:timeDuration>'
+                  'P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
+                  f'<bpmn:exclusiveGateway id="X{i}"/>']
+        flows += [("Split", f"G{i}"), (f"G{i}", f"M{i}"), (f"G{i}", f"T{i}"), (f"M{i}", f"X{i}"), (f"T{i}", f"X{i}"),
+                  (f"X{i}", "Join")]
+    return _process("gerbang", nodes, flows, '<bpmn:message id="Msg" name="jawaban"/>')
+
+
+def call_chain(count: int) -> dict[str, str]:
+    """`count` processes in their own files, each calling the next (the last one runs a script)."""
+    files = {}
+    for i in range(count):
+        step = (f'<bpmn:callActivity id="C{i}" calledElement="p{i + 1}"/>' if i + 1 < count else
+                f'<bpmn:scriptTask id="C{i}" scriptFormat="python"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>')
+        files[f"workflows/p{i}.bpmn"] = _process(f"p{i}", [f'<bpmn:startEvent id="S{i}"/>', step, f'<bpmn:endEvent id="E{i}"/>'],
+                                                 [(f"S{i}", f"C{i}"), (f"C{i}", f"E{i}")])
+    return files

@@ -155,3 +155,19 @@ def test_uploading_any_hostile_shape_is_refused_within_2_s_and_nothing_is_stored
         assert status == 422 and seconds < ANSWER_WITHIN, (shape, status, f"{seconds:.2f} s")
         assert any(EXPECTED[shape] in f["message"] for f in answer["findings"]), (shape, answer["findings"])
     assert len(api("analis.cianjur").get("/workflows").get_json()) == before
+
+
+@pytest.mark.parametrize("shape", ["gerbang_event", "rantai_panggilan"])
+def test_many_event_gateways_or_a_long_call_chain_validate_within_2_s_while_others_are_served(server, backend, shape):
+    """Both once took time quadratic in their size (each event-based gateway scanned the whole file;
+    each process searched the call graph again): 400 gateways about 12 s, 300 processes about 5 s."""
+    from tests.processes.hostile import call_chain, event_gateways
+
+    _url, tokens = backend
+    body = ({"process_id": "gerbang", "files": {"workflows/gerbang.bpmn": event_gateways(400)}}
+            if shape == "gerbang_event" else {"process_id": "p0", "files": call_chain(300)})
+    (status, answer, seconds), (other_status, _inbox, other_seconds) = _while_another_is_served(
+        server, tokens, "/api/v1/workflows/validate", body)
+    assert status == 200 and answer == {"ok": True, "findings": []}, answer
+    assert seconds < ANSWER_WITHIN, f"{shape}: {seconds:.2f} s"
+    assert other_status == 200 and other_seconds < ANSWER_WITHIN
