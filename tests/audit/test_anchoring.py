@@ -121,7 +121,7 @@ def test_deleted_last_events_are_named(app, api, store, attacker):  # noqa: F811
 def test_a_case_deleted_with_all_its_rows_is_named_by_its_ticket(app, api, store, attacker):  # noqa: F811
     case, other = _referred(api), intake(api)
     assert _slrt(app, "checkpoint").exit_code == 0
-    for table in ("outbox", "timers", "human_tasks", "intake_keys"):
+    for table in ("outbox", "timers", "human_tasks", "intake_keys", "case_search_keys"):
         sql(f"DELETE FROM {table} WHERE case_id = :id", id=case["id"])
     sql("UPDATE antrian SET case_id = NULL WHERE case_id = :id", id=case["id"])
     attacker("DELETE FROM events WHERE case_id = :id", id=case["id"])

@@ -69,7 +69,7 @@ def test_audit_of_every_case_in_two_processes_names_the_changed_and_the_deleted_
     assert _slrt(app, "checkpoint").exit_code == 0
     changed, deleted = cases[1], cases[3]
     sql("UPDATE cases SET rahasia = :no WHERE id = :id", no=False, id=changed["id"])
-    for table in ("timers", "human_tasks", "intake_keys"):
+    for table in ("timers", "human_tasks", "intake_keys", "case_search_keys"):
         sql(f"DELETE FROM {table} WHERE case_id = :id", id=deleted["id"])
     sql("UPDATE antrian SET case_id = NULL WHERE case_id = :id", id=deleted["id"])
     _without_log_trigger(f"DELETE FROM events WHERE case_id = {deleted['id']}")
