@@ -326,8 +326,10 @@ def task_page(actor: Actor, task_id: str, now: datetime) -> dict[str, Any]:
     history = timeline(actor, case.id) if context else []
     holder = db.session.get(User, task["assignee_id"]) if task["assignee_id"] else None
     decisions = decision_context(case) if context else None
+    row = db.session.get_one(HumanTask, task["id"])
     return {"task": task, "case": context, "history": history, "decisions": decisions,
-            "holder": holder.full_name if holder else None}
+            "holder": holder.full_name if holder else None, "may_act": access.may_act_on_task(actor, row),
+            "role_label": roles.ROLE_LABELS.get(row.role, row.role)}
 
 
 def inbox_page(actor: Actor, now: datetime, page: int = 1, per_page: int = 25, **filters: Any) -> dict[str, Any]:

@@ -117,3 +117,21 @@ def test_every_officer_works_the_complaint_in_english(live_server, page):
     status = page.locator("main").inner_text()
     assert "Euis" not in status and "081312345678" not in status
     _english(page, "11-public-status")
+
+
+def test_an_officer_reading_another_roles_task_is_told_whose_it_is_instead_of_a_form(live_server, page, http_api):
+    from tests.journeys import intake
+
+    case = intake(http_api)
+    sign_in(page, live_server, "fo.cianjur")
+    page.goto(f"{live_server}/kasus/{case['id']}")
+    page.get_by_role("link", name="Telaah dan analisis keluhan").click()
+    assert page.get_by_role("button", name="Selesaikan tugas").is_visible()  # the front office's own task
+    page.context.clear_cookies()
+    sign_in(page, live_server, "supervisor.cianjur")
+    page.goto(f"{live_server}/kasus/{case['id']}")
+    page.get_by_role("link", name="Telaah dan analisis keluhan").click()
+    note = page.locator("#bukan-tugas-anda").inner_text()
+    assert note == "Tugas ini untuk peran Front Office. Anda dapat membacanya, tetapi tidak dapat menyelesaikannya."
+    assert page.get_by_role("button", name="Selesaikan tugas").count() == 0
+    screenshot(page, "17f-tugas-peran-lain")
