@@ -160,6 +160,10 @@ def test_a_decision_table_is_edited_in_dmn_js_and_an_overlap_is_marked_on_the_ru
     assert "tumpang-tindih" in errors[0]["message"]
     assert page.locator('td.slrt-galat[data-row-id="TujuanBpnt_Aturan_Lainnya"]').count() >= 2
     screenshot(page, "alur-kerja-dmn-tumpang-tindih")
+    # Enter on the finding puts the focus into the rule's first cell
+    page.locator('#temuan button[data-element-id="TujuanBpnt_Aturan_Lainnya"]').focus()
+    page.keyboard.press("Enter")
+    wait_for(page, "document.activeElement.closest('td[data-row-id=\"TujuanBpnt_Aturan_Lainnya\"]') !== null")
 
     # put the rule back, send rice complaints to Tikor Rastra instead, and dry-run the scenarios
     _type_into(page, cell, '? not in ("kualitas_beras", "kuantitas_beras")')

@@ -205,11 +205,13 @@
           focusPanel(20);
         });
       } else {
-        var cell = container.querySelector('td[data-row-id="' + CSS.escape(id) + '"]');
+        var row = 'td[data-row-id="' + CSS.escape(id) + '"]';
+        var cell = container.querySelector(row + " [contenteditable]") || container.querySelector(row);
         if (!cell) { status.textContent = fill(text.notFound, { elemen: id }); return; }
         cell.scrollIntoView({ block: "center" });
         status.textContent = fill(text.selected, { elemen: id });
-        (cell.querySelector("[contenteditable]") || cell).focus();
+        if (!cell.isContentEditable) { cell.tabIndex = -1; }
+        cell.focus();
       }
       state.selected = id;
     });
