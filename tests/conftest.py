@@ -31,7 +31,7 @@ CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parents[1]).encode()).hexdi
 def pg_database_name(purpose="test"):
     """A PostgreSQL database name of this checkout and xdist worker (slrt_<purpose>_<hash>_<worker>)."""
     return f"slrt_{purpose}_{CHECKOUT}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-CASE_TABLES = ("modeler_drafts", "diagram_changes", "intake_keys", "antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
+CASE_TABLES = ("audit_journal", "modeler_drafts", "diagram_changes", "intake_keys", "antrian", "outbox", "events", "timers", "human_tasks", "cases", "ticket_counters")
 
 
 class Clock:

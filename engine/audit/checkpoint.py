@@ -7,9 +7,10 @@ is not in the database either (HMAC-SHA256, `checkpoint_key_file`, 0600). Each l
 checkpoint: its number, time, the number of cases and events, a digest of all chain heads, the
 heads that moved since the previous checkpoint (ticket, event count, head hash and the first 8
 hex digits of every new event's hash, so a rewrite is located to its event), the hash of the
-previous line and the signature. `compare` and `missing_cases` hold the database against the
-folded checkpoints: an anchored event that is gone or whose hash changed, a case deleted with
-all its rows, a ticket that changed.
+previous line and the signature. Each checkpoint written is also recorded in the database's audit
+journal (engine/audit/journal.py), so a file whose tail was cut is caught (`read_held`). `compare`
+and `missing_cases` hold the database against the folded checkpoints: an anchored event that is
+gone or whose hash changed, a case deleted with all its rows, a ticket that changed.
 """
 
 import fcntl
@@ -29,6 +30,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from engine.audit import journal
 from engine.audit.eventlog import GENESIS, canonical
 from engine.errors import InvalidInput
 from engine.i18n import N_
@@ -67,6 +69,7 @@ class Anchor:
     last: dict | None = None
     heads: dict = field(default_factory=dict)  # case id -> [ticket, event count, head hash, prefixes]
     problems: list = field(default_factory=list)  # the store itself: bad signature, broken link
+    lines: list = field(default_factory=list)  # the hash of each line that verified, in order
 
 
 def _key(path: Path, create: bool) -> bytes:
@@ -134,6 +137,7 @@ def _fold(lines: Sequence[str], key: bytes) -> Anchor:
             break
         anchor.last = {**entry, "mac": mac}
         previous = _line_hash(line)
+        anchor.lines.append(previous)
     return anchor
 
 
@@ -141,6 +145,25 @@ def _lines(store: Store) -> list[str]:
     if not store.file.exists():
         return []
     return [line for line in store.file.read_text(encoding="utf-8").split("\n") if line]
+
+
+def signing_key(store: Store, create: bool = False) -> bytes | None:
+    """The checkpoint key (made when `create`), or None when there is none or it is unusable."""
+    try:
+        return _key(store.key_file, create=create)
+    except InvalidInput:
+        if create:
+            raise
+        return None
+
+
+def read_held(store: Store) -> Anchor:
+    """`read`, and the file held against the database's audit journal: a checkpoint the database
+    recorded that the file no longer holds (its tail cut or the file gone), or a recorded line changed."""
+    anchor = read(store)
+    if not anchor.problems:
+        anchor.problems += journal.hold_file(anchor.lines, signing_key(store))
+    return anchor
 
 
 def read(store: Store) -> Anchor:
@@ -221,6 +244,8 @@ def write(store: Store, now: datetime, only_if_changed: bool = False) -> dict[st
         fcntl.flock(lock, fcntl.LOCK_EX)
         lines = _lines(store)
         anchor = _fold(lines, key)
+        if not anchor.problems:
+            anchor.problems += journal.hold_file(anchor.lines, key)
         if anchor.problems:
             raise InvalidInput(N_("Berkas titik jangkar tidak utuh ({masalah}); tidak ditambah",
                                   masalah="; ".join(p["problem"] for p in anchor.problems)))
@@ -241,6 +266,8 @@ def write(store: Store, now: datetime, only_if_changed: bool = False) -> dict[st
             out.write(line + "\n")
             out.flush()
             os.fsync(out.fileno())
+        journal.append(journal.CHECKPOINT, {"nomor": body["nomor"], "baris": _line_hash(line), "kasus": body["kasus"],
+                                            "peristiwa": body["peristiwa"]}, "sistem", now, key)
     return {**body, "mac": json.loads(line)["mac"]}
 
 

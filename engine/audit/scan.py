@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from engine.processes import versions
 from engine.audit import checkpoint, verify
 from engine.audit.fold import Fold, NeedsReplay
+from engine.audit.masking import masked_report
 from engine.store.models import Case, Event, HumanTask, OutboxMessage, Timer, User, db
 
 CHUNK = 2000  # rows fetched from the server at a time
@@ -70,8 +71,10 @@ def _connection():
     return connection
 
 
-def scan_range(lo: int, hi: int, anchor: checkpoint.Anchor | None, usernames: dict) -> dict[str, Any]:
-    """Check the cases with ids in [lo, hi]: {'cases', 'ok', 'failed', 'present'}."""
+def scan_range(lo: int, hi: int, anchor: checkpoint.Anchor | None, usernames: dict,
+               mask: bool = True) -> dict[str, Any]:
+    """Check the cases with ids in [lo, hi]: {'cases', 'ok', 'failed', 'present'}; the failed reports
+    show the complainant's identity masked unless `mask` is False."""
     total, ok, failed, present = 0, 0, [], []
     case_columns = [c for c in Case.__table__.c if c.name != "state"]
     connection = _connection()
@@ -96,7 +99,7 @@ def scan_range(lo: int, hi: int, anchor: checkpoint.Anchor | None, usernames: di
                 if report["ok"]:
                     ok += 1
                 else:
-                    failed.append(report)
+                    failed.append(masked_report(report, record) if mask else report)
     finally:
         connection.close()
     return {"cases": total, "ok": ok, "failed": failed, "present": present}
@@ -132,15 +135,17 @@ def _ranges(lo: int, hi: int, parts: int) -> list[tuple[int, int]]:
 def _work(bounds: tuple[int, int]) -> dict[str, Any]:
     app, anchor, usernames = _SHARED["app"], _SHARED["anchor"], _SHARED["usernames"]
     with app.app_context():
-        return scan_range(bounds[0], bounds[1], anchor, usernames)
+        return scan_range(bounds[0], bounds[1], anchor, usernames, _SHARED["mask"])
 
 
 def _forked() -> None:
     db.engine.dispose(close=False)  # the parent's connections stay the parent's
 
 
-def scan_all(anchor: checkpoint.Anchor | None = None, processes: int | None = None) -> dict[str, Any]:
-    """Check every case; the summary `verify.verify_all` gives (failed reports in case id order).
+def scan_all(anchor: checkpoint.Anchor | None = None, processes: int | None = None,
+             mask: bool = True) -> dict[str, Any]:
+    """Check every case; the summary `verify.verify_all` gives (failed reports in case id order, identity
+    masked unless `mask` is False).
 
     `processes` defaults to one per core (at most 4) when the case ids span PARALLEL_FROM or more.
     """
@@ -156,10 +161,10 @@ def scan_all(anchor: checkpoint.Anchor | None = None, processes: int | None = No
     if processes is None:
         processes = min(4, os.cpu_count() or 1) if hi - lo >= PARALLEL_FROM else 1
     if processes <= 1 or hi < lo:
-        parts = [scan_range(lo, hi, anchor, usernames)] if hi >= lo else []
+        parts = [scan_range(lo, hi, anchor, usernames, mask)] if hi >= lo else []
     else:
         _SHARED.update(app=current_app._get_current_object(),  # type: ignore[attr-defined]
-                       anchor=anchor, usernames=usernames)
+                       anchor=anchor, usernames=usernames, mask=mask)
         db.engine.dispose()
         context = multiprocessing.get_context("fork")
         try:

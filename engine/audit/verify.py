@@ -146,11 +146,13 @@ def check_chain(case: Any, events: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH,
-               anchor: checkpoint.Anchor | None = None) -> dict[str, Any]:
+               anchor: checkpoint.Anchor | None = None, mask: bool = True) -> dict[str, Any]:
     """Check every case; return {'cases', 'ok', 'failed': [report, ...], 'checkpoint', 'anchor_problems'}.
 
     With `anchor` (the folded checkpoints), every case is also held against its anchored chain
     head, and a case the checkpoints know but the database no longer holds is a failed report.
+    The failed reports show the complainant's identity masked, as every other view does, unless
+    `mask` is False (`slrt audit --all --tanpa-samaran`, recorded in the audit journal by the caller).
     """
     total, ok, failed = 0, 0, []
     last_id = 0
@@ -168,7 +170,7 @@ def verify_all(progress: Callable[[int], Any] | None = None, batch: int = BATCH,
             if report["ok"]:
                 ok += 1
             else:
-                failed.append(report)
+                failed.append(masked_report(report, record) if mask else report)
         last_id = ids[-1]
         db.session.rollback()  # let go of the read snapshot and the loaded rows between batches
         db.session.expunge_all()

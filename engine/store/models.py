@@ -347,3 +347,18 @@ class Faq(db.Model):
     wilayah: Mapped[str] = mapped_column(String(10), default="", server_default="", index=True)  # "" national
     updated_at: Mapped[object | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class AuditJournal(db.Model):
+    """What the audit machinery did (engine/audit/journal.py): checkpoints written, identity shown unmasked;
+    rows chained by hash and signed with the checkpoint key."""
+
+    __tablename__ = "audit_journal"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    at: Mapped[object] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    data: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))

@@ -214,7 +214,7 @@ def check_cmd():
     from engine.audit import checkpoint, invariants
     from web.cli import audit as audit_report
 
-    anchor = checkpoint.read(checkpoint.Store.from_settings(_settings()))
+    anchor = checkpoint.read_held(checkpoint.Store.from_settings(_settings()))
     audit_report.print_anchor(click.echo, anchor)
     report = invariants.check_all(anchor=anchor)
     for violation in report.violations:
@@ -233,8 +233,11 @@ def check_cmd():
 @click.option("--proses", type=int, default=None,
               help="Dengan --all: jumlah proses (bawaan: satu per inti bila kasus banyak)")
 @click.option("--sampai", type=int, default=None, help="Putar ulang sampai peristiwa ke-N (satu kasus)")
+@click.option("--tanpa-samaran", "reveal", is_flag=True,
+              help="Dengan --all: tampilkan identitas pelapor (NIK, KK, nama, telepon, alamat) tanpa samaran; "
+                   "penggunaan ini dicatat di jurnal audit dan log")
 @with_appcontext
-def audit_cmd(case, every, ulang, proses, sampai):
+def audit_cmd(case, every, ulang, proses, sampai, reveal):
     """Check one case (id or ticket) or every case (--all); exit 1 on any problem.
 
     One case is always replayed on its diagram. --all checks every case's hash chain, holds it against
@@ -247,10 +250,10 @@ def audit_cmd(case, every, ulang, proses, sampai):
 
     if bool(case) == bool(every):
         raise click.UsageError("Sebutkan satu kasus (id atau tiket) atau --all")
-    if case and (ulang or proses):
-        raise click.UsageError("--ulang dan --proses hanya untuk --all (satu kasus selalu diputar ulang)")
+    if case and (ulang or proses or reveal):
+        raise click.UsageError("--ulang, --proses dan --tanpa-samaran hanya untuk --all (satu kasus selalu diputar ulang)")
     ok = (audit_report.run(click.echo, case, sampai) if case
-          else audit_report.run_all(click.echo, _settings(), replay=ulang, processes=proses))
+          else audit_report.run_all(click.echo, _settings(), replay=ulang, processes=proses, reveal=reveal, now=_now()))
     sys.exit(0 if ok else 1)
 
 

@@ -1,13 +1,43 @@
 """Text reports of `slrt audit`: one case in detail, or a summary of every case."""
 
+import getpass
+import logging
+import os
+import socket
 import time
 
+import click
+
+from engine.audit import journal
 from engine.domain.actor import Actor
 from engine.domain.roles import AUDITOR
 from engine.audit import checkpoint as anchoring
 from engine.audit import scan, verify
 
+SECURITY_LOG = logging.getLogger("slrt.keamanan")
 OPERATOR = Actor(None, "sistem", AUDITOR, "", None, None, "Operator")  # the CLI audits every area
+
+
+def operator_name():
+    """Who runs the command, as the system knows them (the account and the machine)."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = f"uid {os.getuid()}"
+    return f"operator {account}@{socket.gethostname()}"[:120]
+
+
+def record_reveal(echo, store, now):
+    """Record in the audit journal (signed with the checkpoint key) and the log that identity is shown unmasked."""
+    if store is None:
+        raise click.ClickException("Identitas tanpa samaran hanya dapat ditampilkan bila penggunaannya dapat dicatat")
+    who = operator_name()
+    seq = journal.append(journal.UNMASKED, {"perintah": "slrt audit --all --tanpa-samaran"}, who, now,
+                         anchoring.signing_key(store, create=True))
+    SECURITY_LOG.warning("identitas pelapor ditampilkan tanpa samaran oleh %s (slrt audit --all --tanpa-samaran), "
+                         "jurnal audit #%s", who, seq)
+    echo(f"PERHATIAN: identitas pelapor ditampilkan tanpa samaran; penggunaan ini dicatat di jurnal audit #{seq} "
+         f"({who}).")
 
 
 def _problem_line(p):
@@ -84,17 +114,23 @@ def checkpoint(echo, settings, now, write=True):
     return not anchor.last.get("ditolak")
 
 
-def run_all(echo, settings=None, replay=False, processes=None):
+def run_all(echo, settings=None, replay=False, processes=None, reveal=False, now=None):
     """Verify every case (against the last checkpoint when there is one); print a line per case with
     problems and a summary. True when all are intact.
 
     By default the recorded outcomes are folded (engine/audit/scan.py); with `replay` every case is
-    run through its diagram again as well (about a hundred times slower)."""
+    run through its diagram again as well (about a hundred times slower). The complainant's identity
+    in the reports is masked unless `reveal`; revealing it is first recorded in the audit journal
+    (and the log), and refused when that cannot be done."""
     started = time.perf_counter()
-    anchor = anchoring.read(anchoring.Store.from_settings(settings)) if settings is not None else None
+    store = anchoring.Store.from_settings(settings) if settings is not None else None
+    if reveal:
+        record_reveal(echo, store, now)
+    anchor = anchoring.read_held(store) if store is not None else None
     if anchor is not None:
         print_anchor(echo, anchor)
-    summary = verify.verify_all(anchor=anchor) if replay else scan.scan_all(anchor=anchor, processes=processes)
+    summary = (verify.verify_all(anchor=anchor, mask=not reveal) if replay
+               else scan.scan_all(anchor=anchor, processes=processes, mask=not reveal))
     took = time.perf_counter() - started
     for report in summary["failed"]:
         first = report["first_divergence"]
