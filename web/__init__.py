@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
@@ -10,7 +11,7 @@ from engine import logsafe
 from engine import state as engine_state
 from engine.config import load_settings
 from engine.people import keys
-from engine.store.database import configure_engine
+from engine.store.database import LARGEST_ID, configure_engine
 from engine.store.models import db
 
 migrate = Migrate()
@@ -33,6 +34,15 @@ def _engine_options(url):
     return {} if in_memory else {"pool_use_lifo": True}
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in the pages' routes is a row id: a number the integer columns hold (a larger one is 404,
+    not a database error)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # a whole diagram set with tables at their rule limit fits well within
 
 
@@ -41,6 +51,7 @@ def create_app(config=None, settings=None, clock=None):
     settings = settings or load_settings()
     logsafe.install()
     app = Flask(__name__, instance_path=str(settings.path("instance")))
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     app.config.update(
         SECRET_KEY=keys.signing_key(settings.secret_key, settings.path(settings.secret_key_file)),
         SQLALCHEMY_DATABASE_URI=settings.sqlalchemy_url,

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from engine import errors
 from engine.i18n import N_
 from engine.people import auth
+from web.auth import local_path
 from web.i18n import translate_body
 
 log = logging.getLogger("slrt.web")
@@ -52,7 +53,8 @@ def _page(status, message, field_errors=None):
     referrer = urlsplit(request.referrer or "")
     back = None
     if referrer.netloc == request.host and referrer.path != request.path:
-        back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        # a path of this site only: '//evil.example/x' is a path here but another site in a link
+        back = local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""), None)
     return render_template("error.html", status=status, message=message, errors=field_errors, actor=actor,
                            back=back), status
 

@@ -31,6 +31,23 @@ def depth(value):
     return deepest
 
 
+def holds_nul(value):
+    """True when a string anywhere in `value` (keys too) has a NUL character; the value is at most
+    MAX_DEPTH deep here, walked without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _refuse(message):
     return jsonify(translate_body({"message": message})), 400
 
@@ -49,4 +66,6 @@ def init_json_limits(app):
             return None  # malformed JSON: the view's own parsing answers it as before
         if depth(value) > MAX_DEPTH:
             return _refuse(N_("JSON terlalu dalam bersarang: paling banyak {n} tingkat", n=MAX_DEPTH))
+        if holds_nul(value):  # PostgreSQL cannot hold it in text: a 500 wherever it is searched or stored
+            return _refuse(N_("Permintaan berisi karakter NUL yang tidak diterima"))
         return None

@@ -19,6 +19,7 @@ from collections import defaultdict, deque
 
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 
 from engine.i18n import N_
 from web.json_limits import init_json_limits
@@ -40,6 +41,7 @@ HEADERS = {
 DEFAULT_LIMITS = {"sign_in": (10, 300), "sign_in_address": (50, 300), "public": (30, 60), "password_change": (5, 300)}
 PUBLIC_ENDPOINTS = ("public.status", "api.public_case")
 TOO_MANY = N_("Terlalu banyak permintaan; coba lagi dalam {detik} detik.")
+NUL_REFUSED = N_("Permintaan berisi karakter NUL yang tidak diterima")
 
 
 class SlidingWindow:
@@ -143,6 +145,10 @@ def failed_password_change(user_id):
         _window().add(("password_change", user_id), limits["password_change"][1])
 
 
+def _has_nul(pairs):
+    return any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
 def _too_many(seconds):
     message = TOO_MANY.format(detik=seconds)
     if request.path.startswith("/api/"):
@@ -182,6 +188,16 @@ def init_security(app):
             if wait:
                 return _too_many(wait)
             _window().add(key, limits["public"][1])
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character in the path, the query or a form is refused (400): PostgreSQL cannot hold it in
+        text, so it would otherwise end as a database error (500) in whatever search or lookup reads it."""
+        form = request.form.items(multi=True) if request.method == "POST" else ()
+        if "\x00" in request.path or _has_nul(request.args.items(multi=True)) or _has_nul(form):
+            from web.i18n import translate
+
+            raise BadRequest(description=translate(NUL_REFUSED))
 
     @app.errorhandler(TooManyRequests)
     def on_too_many(exc):

@@ -17,6 +17,7 @@ from engine.people import catalogue
 from engine.i18n import N_
 from engine.processes import versions
 from engine.store import statements
+from engine.store.database import LARGEST_ID, row_id
 from engine.store.direct import pipeline
 from engine.store.models import Case, Event, HumanTask, User, db
 
@@ -163,8 +164,12 @@ def find_case(key: int | str) -> Any:
     """A case's row (every column but the serialized workflow) by numeric id or ticket number
     (NotFound otherwise)."""
     row = None
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        row = statements.CASE_BY_ID.execute({"_key": int(key)}).one_or_none()
+    try:
+        number = key if isinstance(key, int) else row_id(key)  # '²' or a 20-digit number: no row, not an error
+    except ValueError:
+        number = None
+    if number is not None and 0 <= number <= LARGEST_ID:
+        row = statements.CASE_BY_ID.execute({"_key": number}).one_or_none()
     if row is None and isinstance(key, str):
         row = statements.CASE_BY_TICKET.execute({"_key": key}).one_or_none()
     if row is None:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import scoped_session
@@ -17,6 +18,16 @@ _WRITE = ContextVar("slrt_write_transaction", default=False)
 _held = threading.local()  # the SQLite writer lock this thread holds, if any
 # pages (4 KiB) the write-ahead log may grow to before a writer checkpoints it itself
 FALLBACK_CHECKPOINT_PAGES = 10000
+
+
+LARGEST_ID = 2**31 - 1  # what an integer id column holds on every database (PostgreSQL's integer)
+
+
+def row_id(text: Any) -> int:
+    """`text` (ASCII digits only) as a row id; ValueError for anything else or a number no row can have."""
+    if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= LARGEST_ID):
+        raise ValueError(text)
+    return int(text)
 
 
 def configure_engine(engine: Engine) -> None:

@@ -78,7 +78,7 @@ FILTERS = ("program", "kategori", "kanal", "wilayah", "tiket")
 def inbox():
     chosen = {name: request.args.get(name) or None for name in FILTERS}
     number = request.args.get("halaman", "1")
-    page = queries.inbox_page(g.actor, now(), page=int(number) if number.isdigit() and len(number) < 7 else 1,
+    page = queries.inbox_page(g.actor, now(), page=int(number) if number.isascii() and number.isdigit() and len(number) < 7 else 1,
                               **chosen)
     return render_template("inbox.html", actor=g.actor, page=page, chosen=chosen,
                            programs=catalogue.codes(active_only=False, within=g.actor.wilayah),

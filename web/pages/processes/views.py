@@ -11,6 +11,7 @@ from engine.domain import access
 from engine.errors import Conflict, DiagramError, Forbidden, InvalidInput, NotFound
 from engine.processes import versions
 from engine.processes import drafts, editing
+from engine.store.database import row_id
 from web.downloads import attachment
 from web.auth import now, requires
 from web.i18n import gettext as _, translate_body, translate_findings
@@ -208,7 +209,7 @@ def act(version_id, action):
 @requires(access.DIAGRAMS_VIEW)
 def diff(version_id):
     return render_template("workflow_diff.html", actor=g.actor,
-                           diff=editing.diff(g.actor, version_id, request.args.get("dari", type=int)))
+                           diff=editing.diff(g.actor, version_id, request.args.get("dari", type=row_id)))
 
 
 @bp.get("/alur-kerja/<int:version_id>/unduh/<path:filename>")
