@@ -3,13 +3,13 @@ checkpoint key (engine/audit/journal.py). A row per checkpoint written to the fi
 (its number and line hash: a cut tail of the file is then caught) and per unmasked identity print-out.
 
 Revision ID: 0016_audit_journal
-Revises: 0015_search_keys
+Revises: 0018_national_indexes
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_audit_journal"
-down_revision = "0015_search_keys"
+down_revision = "0018_national_indexes"
 branch_labels = None
 depends_on = None
 
