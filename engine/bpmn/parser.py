@@ -250,7 +250,9 @@ def load_bundle(files: dict[str, str], process_id: str, functions: Iterable[str]
     except ValidationException as exc:
         raise _diagram_error(exc, roots) from exc
     except SpiffWorkflowException as exc:
-        raise DiagramError(str(exc), file=getattr(exc, "file_name", None)) from exc
+        raise DiagramError(TOO_DEEP if _too_deep(exc) else str(exc), file=getattr(exc, "file_name", None)) from exc
+    except RecursionError as exc:
+        raise DiagramError(TOO_DEEP) from exc
     except KeyError as exc:
         raise DiagramError(N_("proses '{proses}' tidak ditemukan", proses=process_id), element_id=process_id) from exc
     user_tasks = {}
@@ -369,9 +371,24 @@ def locate(roots: dict[str, Any], element_id: str | None) -> tuple[str | None, i
     return None, None
 
 
+TOO_DEEP = N_("alur terlalu panjang untuk dibaca mesin: ratusan event atau gateway berturut-turut, atau rantai "
+              "pemanggilan proses sepanjang itu; bagi alurnya ke dalam subproses atau call activity yang lebih pendek")
+
+
+def _too_deep(exc):
+    """Whether SpiffWorkflow's parser (which follows the flow recursively) ran out of stack under `exc`."""
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return "maximum recursion depth" in str(exc)
+
+
 def _diagram_error(exc, roots):
     element_id = getattr(exc, "id", None) or None
     file, line = locate(roots, element_id) if element_id else (getattr(exc, "file_name", None), None)
-    message = str(exc).split("\n")[0]
+    message = TOO_DEEP if _too_deep(exc) else str(exc).split("\n")[0]
     return DiagramError(message, element_id=element_id, file=file or getattr(exc, "file_name", None),
                         line=line or getattr(exc, "line_number", None) or None)

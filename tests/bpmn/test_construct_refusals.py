@@ -170,3 +170,18 @@ def test_a_multi_instance_script_without_a_count_is_refused_in_indonesian():
             'camunda:collection="desa" camunda:elementVariable="satu"/><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>')
     assert [f.message for f in _errors(_one_node(node))] == [
         "multi-instance pada scriptTask perlu loopCardinality (jumlah) atau loopDataInputRef"]
+
+
+def test_a_flow_too_long_for_the_parser_is_refused_saying_so_in_the_analysts_language(api):
+    """SpiffWorkflow follows a flow recursively: hundreds of catch events in a row ran it out of stack,
+    and the analyst read "RecursionError('maximum recursion depth exceeded ...')"."""
+    ids = [f"T{i}" for i in range(600)]
+    body = ('<bpmn:startEvent id="S"/><bpmn:endEvent id="E"/>' + "".join(
+        f'<bpmn:intermediateCatchEvent id="{i}"><bpmn:timerEventDefinition id="Td{i}"><bpmn:timeDuration>P1D'
+        '</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>' for i in ids)
+        + chain("S", *ids, "E"))
+    files = {"workflows/p.bpmn": process(body)}
+    (error,) = _errors(files)
+    assert error.message.startswith("alur terlalu panjang untuk dibaca mesin") and "Recursion" not in error.message
+    english = api(ANALIS).post("/workflows/validate?lang=en", json={"process_id": "P", "files": files}).get_json()
+    assert [f["message"][:44] for f in english["findings"]] == ["the flow is too long for the engine to read:"]
