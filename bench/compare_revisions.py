@@ -10,7 +10,10 @@ temporary git worktree and, round by round, measures it and this checkout one af
   client on SQLite, after a warm-up (what bench/profile_submit.py prints, without its profiler pass);
 - with --load, the same journeys over HTTP against gunicorn on SQLite with two single-threaded
   workers (bench/harness.py, the scheduler beside it) at 1 and 16 clients: journeys per second,
-  the completions' median server time, and the web workers' CPU time per journey.
+  the completions' median server time, and the web workers' CPU time per journey;
+- with --postgres, the same journeys over HTTP at one client against gunicorn on PostgreSQL
+  (3 workers × 4 threads, a fresh database of its own): the completions' median round trip at the
+  client, server time and server CPU time.
 It prints every round and the ratio of the medians (this checkout / REV).
 
 With --python instead of --base, both sides are this checkout: one run by this virtual
@@ -38,6 +41,8 @@ def _measure(root, kind, journeys_count):
     sys.path.insert(0, root)
     from bench import harness, loadgen
 
+    if kind == "postgres":
+        return _measure_postgres(harness, loadgen, journeys_count)
     folder = tempfile.mkdtemp(prefix="slrt-compare-")
     url = f"sqlite:///{folder}/compare.db"
     harness.prepare(url, "minimal")
@@ -68,6 +73,28 @@ def _measure(root, kind, journeys_count):
     return figures
 
 
+def _measure_postgres(harness, loadgen, journeys_count):
+    """Minimal journeys over HTTP at one client against gunicorn (3 workers × 4 threads, as the
+    results' PostgreSQL rows) on a fresh PostgreSQL database of its own: the completions' median
+    round trip at the client, server time and server CPU time."""
+    name = f"slrt_compare_{os.getpid()}"
+    url = harness.fresh_postgres(name)
+    try:
+        harness.prepare(url, "minimal")
+        with harness.Server(url, "minimal", workers=3, threads=4) as server:
+            tokens = loadgen.login(server.base, loadgen.officers([loadgen.MINIMAL_JOURNEY]))
+            # warm every thread of every worker: connections, prepared statements, cached workflows
+            loadgen.run(server.base, tokens, [loadgen.MINIMAL_JOURNEY], 12, 36, 60, browse=False)
+            server.reset_log()
+            outcome = loadgen.run(server.base, tokens, [loadgen.MINIMAL_JOURNEY], 1, journeys_count, 60, browse=False)
+            time.sleep(0.5)
+            return {"completion_p50_ms_1": outcome.percentile(50),
+                    "server_p50_ms_1": loadgen.percentile(server.server_times(), 50),
+                    "server_cpu_p50_ms_1": loadgen.percentile(server.server_times(cpu=True), 50)}
+    finally:
+        harness.drop_postgres(name)
+
+
 def _child(python, root, kind, journeys):
     out = subprocess.run([python, __file__, "--child", root, kind, str(journeys)], cwd=root,
                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=root))
@@ -87,13 +114,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--journeys", type=int, default=200)
     parser.add_argument("--load", action="store_true", help="also over HTTP (gunicorn, 2 workers × 1 thread)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also over HTTP on PostgreSQL at one client (gunicorn, 3 workers × 4 threads)")
     args = parser.parse_args()
     if args.python:
         base, python, label = str(ROOT), _venv_for(args.python), args.python
     else:
         base, python, label = _worktree(args.base), sys.executable, args.base
     try:
-        kinds = ["cpu"] + (["load"] if args.load else [])
+        kinds = ["cpu"] + (["load"] if args.load else []) + (["postgres"] if args.postgres else [])
         seen = {(side, kind): [] for side in ("base", "this") for kind in kinds}
         for number in range(1, args.rounds + 1):
             for kind in kinds:
