@@ -9,6 +9,14 @@ task and timer indexes and the hash-chained event log, on SQLite (WAL) and Postg
 Both walk the same journey: a PKH complaint referred (through the PKH SOP subprocess) to
 Kemensos and answered. With `--diagram minimal`: bench/diagrams/minimal.bpmn (user task, script,
 gateway, user task), the shape other BPMN servers are measured with.
+
+In the same run it measures the floor a persisted step stands on: one small write transaction
+with the driver alone (BEGIN; UPDATE one row; COMMIT) on the same database, psycopg as the product
+connects (plain, and pipelined in one round trip) and sqlite3 with the product's pragmas, and
+prints per step the persisted engine's time above raw against it (the ratio). It also prints the
+database bytes per closed case the run left (bench/harness.py database_bytes) and, on PostgreSQL,
+the driver round trips per intake and per completion, counted from libpq's trace of a few more
+cases (`--trace FILE` keeps that trace).
 """
 
 import argparse
