@@ -15,6 +15,7 @@ from web.api import IdConverter
 from web.api.schemas import ErrorSchema
 
 ERRORS = {
+    400: "Permintaan tidak dapat dibaca (mis. berisi karakter NUL atau JSON terlalu dalam)",
     401: "Tidak terautentikasi", 403: "Peran atau wilayah tidak berwenang",
     404: "Tidak ditemukan", 409: "Konflik: sudah tidak siap atau diubah pihak lain",
     422: "Data tidak valid; `errors` menyebut setiap kolom",
@@ -87,7 +88,8 @@ def _operation(endpoint, view, declared, path_parameters):
         operation["parameters"] = parameters
     if declared.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": declared.body}}}
-    implied = {401, 403} if secured else set()
+    # any request may be refused as unreadable (a NUL character anywhere, JSON nested too deep): web/security.py
+    implied = {400, 401, 403} if secured else {400}
     if path_parameters:
         implied.add(404)
     if declared.body is not None or declared.query is not None:
