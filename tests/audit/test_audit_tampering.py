@@ -229,7 +229,7 @@ def test_the_openapi_document_describes_the_replay_report_and_the_as_of_paramete
     doc = api().get("/openapi.json").get_json()
     operation = doc["paths"]["/api/v1/cases/{key}/replay"]["post"]
     assert [p["name"] for p in operation["parameters"]] == ["key", "sampai"]
-    assert set(operation["responses"]) == {"200", "401", "403", "404", "422"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "422"}
     report = doc["components"]["schemas"]["ReplayReport"]["properties"]
     assert {"first_divergence", "state", "replayed", "chain", "replay"} <= set(report)
     problem = doc["components"]["schemas"]["ReplayProblem"]["properties"]
